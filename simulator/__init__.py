@@ -1,0 +1,25 @@
+"""simsim: a scenario simulator for health-care financing reform.
+
+`simulator.run_scenario(path_or_scenario)` runs both arms and returns the tables as
+pandas DataFrames; `simsim --help` lists the command-line tools.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["run_scenario", "load_scenario", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavy parts (numpy, pandas, mesa) only when they are used."""
+    if name == "run_scenario":
+        from simulator.api import run_scenario
+
+        return run_scenario
+    if name == "load_scenario":
+        from simulator.scenario import load_scenario
+
+        return load_scenario
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")

@@ -1,0 +1,117 @@
+"""`run_scenario`: the one entry point shared by the command line, sweeps and calibration."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.experiment import replication_seed, simulate
+from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
+from simulator.results import combine
+from simulator.scenario import Scenario, load_scenario
+
+
+@dataclass
+class RunResult:
+    """The tables of a run (pandas DataFrames), its scenario and manifest, and its folder if written."""
+
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def annual(self) -> pd.DataFrame:
+        """Money by arm, replication, year, payer, category, territory, patient group."""
+        return self.tables["annual"]
+
+    @property
+    def activity(self) -> pd.DataFrame:
+        """Volumes by arm, replication, year, category, territory, patient group."""
+        return self.tables["activity"]
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """Indicators by arm, replication, year, territory, patient group."""
+        return self.tables["indicators"]
+
+    @property
+    def providers(self) -> pd.DataFrame:
+        """Revenue per provider per year, by payer."""
+        return self.tables["providers"]
+
+    @property
+    def budget_impact(self) -> pd.DataFrame:
+        """Reform minus status quo per replication, year and payer."""
+        return self.tables["budget_impact"]
+
+
+def _simulate_one(args: tuple[Scenario, int]) -> dict[str, pd.DataFrame]:
+    scenario, replication = args
+    return simulate(scenario, replication)
+
+
+def run_scenario(
+    scenario: Scenario | str | Path,
+    *,
+    overrides: list[str] | tuple[str, ...] = (),
+    source: str | Path | None = None,
+    out: str | Path | None = None,
+    overwrite: bool = False,
+    workers: int | None = None,
+    progress: bool = False,
+) -> RunResult:
+    """Simulate both arms for every replication; write the run folder if `out` is given.
+
+    Results do not depend on `workers`: each replication's seed derives from the scenario
+    seed and the replication number only. `source` names the file a Scenario object was
+    read from, for the manifest.
+    """
+    source = Path(source) if source is not None else None
+    if not isinstance(scenario, Scenario):
+        source = Path(scenario)
+        scenario = load_scenario(source, overrides)
+    elif overrides:
+        raise ValueError("overrides apply to scenario files; use Scenario.model_copy(update=...) on objects")
+    target = Path(out) if out is not None else None
+    if target is not None:
+        check_writable(target, overwrite)
+
+    started = time.perf_counter()
+    reps = scenario.run.replications
+    n_workers = min(workers or scenario.run.workers, reps)
+    parts = _run_replications(scenario, reps, n_workers, progress)
+    tables = combine(parts)
+    seeds = [replication_seed(scenario, r) for r in range(reps)]
+    manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
+    manifest["workers"] = n_workers
+    result = RunResult(scenario, tables, manifest)
+    if target is not None:
+        with atomic_folder(target, overwrite) as folder:
+            write_tables(folder, tables)
+            write_manifest(folder, manifest)
+        result.folder = target
+    return result
+
+
+def _run_replications(scenario: Scenario, reps: int, workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
+    """Replications in order, in this process or in a pool of processes."""
+    months = 12 * len(scenario.years)
+    from tqdm import tqdm
+
+    if workers <= 1:
+        with tqdm(total=reps * months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
+            return [simulate(scenario, r, on_month=bar.update) for r in range(reps)]
+    with ProcessPoolExecutor(max_workers=workers) as pool, tqdm(
+        total=reps, unit="replication", desc="simulating", disable=not progress, leave=False
+    ) as bar:
+        parts = []
+        for part in pool.map(_simulate_one, [(scenario, r) for r in range(reps)]):
+            parts.append(part)
+            bar.update()
+        return parts

@@ -1,0 +1,33 @@
+"""One month of care in one arm: which slots used which service, and how much."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.categories import CATEGORIES
+
+
+@dataclass
+class Activity:
+    """Services and events of one month. Volumes are in each category's unit."""
+
+    slots: dict[str, np.ndarray] = field(default_factory=dict)
+    volume: dict[str, np.ndarray] = field(default_factory=dict)
+    deaths: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
+    admissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
+    avoidable: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # per admission
+    readmission: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # per admission
+    length_of_stay: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admission
+
+    def add(self, category: str, slots: np.ndarray, volume: np.ndarray) -> None:
+        """Record `volume` units of `category` for `slots`."""
+        assert category in CATEGORIES, category
+        self.slots[category] = slots
+        self.volume[category] = volume
+
+    def counted(self, category: str, counts: np.ndarray) -> None:
+        """Record a per-slot count array, keeping only the slots with at least one."""
+        slots = np.flatnonzero(counts)
+        self.add(category, slots, counts[slots])

@@ -1,0 +1,35 @@
+"""Phase 5: rehabilitation after stays, home-nursing spells, nursing-home entry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.care.activity import Activity
+from simulator.care.context import Month
+from simulator.care.state import PatientState
+from simulator.care.tables import N_CONDITIONS
+from simulator.categories import CONDITION_BIT
+
+
+def step(m: Month, state: PatientState, activity: Activity) -> None:
+    """Update care states, then bill a month for everyone in one."""
+    pa, t = m.scenario.post_acute, m.tables
+    old = activity.admissions[m.age[activity.admissions] >= 65]
+    rehab = old[m.draws.at("rehabilitation", old) < pa.rehabilitation_probability]
+    activity.add("rehabilitation", rehab, np.ones(rehab.size, np.int32))
+
+    dementia = (state.conditions & CONDITION_BIT["dementia"]) > 0
+    entry = t.nursing_home_entry[m.age] * np.where(dementia, np.float32(pa.nursing_home_dementia_ratio), np.float32(1))
+    enters = state.alive & ~state.nursing_home & (m.draws.uniform("nursing_home") < entry)
+    state.nursing_home |= enters
+
+    u = m.draws.uniform("home_nursing")
+    start = t.home_nursing_start[m.age] * (1 + np.float32(pa.home_nursing_condition_ratio) * N_CONDITIONS[state.conditions])
+    stops = state.home_nursing & (u < pa.home_nursing_stop)
+    starts = ~state.home_nursing & (u < start)
+    state.home_nursing = (state.home_nursing & ~stops) | starts
+    state.home_nursing &= state.alive & ~state.nursing_home
+
+    for category, flag in (("home_nursing", state.home_nursing), ("nursing_home", state.nursing_home & state.alive)):
+        slots = np.flatnonzero(flag)
+        activity.add(category, slots, np.ones(slots.size, np.int32))

@@ -1,0 +1,32 @@
+"""What changes for a patient over time, held separately for each arm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.population import Cohort
+
+NO_DISCHARGE = -1_000_000
+
+
+@dataclass
+class PatientState:
+    """Per-arm patient arrays, one row per cohort slot."""
+
+    alive: np.ndarray  # bool: entered and not dead
+    conditions: np.ndarray  # uint8 mask of chronic conditions
+    last_discharge: np.ndarray  # int32 month of the last discharge
+    home_nursing: np.ndarray  # bool: in a home-nursing spell
+    nursing_home: np.ndarray  # bool: resident of a nursing home
+
+    @classmethod
+    def from_cohort(cls, cohort: Cohort) -> PatientState:
+        return cls(
+            alive=cohort.entry_month == 0,
+            conditions=cohort.conditions.copy(),
+            last_discharge=np.full(cohort.capacity, NO_DISCHARGE, np.int32),
+            home_nursing=cohort.home_nursing.copy(),
+            nursing_home=cohort.nursing_home.copy(),
+        )

@@ -1,0 +1,78 @@
+"""The fixed vocabulary of the model: service categories, payers, provider kinds, regions.
+
+Order matters: arrays in the care, payment and ledger layers are indexed by position
+in these tuples, so they are defined once here and nowhere else.
+"""
+
+from __future__ import annotations
+
+#: Service categories. Each claim belongs to exactly one; the unit of volume is given.
+CATEGORIES: tuple[str, ...] = (
+    "gp",  # GP contacts (consultations and visits)
+    "specialist",  # ambulatory specialist contacts
+    "lab_imaging",  # clinical biology and medical imaging episodes
+    "drugs",  # reimbursed drugs, volume in euros at price-year prices
+    "emergency",  # emergency-department visits not followed by admission
+    "inpatient_stay",  # acute classic stays, volume in bed-days (hospital budget, BMF)
+    "inpatient_fees",  # physician fees per acute classic stay, volume in stays
+    "day_case",  # day-hospital stays
+    "rehabilitation",  # post-acute rehabilitation episodes
+    "home_nursing",  # patient-months of home nursing
+    "nursing_home",  # resident-months of nursing-home care (federated entities)
+)
+CATEGORY_INDEX: dict[str, int] = {name: i for i, name in enumerate(CATEGORIES)}
+
+#: Unit of volume per category, for tables and the schema.
+CATEGORY_UNITS: dict[str, str] = {
+    "gp": "contact",
+    "specialist": "contact",
+    "lab_imaging": "episode",
+    "drugs": "euro at price-year prices",
+    "emergency": "visit",
+    "inpatient_stay": "bed-day",
+    "inpatient_fees": "stay",
+    "day_case": "day stay",
+    "rehabilitation": "episode",
+    "home_nursing": "patient-month",
+    "nursing_home": "resident-month",
+}
+
+#: Who pays what the patient does not.
+PAYERS: tuple[str, ...] = ("federal_insurance", "patients", "federated_entities")
+PAYER_INDEX: dict[str, int] = {name: i for i, name in enumerate(PAYERS)}
+CATEGORY_THIRD_PAYER: dict[str, str] = {
+    c: ("federated_entities" if c == "nursing_home" else "federal_insurance") for c in CATEGORIES
+}
+
+#: Provider kinds (Mesa agents) and which kind bills each category.
+PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home")
+CATEGORY_PROVIDER_KIND: dict[str, str] = {
+    "gp": "gp_practice",
+    "specialist": "hospital",
+    "lab_imaging": "hospital",
+    "drugs": "pharmacy",
+    "emergency": "hospital",
+    "inpatient_stay": "hospital",
+    "inpatient_fees": "hospital",
+    "day_case": "hospital",
+    "rehabilitation": "hospital",
+    "home_nursing": "home_care",
+    "nursing_home": "nursing_home",
+}
+
+#: Chronic conditions, one bit each in the patients' condition mask.
+CONDITIONS: tuple[str, ...] = (
+    "diabetes",
+    "copd",
+    "heart_failure",
+    "dementia",
+    "cancer",
+    "ckd",
+    "depression",
+)
+CONDITION_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONDITIONS)}
+
+REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia")
+REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
+
+PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")

@@ -1,0 +1,132 @@
+"""The `simsim` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from simulator import __version__
+
+EXIT_BAD_INPUT = 2
+
+
+def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn scenario and output problems into plain lines on stderr and exit status 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from simulator.scenario import ScenarioError
+
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem.line(exc.file)}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper
+
+
+overrides_option = click.option(
+    "--set", "overrides", multiple=True, metavar="PATH=VALUE",
+    help="Override one scenario value, e.g. --set run.seed=7 --set territories[0].bim_share=0.3 (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="simsim")
+def main() -> None:
+    """simsim: simulate health-care financing reforms against the status quo.
+
+    A scenario is a TOML file (see scenarios/pilot_zone.toml, commented line by line).
+    Every run simulates two arms on the same synthetic population with common random
+    numbers, the reform and the status quo, and reports the budget impact.
+
+    \b
+    Start with:
+      simsim validate scenarios/pilot_zone.toml
+      simsim run scenarios/pilot_zone.toml --out runs/pilot
+      simsim schema > scenario.schema.json
+    """
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run folder to write (default: runs/<run.name>).")
+@overrides_option
+@click.option("--seed", type=int, help="Shortcut for --set run.seed=N.")
+@click.option("--replications", type=int, help="Shortcut for --set run.replications=N.")
+@click.option("--workers", type=int, help="Parallel processes for replications (results do not depend on it).")
+@click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@reports_bad_input
+def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int | None, replications: int | None,
+        workers: int | None, overwrite: bool, quiet: bool) -> None:
+    """Run SCENARIO in both arms and write tables, summary and manifest.
+
+    \b
+    The run folder holds, as Parquet and CSV:
+      annual         money by arm, year, payer, category, territory, patient group
+      activity       volumes by arm, year, category, territory, patient group
+      indicators     rates by arm, year, territory, patient group (numerator, denominator)
+      providers      revenue per provider and year, by payer
+      budget_impact  reform minus status quo by year and payer
+    and manifest.json (resolved scenario, seeds, versions, commit, checksums, wall time).
+    The folder appears only once complete.
+    """
+    from simulator.api import run_scenario
+    from simulator.scenario import load_scenario
+    from simulator.summary import render
+
+    extra = [f"run.seed={seed}"] * (seed is not None) + [f"run.replications={replications}"] * (replications is not None)
+    loaded = load_scenario(scenario, list(overrides) + extra)
+    target = out or Path("runs") / loaded.run.name
+    result = run_scenario(loaded, source=scenario, out=target, overwrite=overwrite,
+                          workers=workers, progress=not quiet and sys.stderr.isatty())
+    if not quiet:
+        click.echo(render(result.tables, f"{loaded.run.name}: {loaded.reform.label} vs status quo, "
+                                         f"{loaded.run.start_year}-{loaded.run.end_year}, "
+                                         f"{loaded.run.replications} replication(s)"))
+        click.echo(f"\nWrote {target}/ in {result.manifest['wall_time_seconds']:.1f} s")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@overrides_option
+@reports_bad_input
+def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
+    """Check SCENARIO without running it; print what it describes.
+
+    Problems are listed one per line as FILE: PATH: value; allowed: ...,
+    with exit status 2.
+    """
+    from simulator.scenario import load_scenario
+
+    s = load_scenario(scenario, overrides)
+    click.echo(
+        f"{scenario}: valid. {len(s.territories)} territories, {s.inhabitants:,} inhabitants, "
+        f"{s.simulated_size:,} simulated patients, {s.run.start_year}-{s.run.end_year}, "
+        f"{s.run.replications} replication(s)"
+    )
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of scenario files (defaults, units, descriptions, ranges).
+
+    Point your editor's TOML extension at it to get completion and checks.
+    """
+    from simulator.scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

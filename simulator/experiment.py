@@ -1,0 +1,70 @@
+"""One replication: the reform arm and the status-quo arm in lockstep on one population.
+
+Each month's random numbers are drawn once and read by both arms (common random
+numbers), so any difference between the arms comes from the policy, not from chance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulator.care.context import Month
+from simulator.care.tables import CareTables, build_tables
+from simulator.layout import build_layout
+from simulator.model import HealthSystemModel
+from simulator.payment.fee_for_service import FeeForService
+from simulator.population import Cohort, synthesise
+from simulator.results import replication_tables
+from simulator.rng import MonthlyDraws, derived_seed
+from simulator.scenario import Scenario
+
+ARMS: tuple[str, ...] = ("status_quo", "reform")
+
+
+def replication_seed(scenario: Scenario, replication: int) -> int:
+    """Seed of replication r: derived from the scenario's base seed, independent of workers."""
+    return derived_seed(scenario.run.seed, "replication", replication)
+
+
+@dataclass
+class Replication:
+    """Everything one replication steps: shared cohort, tables and draws; one model per arm."""
+
+    scenario: Scenario
+    cohort: Cohort
+    tables: CareTables
+    draws: MonthlyDraws
+    arms: dict[str, HealthSystemModel]
+
+    @classmethod
+    def build(cls, scenario: Scenario, seed: int) -> Replication:
+        layout = build_layout(scenario)
+        tables = build_tables(scenario)
+        cohort = synthesise(scenario, layout, tables, seed)
+        regimes = {"status_quo": FeeForService.status_quo(scenario), "reform": FeeForService.reform(scenario)}
+        arms = {arm: HealthSystemModel(scenario, arm, regimes[arm], cohort, layout, seed) for arm in ARMS}
+        return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
+
+    @property
+    def months(self) -> int:
+        return 12 * len(self.scenario.years)
+
+    def step(self, step: int) -> None:
+        """Advance both arms by month `step`, on the same draws."""
+        self.draws.start(step)
+        month = Month(step, self.cohort.age(step), self.cohort, self.tables, self.draws, self.scenario)
+        for model in self.arms.values():
+            model.step(month)
+
+
+def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Run one replication to the end of the horizon and return its tables."""
+    run = Replication.build(scenario, replication_seed(scenario, replication))
+    for step in range(run.months):
+        run.step(step)
+        if on_month is not None:
+            on_month()
+    return replication_tables(scenario, run.arms, replication)

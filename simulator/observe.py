@@ -1,0 +1,98 @@
+"""Phase 10: indicators counted per year and patient group (territory x BIM).
+
+Counts are kept as numerators and denominators so that indicators can be re-aggregated
+exactly (over groups, territories or replications); `indicator_rows` turns them into rates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.care.activity import Activity
+from simulator.care.claims import add_patient_value
+from simulator.care.state import PatientState
+from simulator.care.tables import N_CONDITIONS
+from simulator.population import Cohort
+
+COUNTS: tuple[str, ...] = (
+    "person_months",
+    "persons",  # alive at some time in the year
+    "deaths",
+    "admissions",
+    "avoidable_admissions",
+    "readmissions",
+    "bed_days",
+    "day_cases",
+    "emergency_visits",
+    "gp_contacts",
+    "gp_users",
+    "persons_15plus",
+    "chronic_15plus",
+    "multimorbid_15plus",
+    "persons_75plus",
+    "chronic_75plus",
+)
+C = {name: i for i, name in enumerate(COUNTS)}
+
+
+class Observer:
+    """Yearly counters of one arm, plus per-patient spending for concentration."""
+
+    def __init__(self, cohort: Cohort, n_years: int):
+        self.cohort = cohort
+        self.n_groups = cohort.n_territories * 2
+        self.counts = np.zeros((n_years, len(COUNTS), self.n_groups))
+        self.spend = np.zeros(cohort.capacity, np.float32)
+        self.gp_user = np.zeros(cohort.capacity, bool)
+        self.present = np.zeros(cohort.capacity, bool)
+        self.concentration = np.zeros((n_years, 3))  # top 5 % share, top 1 % share, persons over 100 k EUR
+
+    def _add(self, year: int, name: str, slots: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.counts[year, C[name]] += np.bincount(self.cohort.group[slots], weights=weights, minlength=self.n_groups)
+
+    def start_year(self, year: int, state: PatientState, age: np.ndarray) -> None:
+        """Reset per-patient accumulators; take the prevalence snapshot of 1 January."""
+        self.spend[:] = 0
+        self.gp_user[:] = False
+        self.present[:] = state.alive
+        alive = np.flatnonzero(state.alive)
+        conditions = N_CONDITIONS[state.conditions[alive]]
+        adult, old = alive[age[alive] >= 15], alive[age[alive] >= 75]
+        self._add(year, "persons_15plus", adult)
+        self._add(year, "chronic_15plus", alive[(age[alive] >= 15) & (conditions >= 1)])
+        self._add(year, "multimorbid_15plus", alive[(age[alive] >= 15) & (conditions >= 2)])
+        self._add(year, "persons_75plus", old)
+        self._add(year, "chronic_75plus", alive[(age[alive] >= 75) & (conditions >= 1)])
+
+    def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray) -> None:
+        """Count the month's events and add each patient's insurance spending."""
+        self.present |= state.alive
+        self._add(year, "person_months", np.flatnonzero(state.alive))
+        self._add(year, "deaths", activity.deaths)
+        adm = activity.admissions
+        self._add(year, "admissions", adm)
+        self._add(year, "avoidable_admissions", adm[activity.avoidable])
+        self._add(year, "readmissions", adm[activity.readmission])
+        self._add(year, "bed_days", adm, activity.length_of_stay)
+        for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp")):
+            self._add(year, name, activity.slots[category], activity.volume[category])
+        self.gp_user[activity.slots["gp"]] = True
+        add_patient_value(self.spend, activity, unit_value, self.cohort.bim)
+
+    def end_year(self, year: int) -> None:
+        """Close the year: persons, GP users, and how concentrated spending is."""
+        present = np.flatnonzero(self.present)
+        self._add(year, "persons", present)
+        self._add(year, "gp_users", np.flatnonzero(self.gp_user & self.present))
+        self.concentration[year] = concentration(self.spend[present].astype(np.float64), self.cohort.weight)
+
+
+def concentration(spend: np.ndarray, weight: float) -> tuple[float, float, float]:
+    """Share of spending of the top 5 % and top 1 %, and people (weighted) above 100,000 EUR."""
+    if not spend.size or spend.sum() <= 0:
+        return 0.0, 0.0, 0.0
+    total = spend.sum()
+    n5, n1 = max(1, round(spend.size * 0.05)), max(1, round(spend.size * 0.01))
+    top5 = np.partition(spend, spend.size - n5)[spend.size - n5 :].sum()
+    top1 = np.partition(spend, spend.size - n1)[spend.size - n1 :].sum()
+    return float(top5 / total), float(top1 / total), float((spend > 100_000).sum() * weight)

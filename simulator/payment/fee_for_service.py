@@ -1,0 +1,53 @@
+"""Fee-for-service: claims times tariff (uprated yearly), the patient paying a co-payment by status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.categories import CATEGORIES
+from simulator.payment.statement import Statement
+from simulator.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class FeeForService:
+    """Tariffs at price-year prices, their uprating, and co-payment rates [category, bim]."""
+
+    tariff: np.ndarray  # [category] euros per unit at price-year prices
+    price_year: int
+    indexation: float
+    copay: np.ndarray  # [category, 2]: share paid by the patient, non-BIM then BIM
+
+    @classmethod
+    def status_quo(cls, scenario: Scenario) -> FeeForService:
+        """Today's tariffs and co-payments, as the scenario gives them."""
+        t, c = scenario.tariffs, scenario.copayment
+        return cls(
+            tariff=np.array([getattr(t.unit_price, k) for k in CATEGORIES]),
+            price_year=t.price_year,
+            indexation=t.indexation,
+            copay=np.array([[getattr(c.non_bim, k), getattr(c.bim, k)] for k in CATEGORIES]),
+        )
+
+    @classmethod
+    def reform(cls, scenario: Scenario) -> FeeForService:
+        """The status quo with the reform's per-category tariff changes."""
+        base = cls.status_quo(scenario)
+        change = np.array([getattr(scenario.reform.fee_for_service.tariff_change, k) for k in CATEGORIES])
+        return cls(base.tariff * (1 + change), base.price_year, base.indexation, base.copay)
+
+    def tariffs(self, year: int) -> np.ndarray:
+        """Tariffs in force in `year`: price-year tariffs uprated by indexation."""
+        return self.tariff * (1 + self.indexation) ** (year - self.price_year)
+
+    def insurer_unit_value(self, year: int) -> np.ndarray:
+        """[category, bim] euros per unit paid by the third party."""
+        return self.tariffs(year)[:, None] * (1 - self.copay)
+
+    def pay(self, volume: np.ndarray, year: int, cell_bim: np.ndarray) -> Statement:
+        """Statement for a month's claims `volume[category, cell]`."""
+        due = volume * self.tariffs(year)[:, None]
+        patient = due * self.copay[:, cell_bim]
+        return Statement(due=due, patient=patient, third_party=due - patient)

@@ -1,0 +1,228 @@
+"""The synthetic population: patients as column arrays (struct of arrays), never objects.
+
+`Cohort` holds what does not change with policy (sex, birth month, BIM status, zone,
+practice, usual hospital, frailty, care propensity, drug intensity) for every slot,
+including the births and immigrants that enter later (their slots are allocated up
+front, in order of entry, so both arms address the same patient by the same slot).
+Its initial condition masks and care states are copied into each arm's `PatientState`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from simulator.care.tables import MAX_AGE, N_CONDITIONS, CareTables
+from simulator.categories import CONDITIONS, REGIONS
+from simulator.layout import Layout
+from simulator.rng import generator
+from simulator.scenario import Scenario
+
+NEVER = np.iinfo(np.int32).max
+
+
+def statbel_age_sex() -> dict[str, np.ndarray]:
+    """Statbel 1 Jan 2021 counts per region: array [age band (18), sex (m, f)]."""
+    text = resources.files("simulator.data").joinpath("statbel_population_2021.csv").read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith(("#", "age_band"))]
+    counts = np.array([[int(v) for v in row[1:]] for row in rows], dtype=np.float64)
+    return {region: counts[:, 2 * i : 2 * i + 2] for i, region in enumerate(REGIONS)}
+
+
+@dataclass
+class Cohort:
+    """Static attributes of every patient slot of one replication."""
+
+    n_initial: int
+    weight: float  # inhabitants represented by one simulated patient
+    entry_month: np.ndarray  # int32: 0 for the initial population, month of entry for entrants
+    birth_month: np.ndarray  # int32: month of birth relative to January of the start year
+    sex: np.ndarray  # uint8: 0 male, 1 female
+    bim: np.ndarray  # uint8: 1 with increased reimbursement
+    territory: np.ndarray  # int16
+    region: np.ndarray  # uint8
+    cell: np.ndarray  # int32 billing cell
+    frailty: np.ndarray  # float32, lognormal mean 1
+    propensity: np.ndarray  # float32, gamma mean 1
+    drug_intensity: np.ndarray  # float32, lognormal mean 1
+    conditions: np.ndarray  # uint8 mask at entry
+    home_nursing: np.ndarray  # bool at entry
+    nursing_home: np.ndarray  # bool at entry
+    entries_per_month: np.ndarray  # int64 [month]: slots entering each month
+    death_norm: np.ndarray  # float32 [age]: mean individual death multiplier at the start, by age
+    condition_mult: np.ndarray  # float32: frailty and social gradient on prevalence and onset
+    death_frailty: np.ndarray  # float32: frailty ** mortality.frailty_exponent
+    admission_frailty: np.ndarray  # float32: frailty ** hospital.frailty_exponent, mean one
+    stay_frailty: np.ndarray  # float32: frailty ** hospital.los_frailty_exponent, mean one
+    n_territories: int
+    death_key: np.ndarray  # intp: row of the death table, region * 2 + sex
+    group: np.ndarray  # intp: patient group, territory * 2 + BIM
+
+    @property
+    def capacity(self) -> int:
+        return int(self.entry_month.size)
+
+    def entrants(self, month: int) -> slice:
+        """Slots entering in `month` (1-based months after the start)."""
+        end = self.n_initial + int(self.entries_per_month[: month + 1].sum())
+        return slice(end - int(self.entries_per_month[month]), end)
+
+    def age(self, month: int) -> np.ndarray:
+        """Age in whole years at `month`, clipped to 0..110, as uint8."""
+        return np.clip((month - self.birth_month) // 12, 0, MAX_AGE).astype(np.uint8)
+
+
+def _split(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integers proportional to weights that add up to total (largest remainder)."""
+    raw = total * weights / weights.sum()
+    out = np.floor(raw).astype(np.int64)
+    out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
+    return out
+
+
+def _lognormal_mean_one(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
+    return rng.lognormal(-sigma * sigma / 2, sigma, n).astype(np.float32) if sigma > 0 else np.ones(n, np.float32)
+
+
+def entries_schedule(scenario: Scenario, n_initial: int) -> tuple[np.ndarray, np.ndarray]:
+    """Births and immigrants per month (deterministic, so equal in both arms)."""
+    months = 12 * len(scenario.years)
+    births = np.diff(np.floor(np.arange(months + 1) * n_initial * scenario.population.birth_rate / 12)).astype(np.int64)
+    migrants = np.diff(np.floor(np.arange(months + 1) * n_initial * scenario.population.net_migration_rate / 12)).astype(np.int64)
+    births[0] = migrants[0] = 0  # the initial population is month 0
+    return births, migrants
+
+
+def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int) -> Cohort:
+    """Draw the population of one replication from the Statbel structure of each zone."""
+    rng = generator(seed, "population")
+    n0 = scenario.simulated_size
+    births, migrants = entries_schedule(scenario, n0)
+    capacity = n0 + int(births.sum() + migrants.sum())
+    inhabitants = np.array([t.inhabitants for t in scenario.territories], dtype=np.float64)
+    per_zone = _split(n0, inhabitants)
+    structure = statbel_age_sex()
+
+    territory = np.empty(capacity, np.int16)
+    sex = np.empty(capacity, np.uint8)
+    age_months = np.empty(capacity, np.int32)
+    entry = np.zeros(capacity, np.int32)
+    start = 0
+    for t, n in enumerate(per_zone):
+        counts = structure[scenario.territories[t].region]
+        cell = rng.choice(counts.size, size=n, p=(counts / counts.sum()).ravel())
+        band, sx = np.divmod(cell, 2)
+        within = np.where(band < 17, rng.integers(0, 60, n), np.minimum(rng.exponential(72, n).astype(np.int32), 20 * 12))
+        territory[start : start + n], sex[start : start + n] = t, sx
+        age_months[start : start + n] = band * 60 + within
+        start += n
+    # entrants, in order of entry month: births at age 0, immigrants aged 18-45
+    months = np.arange(births.size)
+    for counts, is_birth in ((births, True), (migrants, False)):
+        n = int(counts.sum())
+        sl = slice(start, start + n)
+        entry[sl] = np.repeat(months, counts)
+        territory[sl] = rng.choice(len(per_zone), size=n, p=per_zone / n0)
+        sex[sl] = rng.random(n) < (0.487 if is_birth else 0.5)
+        age_months[sl] = 0 if is_birth else rng.integers(18 * 12, 46 * 12, n)
+        start += n
+    order = np.argsort(entry, kind="stable")  # slots in order of entry month
+    territory, sex, age_months, entry = territory[order], sex[order], age_months[order], entry[order]
+    birth_month = (entry - age_months).astype(np.int32)
+    age = np.clip(age_months // 12, 0, MAX_AGE)
+
+    region = layout.territory_region[territory].astype(np.uint8)
+    bim_share = np.array([t.bim_share for t in scenario.territories])[territory]
+    ratio = np.where(age >= 65, scenario.population.bim_age_ratio_65plus, 1.0)
+    norm = np.bincount(territory, weights=ratio, minlength=len(per_zone)) / np.bincount(territory, minlength=len(per_zone))
+    bim = (rng.random(capacity) < np.clip(bim_share * ratio / norm[territory], 0, 1)).astype(np.uint8)
+
+    morb = scenario.morbidity
+    frailty = _lognormal_mean_one(rng, morb.frailty_sigma, capacity)
+    propensity = rng.gamma(scenario.primary_care.propensity_shape, 1 / scenario.primary_care.propensity_shape, capacity).astype(np.float32)
+    drug_intensity = _lognormal_mean_one(rng, scenario.drugs.intensity_sigma, capacity)
+    multiplier = condition_multiplier(scenario, frailty, bim, territory)
+    conditions = np.zeros(capacity, np.uint8)
+    newborn = (entry > 0) & (age_months == 0)
+    for i in range(len(CONDITIONS)):
+        p = np.clip(tables.prevalence[i, age] * multiplier, 0, 0.95)
+        conditions |= ((rng.random(capacity) < p) & ~newborn).astype(np.uint8) << i
+
+    # care states at the start: the share that the entry and exit hazards sustain
+    pa = scenario.post_acute
+    n_cond = N_CONDITIONS[conditions]
+    has_dementia = (conditions >> CONDITIONS.index("dementia")) & 1
+    entry_hazard = tables.nursing_home_entry[age] * np.where(has_dementia, pa.nursing_home_dementia_ratio, 1.0)
+    nursing_home = rng.random(capacity) < np.clip(entry_hazard * pa.nursing_home_mean_stay, 0, 0.9)
+    start_hazard = tables.home_nursing_start[age] * (1 + pa.home_nursing_condition_ratio * n_cond)
+    home_nursing = (rng.random(capacity) < start_hazard / (start_hazard + pa.home_nursing_stop)) & ~nursing_home
+
+    hospital_rank = layout.home_hospital[territory].astype(np.int64)
+    n_h = layout.hospitals.size
+    if n_h > 1:
+        other = (hospital_rank + rng.integers(1, n_h, capacity)) % n_h
+        hospital_rank = np.where(rng.random(capacity) < scenario.hospital_network.loyalty, hospital_rank, other)
+    gp = np.empty(capacity, np.int64)
+    for t, practices in enumerate(layout.gp_practices):
+        members = np.flatnonzero(territory == t)
+        size = rng.gamma(scenario.providers.gp_practice_size_shape, 1.0, practices.size)
+        gp[members] = practices[rng.choice(practices.size, size=members.size, p=size / size.sum())]
+    cell = layout.cell_of(territory.astype(np.int64), gp, hospital_rank, bim.astype(np.int64))
+
+    sigma = morb.frailty_sigma
+    death_frailty = frailty_power(frailty, scenario.mortality.frailty_exponent, sigma)
+    death_multiplier = tables.death_ratio[conditions] * death_frailty
+    initial = entry == 0
+    death_norm = _mean_by_age(age[initial], death_multiplier[initial])
+
+    return Cohort(
+        n_initial=n0,
+        weight=scenario.inhabitants / n0,
+        entry_month=entry,
+        birth_month=birth_month,
+        sex=sex,
+        bim=bim,
+        territory=territory,
+        region=region,
+        cell=cell,
+        frailty=frailty,
+        propensity=propensity,
+        drug_intensity=drug_intensity,
+        conditions=conditions,
+        home_nursing=home_nursing,
+        nursing_home=nursing_home,
+        entries_per_month=births + migrants,
+        death_norm=death_norm,
+        condition_mult=multiplier,
+        death_frailty=death_frailty,
+        admission_frailty=frailty_power(frailty, scenario.hospital.frailty_exponent, sigma),
+        stay_frailty=frailty_power(frailty, scenario.hospital.los_frailty_exponent, sigma),
+        n_territories=len(per_zone),
+        death_key=(region.astype(np.intp) * 2 + sex),
+        group=(territory.astype(np.intp) * 2 + bim),
+    )
+
+
+def frailty_power(frailty: np.ndarray, exponent: float, sigma: float) -> np.ndarray:
+    """frailty ** exponent rescaled to mean one (frailty is lognormal with log-sd sigma and mean one)."""
+    return (frailty.astype(np.float64) ** exponent / np.exp(exponent * (exponent - 1) * sigma * sigma / 2)).astype(np.float32)
+
+
+def condition_multiplier(scenario: Scenario, frailty: np.ndarray, bim: np.ndarray, territory: np.ndarray) -> np.ndarray:
+    """Individual multiplier of condition prevalence and onset: frailty and social gradient, mean one."""
+    morb = scenario.morbidity
+    frail = frailty_power(frailty, morb.frailty_condition_exponent, morb.frailty_sigma)
+    bim_shares = np.array([t.bim_share for t in scenario.territories])
+    social = np.where(bim == 1, morb.bim_prevalence_ratio, 1.0) / (1 + bim_shares[territory] * (morb.bim_prevalence_ratio - 1))
+    return (frail * social).astype(np.float32)
+
+
+def _mean_by_age(age: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Mean of values by year of age, pooled in 5-year bands for stability; 1 where empty."""
+    band = np.minimum(age // 5, MAX_AGE // 5)
+    total = np.bincount(band, weights=values, minlength=MAX_AGE // 5 + 1)
+    count = np.bincount(band, minlength=MAX_AGE // 5 + 1)
+    mean = np.where(count > 0, total / np.maximum(count, 1), 1.0)
+    return mean[np.minimum(np.arange(MAX_AGE + 1) // 5, MAX_AGE // 5)].astype(np.float32)

@@ -1,0 +1,160 @@
+"""Tidy tables from the arms' ledgers and observers.
+
+Money and counts are scaled to the inhabitants represented (`Cohort.weight`); rates are
+not affected by the scaling. Every table has `arm` (where it applies), `replication`, `year`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from simulator.categories import CATEGORIES, CATEGORY_UNITS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
+from simulator.model import HealthSystemModel
+from simulator.observe import COUNTS
+from simulator.scenario import Scenario
+
+#: Categories covered by the sectors of the Court of Audit split used as the per-capita target
+#: (physicians, hospitals, pharmaceuticals, nurses): all but rehabilitation and nursing homes.
+TARGET_SECTOR_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("rehabilitation", "nursing_home"))
+
+#: indicator -> (numerator, denominator, multiplier); person_years = person_months / 12.
+RATES: dict[str, tuple[str, str, float]] = {
+    "admissions_per_1000": ("admissions", "person_years", 1000.0),
+    "avoidable_admissions_per_1000": ("avoidable_admissions", "person_years", 1000.0),
+    "readmission_rate": ("readmissions", "admissions", 1.0),
+    "length_of_stay": ("bed_days", "admissions", 1.0),
+    "bed_days_per_capita": ("bed_days", "person_years", 1.0),
+    "day_cases_per_1000": ("day_cases", "person_years", 1000.0),
+    "emergency_visits_per_1000": ("emergency_visits", "person_years", 1000.0),
+    "gp_contacts_per_capita": ("gp_contacts", "person_years", 1.0),
+    "gp_contact_coverage": ("gp_users", "persons", 1.0),
+    "mortality_per_1000": ("deaths", "person_years", 1000.0),
+    "chronic_prevalence_15plus": ("chronic_15plus", "persons_15plus", 1.0),
+    "multimorbidity_15plus": ("multimorbid_15plus", "persons_15plus", 1.0),
+    "chronic_prevalence_75plus": ("chronic_75plus", "persons_75plus", 1.0),
+    "out_of_pocket_per_capita": ("patient_payments", "person_years", 1.0),
+    "insurance_spending_per_capita": ("insurance_payments", "person_years", 1.0),
+    "insurance_spending_target_sectors_per_capita_price_year": ("insurance_target_sectors_price_year", "person_years", 1.0),
+}
+
+
+def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
+    """All tables of one replication."""
+    frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": []}
+    for arm, model in arms.items():
+        frames["annual"].append(_annual(scenario, model))
+        frames["activity"].append(_activity(scenario, model))
+        frames["indicators"].append(_indicators(scenario, model))
+        frames["providers"].append(_providers(scenario, model))
+    out = {}
+    for name, parts in frames.items():
+        table = pd.concat(parts, ignore_index=True)
+        table.insert(1, "replication", replication)
+        out[name] = table
+    return out
+
+
+def _grid(scenario: Scenario, model: HealthSystemModel, values: np.ndarray, dims: list[tuple[str, tuple[str, ...]]]) -> pd.DataFrame:
+    """Long table from an array whose axes are year, then the named dimensions."""
+    axes = [("year", tuple(scenario.years))] + dims
+    index = pd.MultiIndex.from_product([labels for _, labels in axes], names=[name for name, _ in axes])
+    frame = pd.DataFrame({"value": values.reshape(-1)}, index=index).reset_index()
+    frame.insert(0, "arm", model.arm)
+    return frame
+
+
+def _territory_group_axes(model: HealthSystemModel) -> list[tuple[str, tuple[str, ...]]]:
+    return [("territory", model.layout.territory_names), ("patient_group", PATIENT_GROUPS)]
+
+
+def _annual(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """Money: arm x year x payer x category x territory x patient group, euros."""
+    n_years = len(scenario.years)
+    money = model.ledger.money.reshape(n_years, len(PAYERS), len(CATEGORIES), -1, 2) * model.cohort.weight
+    dims = [("payer", PAYERS), ("category", CATEGORIES)] + _territory_group_axes(model)
+    return _grid(scenario, model, money, dims).rename(columns={"value": "amount_eur"})
+
+
+def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """Volumes: arm x year x category x territory x patient group, in each category's unit."""
+    n_years = len(scenario.years)
+    volume = model.ledger.volume.reshape(n_years, len(CATEGORIES), -1, 2) * model.cohort.weight
+    frame = _grid(scenario, model, volume, [("category", CATEGORIES)] + _territory_group_axes(model))
+    frame = frame.rename(columns={"value": "volume"})
+    frame["unit"] = frame["category"].map(CATEGORY_UNITS)
+    return frame
+
+
+def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarray]:
+    """Counters per [year, territory, group], scaled, with the money ones added."""
+    weight = model.cohort.weight
+    n_years = len(scenario.years)
+    counts = {name: model.observer.counts[:, i].reshape(n_years, -1, 2) * weight for i, name in enumerate(COUNTS)}
+    counts["person_years"] = counts["person_months"] / 12
+    money = model.ledger.money.reshape(n_years, len(PAYERS), len(CATEGORIES), -1, 2) * weight
+    counts["patient_payments"] = money[:, PAYER_INDEX["patients"]].sum(axis=1)
+    insurance = money[:, PAYER_INDEX["federal_insurance"]]
+    counts["insurance_payments"] = insurance.sum(axis=1)
+    price = np.array([(1 + scenario.tariffs.indexation) ** (y - scenario.tariffs.price_year) for y in scenario.years])
+    target = [CATEGORIES.index(c) for c in TARGET_SECTOR_CATEGORIES]
+    counts["insurance_target_sectors_price_year"] = insurance[:, target].sum(axis=1) / price[:, None, None]
+    return counts
+
+
+def _indicators(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """Rates per territory and patient group, with 'all' totals; spending concentration for the whole population."""
+    counts = _counts(scenario, model)
+    territories = list(model.layout.territory_names)
+    rows = []
+    for name, (num, den, mult) in RATES.items():
+        for t_label, t_sel in [(t, [i]) for i, t in enumerate(territories)] + [("all", list(range(len(territories))))]:
+            for g_label, g_sel in (("non_bim", [0]), ("bim", [1]), ("all", [0, 1])):
+                n = counts[num][:, t_sel][:, :, g_sel].sum(axis=(1, 2))
+                d = counts[den][:, t_sel][:, :, g_sel].sum(axis=(1, 2))
+                for y, year in enumerate(scenario.years):
+                    value = mult * n[y] / d[y] if d[y] > 0 else np.nan
+                    rows.append((model.arm, year, t_label, g_label, name, value, n[y], d[y]))
+    for y, year in enumerate(scenario.years):
+        top5, top1, over = model.observer.concentration[y]
+        rows.append((model.arm, year, "all", "all", "spending_share_top5pct", top5, np.nan, np.nan))
+        rows.append((model.arm, year, "all", "all", "spending_share_top1pct", top1, np.nan, np.nan))
+        rows.append((model.arm, year, "all", "all", "persons_over_100k_eur", over, np.nan, np.nan))
+    columns = ["arm", "year", "territory", "patient_group", "indicator", "value", "numerator", "denominator"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """Revenue per provider per year, by payer, euros."""
+    rows = []
+    territories = model.layout.territory_names
+    for provider in sorted(model.providers, key=lambda p: p.index):
+        where = territories[provider.territory] if provider.territory >= 0 else model.scenario.hospital_network.name
+        for year in scenario.years:
+            by_payer = {k: v * model.cohort.weight for k, v in provider.revenue[year].items()}
+            rows.append({"arm": model.arm, "year": year, "provider": provider.name, "kind": provider.kind,
+                         "territory": where, "revenue_eur": sum(by_payer.values()), **{f"from_{k}_eur": v for k, v in by_payer.items()}})
+    return pd.DataFrame(rows)
+
+
+def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Concatenate replications' tables (in replication order) and add the budget impact."""
+    names = parts[0].keys()
+    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in names}
+    tables["budget_impact"] = budget_impact(tables["annual"])
+    return tables
+
+
+def budget_impact(annual: pd.DataFrame) -> pd.DataFrame:
+    """Reform minus status quo, per replication, year and payer (and 'all_payers'), euros."""
+    by_payer = annual.groupby(["replication", "year", "payer", "arm"], sort=True)["amount_eur"].sum().unstack("arm")
+    total = by_payer.groupby(level=["replication", "year"]).sum()
+    total["payer"] = "all_payers"
+    total = total.set_index("payer", append=True)
+    table = pd.concat([by_payer, total]).sort_index().reset_index()
+    table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
+    table["impact_eur"] = table["reform_eur"] - table["status_quo_eur"]
+    table.columns.name = None
+    return table[["replication", "year", "payer", "status_quo_eur", "reform_eur", "impact_eur"]]

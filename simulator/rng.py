@@ -1,0 +1,112 @@
+"""Named common-random-number streams.
+
+Every stochastic process draws from its own stream, keyed by the base seed, the process
+name and the month, and indexed by patient slot. Both arms of a run read the same numbers,
+so they see the same deaths, onsets and accidents unless the policy changes the odds.
+
+Two kinds of draw:
+- `MonthlyDraws.uniform(process)`: one float32 per slot for the whole population (PCG64),
+  generated once per month and shared by the arms;
+- `MonthlyDraws.at(process, slots)`: a uniform for chosen slots only (a counter-based hash),
+  for draws that only some patients need (length of stay, rehabilitation) and that must still
+  agree between arms whichever subset each arm asks for.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def process_key(name: str) -> int:
+    """A stable integer for a process name (independent of Python's hash seed)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def seed_sequence(seed: int, *keys: int | str) -> np.random.SeedSequence:
+    """SeedSequence for `seed` and a path of keys (names are turned into stable integers)."""
+    spawn = tuple(process_key(k) if isinstance(k, str) else int(k) for k in keys)
+    return np.random.SeedSequence(entropy=int(seed), spawn_key=spawn)
+
+
+def generator(seed: int, *keys: int | str) -> np.random.Generator:
+    """A numpy Generator for one named stream."""
+    return np.random.Generator(np.random.PCG64(seed_sequence(seed, *keys)))
+
+
+def derived_seed(seed: int, *keys: int | str) -> int:
+    """An integer seed derived from `seed` and keys (e.g. a replication's seed)."""
+    return int(seed_sequence(seed, *keys).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    x = x + _GOLDEN
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def hashed_uniform(key: int, slots: np.ndarray) -> np.ndarray:
+    """Uniform [0, 1) float64 for each slot, a pure function of (key, slot)."""
+    x = slots.astype(np.uint64, copy=False) ^ np.uint64(key)
+    return (_splitmix64(x) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+class MonthlyDraws:
+    """The random numbers of one replication, month by month, for `capacity` patient slots."""
+
+    def __init__(self, seed: int, capacity: int):
+        self.seed = int(seed)
+        self.capacity = int(capacity)
+        self.step = -1
+        self._cache: dict[str, np.ndarray] = {}
+
+    def start(self, step: int) -> None:
+        """Move to month `step`; forget the previous month's arrays."""
+        if step != self.step:
+            self.step = step
+            self._cache.clear()
+
+    def uniform(self, process: str) -> np.ndarray:
+        """One float32 uniform per slot for `process` this month (cached for the other arm)."""
+        draws = self._cache.get(process)
+        if draws is None:
+            draws = generator(self.seed, process, self.step).random(self.capacity, dtype=np.float32)
+            self._cache[process] = draws
+        return draws
+
+    def at(self, process: str, slots: np.ndarray) -> np.ndarray:
+        """Uniforms for the given slots only; equal across arms for equal (process, month, slot)."""
+        key = int(seed_sequence(self.seed, process, self.step).generate_state(1, np.uint64)[0])
+        return hashed_uniform(key, slots)
+
+
+def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Poisson counts by inversion of the same uniform: monotone in `lam` (a common-random-number coupling).
+
+    One cheap float32 pass finds who has at least one event; further terms of the
+    cumulative distribution are evaluated only for them, on shrinking subsets.
+    """
+    counts = np.zeros(u.shape, dtype=np.int32)
+    active = np.flatnonzero(u >= np.exp(-lam, dtype=np.float32))
+    if not active.size:
+        return counts
+    lam_a = lam[active].astype(np.float64)
+    u_a = u[active].astype(np.float64)
+    p = np.exp(-lam_a)
+    cdf = p.copy()
+    k = 0
+    while active.size:
+        k += 1
+        counts[active] = k
+        p *= lam_a / k
+        cdf += p
+        # stop where the cdf has converged: float rounding could otherwise leave u ~ 1 above it
+        keep = (u_a >= cdf) & (cdf < 1.0 - 1e-12)
+        active, lam_a, u_a, p, cdf = active[keep], lam_a[keep], u_a[keep], p[keep], cdf[keep]
+    return counts

@@ -1,0 +1,40 @@
+"""Helpers that give every scenario parameter a default, a unit and a description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+STRICT = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are frozen."""
+
+    model_config = STRICT
+
+
+def param(default: Any, unit: str, description: str, **constraints: Any) -> Any:
+    """A scenario field with its unit shown in the schema and in `--help`-style listings."""
+    return Field(
+        default,
+        description=f"{description} [{unit}]",
+        json_schema_extra={"unit": unit},
+        **constraints,
+    )
+
+
+def keyed_section(
+    name: str,
+    defaults: dict[str, float],
+    unit: str,
+    description: str,
+    **constraints: Any,
+) -> type[Section]:
+    """A section with one float field per key (category, condition, region), all alike."""
+    fields = {
+        key: (float, param(value, unit, f"{description}: {key}", **constraints))
+        for key, value in defaults.items()
+    }
+    return create_model(name, __base__=Section, **fields)  # type: ignore[call-overload]

@@ -1,0 +1,134 @@
+"""Reading a scenario: TOML, `extends`, `--set` overrides, validation, cross-references."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
+from simulator.scenario.schema import Scenario
+
+_INDEX = re.compile(r"^(?P<key>[^\[\]]+)\[(?P<index>\d+)\]$")
+
+
+def read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Load a TOML file and resolve its `extends` chain (paths relative to the file)."""
+    path = path.resolve()
+    if path in chain:
+        raise ScenarioError(path, [Problem("extends", str(path), "a file that does not extend itself (cycle)")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(chain[-1] if chain else path, [Problem("extends" if chain else "(file)", str(path), "an existing TOML file")]) from None
+    except OSError as exc:
+        raise ScenarioError(path, [Problem("(file)", str(path), f"a readable file ({exc.strerror})")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML (https://toml.io)")]) from None
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError(path, [Problem("extends", base, "a path to another TOML file, as text")])
+    parent = read_toml(path.parent / base, chain + (path,))
+    return merge(parent, data)
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge key by key; any other value (lists too) replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def parse_value(text: str) -> Any:
+    """A `--set` value: a TOML literal (number, boolean, string, array, inline table), else plain text."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> None:
+    """Apply one `a.b[0].c=value` to the raw scenario data, in place."""
+    if "=" not in assignment:
+        raise ScenarioError(None, [Problem("--set", assignment, "PATH=VALUE, e.g. run.seed=7 or territories[0].bim_share=0.3")])
+    path, raw = assignment.split("=", 1)
+    parts = [p for p in path.strip().split(".") if p]
+    if not parts:
+        raise ScenarioError(None, [Problem("--set", assignment, "a dotted path before '='")])
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        match = _INDEX.match(part)
+        key, index = (match["key"], int(match["index"])) if match else (part, None)
+        if index is not None:
+            items = node.get(key) if isinstance(node, dict) else None
+            if not isinstance(items, list) or index >= len(items):
+                size = len(items) if isinstance(items, list) else 0
+                raise ScenarioError(None, [Problem(path, raw, f"an index below {size} for '{key}'")])
+            if last:
+                items[index] = parse_value(raw)
+                return
+            node = items[index]
+            continue
+        if last:
+            node[key] = parse_value(raw)
+            return
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise ScenarioError(None, [Problem(path, raw, f"a path through tables; '{key}' is a value")])
+        node = child
+
+
+def validate(data: dict[str, Any], file: str | Path | None = None) -> Scenario:
+    """Validate raw data into a frozen Scenario, or raise ScenarioError listing every problem."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(file, from_validation_error(exc, Scenario)) from None
+    problems = cross_references(scenario)
+    if problems:
+        raise ScenarioError(file, problems)
+    return scenario
+
+
+def cross_references(scenario: Scenario) -> list[Problem]:
+    """Checks that span sections: unique names, hospitals that exist."""
+    problems: list[Problem] = []
+    hospitals = [h.name for h in scenario.hospital_network.hospitals]
+    for i, name in enumerate(hospitals):
+        if name in hospitals[:i]:
+            problems.append(Problem(f"hospital_network.hospitals[{i}].name", name, "a name not used by another hospital"))
+    names = [t.name for t in scenario.territories]
+    for i, t in enumerate(scenario.territories):
+        if t.name in names[:i]:
+            problems.append(Problem(f"territories[{i}].name", t.name, "a name not used by another territory"))
+        if t.home_hospital is not None and t.home_hospital not in hospitals:
+            problems.append(Problem(f"territories[{i}].home_hospital", t.home_hospital, "one of " + ", ".join(hospitals)))
+    if scenario.population.size is not None and scenario.population.size > scenario.inhabitants:
+        problems.append(
+            Problem("population.size", scenario.population.size, f"<= the inhabitants of all territories ({scenario.inhabitants})")
+        )
+    return problems
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, merge, override and validate a scenario file."""
+    path = Path(path)
+    data = read_toml(path)
+    for assignment in overrides:
+        try:
+            apply_override(data, assignment)
+        except ScenarioError as exc:
+            raise ScenarioError(path, exc.problems) from None
+    return validate(data, path)

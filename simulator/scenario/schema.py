@@ -1,0 +1,373 @@
+"""The scenario: every input of a run, validated and frozen.
+
+Sections mirror the model's layers. Defaults are the calibrated Belgian values (see
+`calibration/` and the README); each field states its unit and, where it is a figure,
+its source. Times are in months or years as the unit says; money in euros at
+`tariffs.price_year` prices unless the unit says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from simulator.categories import CATEGORIES, CONDITIONS
+from simulator.scenario.fields import Section, keyed_section, param
+
+Region = Literal["brussels", "flanders", "wallonia"]
+IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+
+
+class RunSection(Section):
+    """What to simulate, over which years, with which seeds."""
+
+    name: str = param("scenario", "text", "Name of the scenario, used in output folders and reports")
+    description: str = param("", "text", "Free text describing the scenario")
+    start_year: int = param(2026, "calendar year", "First simulated year (the base year)", ge=2000, le=2100)
+    end_year: int = param(2035, "calendar year", "Last simulated year, inclusive", ge=2000, le=2150)
+    seed: int = param(20260101, "integer", "Base seed; replication r uses a seed derived from it and r", ge=0)
+    replications: int = param(1, "count", "Independent replications (new population and events each)", ge=1, le=10_000)
+    workers: int = param(1, "processes", "Parallel processes for replications; results do not depend on it", ge=1, le=256)
+
+    @field_validator("end_year")
+    @classmethod
+    def _end_after_start(cls, end_year: int, info) -> int:  # noqa: ANN001 - pydantic signature
+        start = info.data.get("start_year")
+        if start is not None and end_year < start:
+            raise ValueError(f"allowed: >= run.start_year ({start})")
+        return end_year
+
+
+class PopulationSection(Section):
+    """The synthetic population: how many patients are simulated and how it renews."""
+
+    size: int | None = param(
+        None,
+        "persons",
+        "Simulated patients; each stands for (sum of territory inhabitants / size) people. "
+        "Default: one patient per inhabitant",
+        ge=10_000,
+        le=12_000_000,
+    )
+    birth_rate: float = param(0.0095, "births per person-year", "Births entering at age 0 (Statbel 2023: ~9.5 per 1,000)", ge=0, le=0.05)
+    net_migration_rate: float = param(0.004, "persons per person-year", "Net immigrants entering at ages 18-45", ge=0, le=0.05)
+    bim_age_ratio_65plus: float = param(
+        1.5, "ratio", "Probability of BIM status at 65+ relative to under 65 (pensioners with low income)", ge=0.1, le=10
+    )
+
+
+class Territory(Section):
+    """A primary-care zone: residents, region, social mix and GP supply."""
+
+    name: str = param(..., "identifier", "Name of the zone", pattern=IDENTIFIER, max_length=64)
+    region: Region = param(..., "region", "Region, which sets the age-sex structure (Statbel 2021) and life expectancy")
+    inhabitants: int = param(..., "persons", "Inhabitants of the zone", ge=1, le=12_000_000)
+    bim_share: float = param(0.21, "share", "Share of residents with increased reimbursement (BIM; 21 % nationally in 2025, INAMI)", ge=0, le=1)
+    gp_practices: int | None = param(
+        None, "practices", "GP practices in the zone; default: inhabitants / providers.patients_per_gp_practice", ge=1
+    )
+    home_hospital: str | None = param(
+        None, "hospital name", "Hospital most residents use; default: the network's hospitals in turn"
+    )
+
+
+class Hospital(Section):
+    """One hospital (campus) of the network."""
+
+    name: str = param(..., "identifier", "Name of the hospital", pattern=IDENTIFIER, max_length=64)
+
+
+class HospitalNetwork(Section):
+    """The loco-regional hospital network serving the territories."""
+
+    name: str = param("network", "identifier", "Name of the network", pattern=IDENTIFIER, max_length=64)
+    hospitals: list[Hospital] = Field(
+        default_factory=lambda: [Hospital(name="hospital_1")],
+        min_length=1,
+        description="Hospitals of the network [list]",
+    )
+    loyalty: float = param(0.8, "probability", "Probability that a resident's usual hospital is the zone's home hospital", ge=0, le=1)
+
+
+class ProviderSection(Section):
+    """Supply side defaults."""
+
+    patients_per_gp_practice: int = param(
+        1650, "persons", "Inhabitants per GP practice when a zone does not say (14,286 GPs, 57 % in groups; INAMI 2023)", ge=100
+    )
+    gp_practice_size_shape: float = param(3.0, "gamma shape", "Spread of practice list sizes (larger is more even)", gt=0)
+
+
+ConditionHazardRatios = keyed_section(
+    "ConditionHazardRatios",
+    {"diabetes": 1.4, "copd": 1.8, "heart_failure": 2.5, "dementia": 2.5, "cancer": 2.2, "ckd": 1.6, "depression": 1.2},
+    "hazard ratio",
+    "Mortality hazard ratio of the condition (literature ranges; U)",
+    ge=0.1,
+    le=20,
+)
+RegionLifeExpectancyGap = keyed_section(
+    "RegionLifeExpectancyGap",
+    {"brussels": -0.1, "flanders": 0.9, "wallonia": -1.7},
+    "years",
+    "Regional life expectancy minus the national one (Statbel 2023: 82.2, 83.2, 80.6 vs 82.3)",
+    ge=-10,
+    le=10,
+)
+
+
+class Mortality(Section):
+    """Deaths: a Gompertz hazard by age, fitted to life expectancy, times individual risk."""
+
+    life_expectancy_male: float = param(80.2, "years", "Life expectancy at birth, men (Statbel 2023)", ge=40, le=100)
+    life_expectancy_female: float = param(84.3, "years", "Life expectancy at birth, women (Statbel 2023)", ge=40, le=100)
+    gompertz_slope: float = param(0.11, "per year of age", "Rate at which the death hazard rises with age", gt=0.02, le=0.2)
+    region_gap: RegionLifeExpectancyGap = Field(default_factory=RegionLifeExpectancyGap)  # type: ignore[valid-type]
+    hazard_ratio: ConditionHazardRatios = Field(default_factory=ConditionHazardRatios)  # type: ignore[valid-type]
+    frailty_exponent: float = param(0.5, "exponent", "Death hazard scales with frailty to this power", ge=0, le=3)
+
+
+class Condition(Section):
+    """Prevalence curve of one chronic condition: p(age) = min(cap, p50 * exp(slope * (age - 50)))."""
+
+    prevalence_at_50: float = param(0.05, "share", "Prevalence at age 50", ge=0, le=1)
+    age_slope: float = param(0.05, "per year of age", "Log-linear rise of prevalence with age", ge=-0.2, le=0.3)
+    min_age: int = param(15, "years", "No cases below this age", ge=0, le=110)
+    max_prevalence: float = param(0.3, "share", "Ceiling of prevalence at old ages", ge=0, le=1)
+
+
+def _condition(p50: float, slope: float, min_age: int, cap: float):  # noqa: ANN202 - default factory
+    return Field(default_factory=lambda: Condition(prevalence_at_50=p50, age_slope=slope, min_age=min_age, max_prevalence=cap))
+
+
+class Conditions(Section):
+    """The seven chronic conditions followed (HIS 2018 and AIM orders of magnitude; U per condition)."""
+
+    diabetes: Condition = _condition(0.07, 0.035, 20, 0.25)
+    copd: Condition = _condition(0.03, 0.04, 35, 0.20)
+    heart_failure: Condition = _condition(0.006, 0.08, 40, 0.20)
+    dementia: Condition = _condition(0.002, 0.12, 50, 0.40)
+    cancer: Condition = _condition(0.025, 0.04, 20, 0.15)
+    ckd: Condition = _condition(0.015, 0.055, 30, 0.30)
+    depression: Condition = _condition(0.18, 0.0, 15, 0.25)
+
+
+class Morbidity(Section):
+    """Chronic conditions at the start and their onset over time."""
+
+    conditions: Conditions = Field(default_factory=Conditions)
+    frailty_sigma: float = param(1.1, "log-sd", "Spread of the individual frailty (lognormal, mean 1) shared by conditions, admissions and deaths", ge=0, le=3)
+    frailty_condition_exponent: float = param(1.0, "exponent", "Condition probability scales with frailty to this power", ge=0, le=3)
+    bim_prevalence_ratio: float = param(1.3, "ratio", "Prevalence among BIM relative to others (social gradient)", ge=0.2, le=5)
+    incidence_multiplier: float = param(1.0, "ratio", "Scales onsets implied by the prevalence curves (1 keeps prevalence stable by age)", ge=0, le=10)
+
+
+ConditionContacts = keyed_section(
+    "ConditionContacts",
+    {c: 1.0 for c in CONDITIONS},
+    "contacts per person-year",
+    "Extra contacts a year with the condition",
+    ge=0,
+    le=100,
+)
+
+
+class ContactProcess(Section):
+    """Poisson contacts with rate = (base * exp(slope*(age-40)) + sum of condition extras) * propensity."""
+
+    base_rate: float = param(3.0, "contacts per person-year", "Rate of a healthy 40-year-old", ge=0, le=100)
+    age_slope: float = param(0.015, "per year of age", "Log-linear rise with age", ge=-0.2, le=0.2)
+    under5_ratio: float = param(1.0, "ratio", "Rate of children under 5 relative to the age curve", ge=0, le=10)
+    per_condition: ConditionContacts = Field(default_factory=ConditionContacts)  # type: ignore[valid-type]
+
+
+def _contacts(base: float, slope: float, under5: float, extra: float):  # noqa: ANN202 - default factory
+    return Field(
+        default_factory=lambda: ContactProcess(
+            base_rate=base, age_slope=slope, under5_ratio=under5, per_condition=ConditionContacts(**{c: extra for c in CONDITIONS})
+        )
+    )
+
+
+class PrimaryCare(Section):
+    """Ambulatory contacts: GP, specialist, lab and imaging, emergency department."""
+
+    gp: ContactProcess = _contacts(4.2, 0.012, 1.6, 2.0)
+    specialist: ContactProcess = _contacts(2.2, 0.015, 0.8, 1.2)
+    lab_imaging: ContactProcess = _contacts(2.5, 0.015, 0.5, 1.5)
+    emergency: ContactProcess = _contacts(0.20, 0.008, 1.5, 0.12)
+    propensity_shape: float = param(
+        1.3, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal)", gt=0.05, le=100
+    )
+
+
+ConditionDrugCost = keyed_section(
+    "ConditionDrugCost",
+    {"diabetes": 100.0, "copd": 95.0, "heart_failure": 80.0, "dementia": 45.0, "cancer": 750.0, "ckd": 200.0, "depression": 35.0},
+    "euro per patient-month",
+    "Drug cost of the condition",
+    ge=0,
+)
+
+
+class Drugs(Section):
+    """Monthly drug volume = (base * exp(slope*(age-50)) + condition costs) * individual intensity."""
+
+    base_at_50: float = param(22.0, "euro per patient-month", "Drug cost of a person of 50 without followed condition", ge=0)
+    age_slope: float = param(0.03, "per year of age", "Log-linear rise with age", ge=-0.2, le=0.2)
+    per_condition: ConditionDrugCost = Field(default_factory=ConditionDrugCost)  # type: ignore[valid-type]
+    intensity_sigma: float = param(1.8, "log-sd", "Spread of individual drug intensity (lognormal, mean 1)", ge=0, le=3)
+
+
+ConditionAdmissionRate = keyed_section(
+    "ConditionAdmissionRate",
+    {"diabetes": 0.03, "copd": 0.12, "heart_failure": 0.25, "dementia": 0.06, "cancer": 0.15, "ckd": 0.05, "depression": 0.02},
+    "admissions per person-year",
+    "Ambulatory-care-sensitive (avoidable) admission rate added by the condition",
+    ge=0,
+    le=5,
+)
+
+
+class HospitalCare(Section):
+    """Acute classic stays, day cases, readmissions and length of stay."""
+
+    admission_rate_at_50: float = param(0.105, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
+    admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
+    avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
+    frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power", ge=0, le=3)
+    readmission_rate: float = param(0.5, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
+    los_median: float = param(1.3, "days", "Median length of an acute classic stay (just over half are <= 2 days; healthybelgium 2017)", gt=0, le=60)
+    los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)
+    los_frailty_exponent: float = param(0.35, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
+    los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)
+    day_case: ContactProcess = _contacts(0.11, 0.025, 0.5, 0.05)
+
+
+class PostAcute(Section):
+    """Rehabilitation after a stay, home nursing spells and nursing-home entry."""
+
+    rehabilitation_probability: float = param(0.15, "probability", "Chance that a stay at 65+ is followed by a rehabilitation episode", ge=0, le=1)
+    home_nursing_start_at_80: float = param(0.0075, "per month", "Monthly chance of starting home nursing at 80 without condition", ge=0, le=1)
+    home_nursing_age_slope: float = param(0.07, "per year of age", "Log-linear rise of the start hazard with age (from 40)", ge=0, le=0.3)
+    home_nursing_condition_ratio: float = param(0.6, "ratio per condition", "Each condition multiplies the start hazard by (1 + this)", ge=0, le=10)
+    home_nursing_stop: float = param(0.07, "per month", "Monthly chance that a home-nursing spell ends", ge=0, le=1)
+    nursing_home_entry_at_85: float = param(0.004, "per month", "Monthly chance of entering a nursing home at 85 without dementia", ge=0, le=1)
+    nursing_home_age_slope: float = param(0.1, "per year of age", "Log-linear rise of entry with age (from 65)", ge=0, le=0.5)
+    nursing_home_dementia_ratio: float = param(5.0, "ratio", "Entry hazard with dementia relative to without", ge=1, le=50)
+    nursing_home_mean_stay: float = param(30.0, "months", "Used to set the share already resident at the start", gt=0, le=240)
+
+
+Tariffs_ = keyed_section(
+    "CategoryTariffs",
+    {
+        "gp": 63.0,
+        "specialist": 100.0,
+        "lab_imaging": 110.0,
+        "drugs": 1.0,
+        "emergency": 150.0,
+        "inpatient_stay": 964.0,
+        "inpatient_fees": 1570.0,
+        "day_case": 640.0,
+        "rehabilitation": 2000.0,
+        "home_nursing": 650.0,
+        "nursing_home": 1700.0,
+    },
+    "euro per unit of volume",
+    "Fee-for-service tariff at price-year prices (unit per category in the README; derived from the Court of Audit 2018 split uprated to 2024)",
+    ge=0,
+)
+
+
+class Tariffs(Section):
+    """Fee-for-service tariffs and their yearly uprating."""
+
+    price_year: int = param(2024, "calendar year", "Year whose prices the tariffs are expressed in", ge=2000, le=2100)
+    indexation: float = param(0.02, "per year", "Yearly uprating of tariffs from the price year on", ge=-0.2, le=0.5)
+    unit_price: Tariffs_ = Field(default_factory=Tariffs_)  # type: ignore[valid-type]
+
+
+CopayNonBim = keyed_section(
+    "CopayNonBim",
+    {"gp": 0.15, "specialist": 0.25, "lab_imaging": 0.08, "drugs": 0.20, "emergency": 0.15, "inpatient_stay": 0.03,
+     "inpatient_fees": 0.02, "day_case": 0.05, "rehabilitation": 0.15, "home_nursing": 0.05, "nursing_home": 0.0},
+    "share of tariff",
+    "Patient co-payment (ticket modérateur) for people without increased reimbursement",
+    ge=0,
+    le=1,
+)
+CopayBim = keyed_section(
+    "CopayBim",
+    {"gp": 0.04, "specialist": 0.08, "lab_imaging": 0.03, "drugs": 0.12, "emergency": 0.05, "inpatient_stay": 0.01,
+     "inpatient_fees": 0.01, "day_case": 0.02, "rehabilitation": 0.05, "home_nursing": 0.0, "nursing_home": 0.0},
+    "share of tariff",
+    "Patient co-payment for people with increased reimbursement (BIM)",
+    ge=0,
+    le=1,
+)
+
+
+class CoPayment(Section):
+    """Shares of each tariff paid by the patient; the rest is paid by insurance or the federated entity."""
+
+    non_bim: CopayNonBim = Field(default_factory=CopayNonBim)  # type: ignore[valid-type]
+    bim: CopayBim = Field(default_factory=CopayBim)  # type: ignore[valid-type]
+
+
+TariffChange = keyed_section(
+    "TariffChange",
+    {c: 0.0 for c in CATEGORIES},
+    "relative change",
+    "Change of the fee-for-service tariff in the reform arm (0.1 = +10 %)",
+    ge=-1,
+    le=10,
+)
+
+
+class FeeForServiceReform(Section):
+    """Fee-for-service in the reform arm: the status-quo tariffs changed per category."""
+
+    tariff_change: TariffChange = Field(default_factory=TariffChange)  # type: ignore[valid-type]
+
+
+class Reform(Section):
+    """The reform arm. The other arm is always the status quo (fee-for-service as today)."""
+
+    label: str = param("reform", "text", "Name of the reform arm in tables and reports")
+    fee_for_service: FeeForServiceReform = Field(default_factory=FeeForServiceReform)
+
+
+class Scenario(Section):
+    """A complete scenario: one TOML file, possibly `extends` another."""
+
+    run: RunSection = Field(default_factory=RunSection)
+    population: PopulationSection = Field(default_factory=PopulationSection)
+    territories: list[Territory] = Field(..., min_length=1, description="Primary-care zones [list]")
+    hospital_network: HospitalNetwork = Field(default_factory=HospitalNetwork)
+    providers: ProviderSection = Field(default_factory=ProviderSection)
+    mortality: Mortality = Field(default_factory=Mortality)
+    morbidity: Morbidity = Field(default_factory=Morbidity)
+    primary_care: PrimaryCare = Field(default_factory=PrimaryCare)
+    drugs: Drugs = Field(default_factory=Drugs)
+    hospital: HospitalCare = Field(default_factory=HospitalCare)
+    post_acute: PostAcute = Field(default_factory=PostAcute)
+    tariffs: Tariffs = Field(default_factory=Tariffs)
+    copayment: CoPayment = Field(default_factory=CoPayment)
+    reform: Reform = Field(default_factory=Reform)
+
+    @property
+    def years(self) -> list[int]:
+        """Simulated calendar years."""
+        return list(range(self.run.start_year, self.run.end_year + 1))
+
+    @property
+    def inhabitants(self) -> int:
+        """Inhabitants represented, over all territories."""
+        return sum(t.inhabitants for t in self.territories)
+
+    @property
+    def simulated_size(self) -> int:
+        """Number of simulated patients at the start."""
+        return self.population.size or self.inhabitants
+
