@@ -30,11 +30,15 @@ def keyed_section(
     defaults: dict[str, float],
     unit: str,
     description: str,
+    module: str,
     **constraints: Any,
 ) -> type[Section]:
-    """A section with one float field per key (category, condition, region), all alike."""
+    """A section with one float field per key (category, condition, region), all alike.
+
+    Bind the result to `name` in `module` so that scenarios pickle (parallel replications).
+    """
     fields = {
         key: (float, param(value, unit, f"{description}: {key}", **constraints))
         for key, value in defaults.items()
     }
-    return create_model(name, __base__=Section, **fields)  # type: ignore[call-overload]
+    return create_model(name, __base__=Section, __module__=module, **fields)  # type: ignore[call-overload]

@@ -104,6 +104,7 @@ ConditionHazardRatios = keyed_section(
     {"diabetes": 1.4, "copd": 1.8, "heart_failure": 2.5, "dementia": 2.5, "cancer": 2.2, "ckd": 1.6, "depression": 1.2},
     "hazard ratio",
     "Mortality hazard ratio of the condition (literature ranges; U)",
+    module=__name__,
     ge=0.1,
     le=20,
 )
@@ -112,6 +113,7 @@ RegionLifeExpectancyGap = keyed_section(
     {"brussels": -0.1, "flanders": 0.9, "wallonia": -1.7},
     "years",
     "Regional life expectancy minus the national one (Statbel 2023: 82.2, 83.2, 80.6 vs 82.3)",
+    module=__name__,
     ge=-10,
     le=10,
 )
@@ -168,6 +170,7 @@ ConditionContacts = keyed_section(
     {c: 1.0 for c in CONDITIONS},
     "contacts per person-year",
     "Extra contacts a year with the condition",
+    module=__name__,
     ge=0,
     le=100,
 )
@@ -207,6 +210,7 @@ ConditionDrugCost = keyed_section(
     {"diabetes": 100.0, "copd": 95.0, "heart_failure": 80.0, "dementia": 45.0, "cancer": 750.0, "ckd": 200.0, "depression": 35.0},
     "euro per patient-month",
     "Drug cost of the condition",
+    module=__name__,
     ge=0,
 )
 
@@ -225,6 +229,7 @@ ConditionAdmissionRate = keyed_section(
     {"diabetes": 0.03, "copd": 0.12, "heart_failure": 0.25, "dementia": 0.06, "cancer": 0.15, "ckd": 0.05, "depression": 0.02},
     "admissions per person-year",
     "Ambulatory-care-sensitive (avoidable) admission rate added by the condition",
+    module=__name__,
     ge=0,
     le=5,
 )
@@ -259,7 +264,7 @@ class PostAcute(Section):
     nursing_home_mean_stay: float = param(30.0, "months", "Used to set the share already resident at the start", gt=0, le=240)
 
 
-Tariffs_ = keyed_section(
+CategoryTariffs = keyed_section(
     "CategoryTariffs",
     {
         "gp": 63.0,
@@ -276,6 +281,7 @@ Tariffs_ = keyed_section(
     },
     "euro per unit of volume",
     "Fee-for-service tariff at price-year prices (unit per category in the README; derived from the Court of Audit 2018 split uprated to 2024)",
+    module=__name__,
     ge=0,
 )
 
@@ -285,7 +291,7 @@ class Tariffs(Section):
 
     price_year: int = param(2024, "calendar year", "Year whose prices the tariffs are expressed in", ge=2000, le=2100)
     indexation: float = param(0.02, "per year", "Yearly uprating of tariffs from the price year on", ge=-0.2, le=0.5)
-    unit_price: Tariffs_ = Field(default_factory=Tariffs_)  # type: ignore[valid-type]
+    unit_price: CategoryTariffs = Field(default_factory=CategoryTariffs)  # type: ignore[valid-type]
 
 
 CopayNonBim = keyed_section(
@@ -294,6 +300,7 @@ CopayNonBim = keyed_section(
      "inpatient_fees": 0.02, "day_case": 0.05, "rehabilitation": 0.15, "home_nursing": 0.05, "nursing_home": 0.0},
     "share of tariff",
     "Patient co-payment (ticket modérateur) for people without increased reimbursement",
+    module=__name__,
     ge=0,
     le=1,
 )
@@ -303,6 +310,7 @@ CopayBim = keyed_section(
      "inpatient_fees": 0.01, "day_case": 0.02, "rehabilitation": 0.05, "home_nursing": 0.0, "nursing_home": 0.0},
     "share of tariff",
     "Patient co-payment for people with increased reimbursement (BIM)",
+    module=__name__,
     ge=0,
     le=1,
 )
@@ -320,6 +328,7 @@ TariffChange = keyed_section(
     {c: 0.0 for c in CATEGORIES},
     "relative change",
     "Change of the fee-for-service tariff in the reform arm (0.1 = +10 %)",
+    module=__name__,
     ge=-1,
     le=10,
 )

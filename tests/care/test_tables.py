@@ -1,0 +1,44 @@
+"""Lookup tables: mortality reproduces life expectancy; prevalence curves; mask tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.care.tables import HAS, N_CONDITIONS, build_tables, gompertz_scale, hazard_ratio_per_mask, per_mask
+from simulator.categories import CONDITIONS, REGIONS
+
+
+@pytest.mark.parametrize("expectancy", [78.0, 82.3, 86.0])
+def test_gompertz_scale_reproduces_life_expectancy(expectancy):
+    slope = 0.11
+    level = gompertz_scale(expectancy, slope)
+    x = np.arange(0, 130, 0.01)
+    assert np.trapezoid(np.exp(-level / slope * np.expm1(slope * x)), x) == pytest.approx(expectancy, abs=0.01)
+
+
+def test_monthly_death_tables_give_regional_life_expectancy(scenario):
+    tables = build_tables(scenario)
+    region = REGIONS.index("flanders")
+    monthly = tables.death_hazard[region, 1].astype(np.float64)  # women
+    survival = np.concatenate([[1.0], np.cumprod((1 - monthly) ** 12)])
+    expectancy = survival[:-1].sum() - 0.5  # whole-year life table, deaths mid-year
+    assert expectancy == pytest.approx(84.3 + 0.9, abs=1.2)  # truncated at 110 and yearly steps
+
+
+def test_mask_tables():
+    assert N_CONDITIONS[0] == 0 and N_CONDITIONS[(1 << len(CONDITIONS)) - 1] == len(CONDITIONS)
+    values = {c: float(i + 1) for i, c in enumerate(CONDITIONS)}
+    mask = 0b101  # first and third condition
+    assert per_mask(values)[mask] == 1 + 3
+    assert hazard_ratio_per_mask(values)[mask] == 1 * 3
+    assert HAS[:, mask].tolist()[:3] == [True, False, True]
+
+
+def test_prevalence_curve_has_floor_age_and_cap(scenario):
+    tables = build_tables(scenario)
+    dementia = CONDITIONS.index("dementia")
+    assert tables.prevalence[dementia, :50].max() == 0
+    assert tables.prevalence[dementia, 110] == scenario.morbidity.conditions.dementia.max_prevalence
+    assert tables.prevalence[dementia, 50] == pytest.approx(0.002)
+    assert (tables.onset >= 0).all()

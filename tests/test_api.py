@@ -1,0 +1,67 @@
+"""run_scenario: DataFrames in memory, byte-identical files, workers do not change results."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import output
+from tests.conftest import small_scenario
+
+TABLES = ("annual", "activity", "indicators", "providers", "budget_impact")
+
+
+def test_returns_dataframes(scenario):
+    result = simulator.run_scenario(scenario)
+    for name in TABLES:
+        assert isinstance(getattr(result, name), pd.DataFrame) and len(getattr(result, name))
+    assert result.folder is None and result.manifest["replication_seeds"]
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path, scenario):
+    simulator.run_scenario(scenario, out=tmp_path / "a")
+    simulator.run_scenario(scenario, out=tmp_path / "b")
+    other = simulator.run_scenario(small_scenario("run.seed=99"), out=tmp_path / "c")
+    for name in TABLES:
+        for ext in ("parquet", "csv"):
+            a, b = (tmp_path / "a" / f"{name}.{ext}").read_bytes(), (tmp_path / "b" / f"{name}.{ext}").read_bytes()
+            assert a == b, f"{name}.{ext}"
+    assert (tmp_path / "a" / "annual.csv").read_bytes() != (other.folder / "annual.csv").read_bytes()
+
+
+def test_workers_do_not_change_results():
+    s = small_scenario("run.replications=3", "run.end_year=2026")
+    one = simulator.run_scenario(s, workers=1)
+    two = simulator.run_scenario(s, workers=2)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(one.tables[name], two.tables[name])
+    assert sorted(one.annual["replication"].unique()) == [0, 1, 2]
+
+
+def test_failed_write_leaves_no_folder(tmp_path, scenario, monkeypatch):
+    def broken(folder, tables):
+        (folder / "annual.csv").write_text("partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("simulator.api.write_tables", broken)
+    with pytest.raises(OSError):
+        simulator.run_scenario(scenario, out=tmp_path / "run")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_overwrite_replaces_whole_folder(tmp_path, scenario):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "stale.txt").write_text("old")
+    simulator.run_scenario(scenario, out=tmp_path / "run", overwrite=True)
+    assert not (tmp_path / "run" / "stale.txt").exists() and (tmp_path / "run" / "manifest.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_manifest_records_what_reruns_need(tmp_path, scenario):
+    result = simulator.run_scenario(scenario, out=tmp_path / "run")
+    m = result.manifest
+    assert m["scenario"]["run"]["seed"] == 7 and len(m["replication_seeds"]) == 1
+    assert {"numpy", "pandas", "mesa", "python"} <= set(m["versions"]) and "wall_time_seconds" in m
+    assert output.sha256(tmp_path / "run" / "annual.parquet") == __import__("json").loads(
+        (tmp_path / "run" / "manifest.json").read_text())["files"]["annual.parquet"]

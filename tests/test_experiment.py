@@ -1,0 +1,70 @@
+"""Two arms on one population: common random numbers, zero impact when identical, reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.categories import CATEGORY_INDEX
+from simulator.experiment import Replication, replication_seed, simulate
+from tests.conftest import small_scenario
+
+
+def test_identical_arms_give_exactly_zero_impact(scenario):
+    tables = simulate(scenario, 0)
+    impact = tables["annual"].pivot_table(index=["year", "payer", "category", "territory", "patient_group"],
+                                          columns="arm", values="amount_eur", aggfunc="sum")
+    assert (impact["reform"] == impact["status_quo"]).all()
+    ind = tables["indicators"].set_index(["arm", "year", "territory", "patient_group", "indicator"])["value"]
+    pd.testing.assert_series_equal(ind.loc["reform"], ind.loc["status_quo"])
+
+
+def test_tariff_reform_changes_money_not_care():
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1")
+    tables = simulate(s, 0)
+    act = tables["activity"].pivot_table(index=["year", "category", "territory", "patient_group"], columns="arm", values="volume")
+    assert (act["reform"] == act["status_quo"]).all()  # same draws, no behavioural response to tariffs yet
+    money = tables["annual"].groupby(["arm", "category"])["amount_eur"].sum().unstack("arm")
+    assert money.loc["gp", "reform"] == pytest.approx(1.1 * money.loc["gp", "status_quo"], rel=1e-12)
+    assert (money.drop("gp")["reform"] == money.drop("gp")["status_quo"]).all()
+
+
+def test_arms_share_every_draw_each_month(scenario):
+    run = Replication.build(scenario, replication_seed(scenario, 0))
+    run.step(0)
+    sq, reform = run.arms["status_quo"].state, run.arms["reform"].state
+    assert np.array_equal(sq.alive, reform.alive) and np.array_equal(sq.conditions, reform.conditions)
+    assert run.arms["status_quo"].cohort is run.arms["reform"].cohort
+
+
+def test_same_seed_same_tables_and_changed_seed_changes_them(scenario):
+    a, b = simulate(scenario, 0), simulate(scenario, 0)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    c = simulate(small_scenario("run.seed=8"), 0)
+    assert not a["annual"]["amount_eur"].equals(c["annual"]["amount_eur"])
+    assert not simulate(scenario, 1)["annual"]["amount_eur"].equals(a["annual"]["amount_eur"])
+
+
+def test_money_conserved_and_category_totals_add_up(scenario):
+    tables = simulate(scenario, 0)
+    annual = tables["annual"]
+    for (arm, year), part in annual.groupby(["arm", "year"]):
+        by_category = part.groupby("category")["amount_eur"].sum()
+        assert by_category.sum() == pytest.approx(part["amount_eur"].sum(), rel=1e-12)
+        revenue = tables["providers"].query("arm == @arm and year == @year")["revenue_eur"].sum()
+        assert revenue == pytest.approx(part["amount_eur"].sum(), rel=1e-9)  # paid == received
+    nh = annual[annual["category"] == "nursing_home"].groupby("payer")["amount_eur"].sum()
+    assert nh["federal_insurance"] == 0 and nh["federated_entities"] > 0
+    assert CATEGORY_INDEX["nursing_home"] >= 0
+
+
+def test_monthly_ledger_check_runs_in_the_loop(scenario, monkeypatch):
+    from simulator import ledger
+
+    calls = []
+    original = ledger.Ledger.check
+    monkeypatch.setattr(ledger.Ledger, "check", staticmethod(lambda *a: calls.append(1) or original(*a)))
+    simulate(scenario, 0)
+    assert len(calls) == 2 * 12 * len(scenario.years)  # every month, both arms
