@@ -70,10 +70,10 @@ class Observer:
         self._add(year, "person_months", np.flatnonzero(state.alive))
         self._add(year, "deaths", activity.deaths)
         adm = activity.admissions
-        self._add(year, "admissions", adm)
+        self._add(year, "admissions", adm, activity.stays)
         self._add(year, "avoidable_admissions", adm[activity.avoidable])
-        self._add(year, "readmissions", adm[activity.readmission])
-        self._add(year, "bed_days", adm, activity.length_of_stay)
+        self._add(year, "readmissions", adm, activity.readmissions)
+        self._add(year, "bed_days", adm, activity.bed_days)
         for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp")):
             self._add(year, name, activity.slots[category], activity.volume[category])
         self.gp_user[activity.slots["gp"]] = True

@@ -16,10 +16,11 @@ class Activity:
     slots: dict[str, np.ndarray] = field(default_factory=dict)
     volume: dict[str, np.ndarray] = field(default_factory=dict)
     deaths: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
-    admissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
-    avoidable: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # per admission
-    readmission: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # per admission
-    length_of_stay: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admission
+    admissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # slots with a stay
+    stays: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admitted slot
+    avoidable: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # first stay avoidable
+    readmissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # 30-day readmissions per slot
+    bed_days: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admitted slot
 
     def add(self, category: str, slots: np.ndarray, volume: np.ndarray) -> None:
         """Record `volume` units of `category` for `slots`."""

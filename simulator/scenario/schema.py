@@ -207,7 +207,7 @@ class PrimaryCare(Section):
 
 ConditionDrugCost = keyed_section(
     "ConditionDrugCost",
-    {"diabetes": 100.0, "copd": 95.0, "heart_failure": 80.0, "dementia": 45.0, "cancer": 750.0, "ckd": 200.0, "depression": 35.0},
+    {"diabetes": 100.0, "copd": 95.0, "heart_failure": 80.0, "dementia": 45.0, "cancer": 900.0, "ckd": 200.0, "depression": 35.0},
     "euro per patient-month",
     "Drug cost of the condition",
     module=__name__,
@@ -221,12 +221,12 @@ class Drugs(Section):
     base_at_50: float = param(22.0, "euro per patient-month", "Drug cost of a person of 50 without followed condition", ge=0)
     age_slope: float = param(0.03, "per year of age", "Log-linear rise with age", ge=-0.2, le=0.2)
     per_condition: ConditionDrugCost = Field(default_factory=ConditionDrugCost)  # type: ignore[valid-type]
-    intensity_sigma: float = param(1.8, "log-sd", "Spread of individual drug intensity (lognormal, mean 1)", ge=0, le=3)
+    intensity_sigma: float = param(2.0, "log-sd", "Spread of individual drug intensity (lognormal, mean 1)", ge=0, le=3)
 
 
 ConditionAdmissionRate = keyed_section(
     "ConditionAdmissionRate",
-    {"diabetes": 0.03, "copd": 0.12, "heart_failure": 0.25, "dementia": 0.06, "cancer": 0.15, "ckd": 0.05, "depression": 0.02},
+    {"diabetes": 0.02, "copd": 0.08, "heart_failure": 0.15, "dementia": 0.04, "cancer": 0.09, "ckd": 0.03, "depression": 0.01},
     "admissions per person-year",
     "Ambulatory-care-sensitive (avoidable) admission rate added by the condition",
     module=__name__,
@@ -238,12 +238,12 @@ ConditionAdmissionRate = keyed_section(
 class HospitalCare(Section):
     """Acute classic stays, day cases, readmissions and length of stay."""
 
-    admission_rate_at_50: float = param(0.105, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
+    admission_rate_at_50: float = param(0.09, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
     admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
     avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
     frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power", ge=0, le=3)
-    readmission_rate: float = param(0.5, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
-    los_median: float = param(1.3, "days", "Median length of an acute classic stay (just over half are <= 2 days; healthybelgium 2017)", gt=0, le=60)
+    readmission_rate: float = param(0.3, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
+    los_median: float = param(1.05, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017)", gt=0, le=60)
     los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)
     los_frailty_exponent: float = param(0.35, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
     los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)

@@ -79,12 +79,16 @@ def test_admissions_set_discharge_and_readmissions_follow_it(world):
     first = Activity()
     acute.step(month(world, 0), state, first)
     assert (state.last_discharge[first.admissions] == 0).all()
-    assert (first.length_of_stay >= 1).all() and not first.readmission.any()
+    assert (first.bed_days >= first.stays).all() and (first.stays >= 1).all()
+    # in the first month only a second stay within the month is a readmission
+    np.testing.assert_array_equal(first.readmissions, first.stays - 1)
     second = Activity()
     acute.step(month(world, 1), state, second)
-    readmitted = second.admissions[second.readmission]
-    assert np.isin(readmitted, first.admissions).all() and readmitted.size > 0
-    np.testing.assert_array_equal(second.volume["inpatient_stay"], second.length_of_stay)
+    after_discharge = np.isin(second.admissions, first.admissions)
+    np.testing.assert_array_equal(second.readmissions, after_discharge + second.stays - 1)
+    assert after_discharge.any()
+    np.testing.assert_array_equal(second.volume["inpatient_stay"], second.bed_days)
+    np.testing.assert_array_equal(second.volume["inpatient_fees"], second.stays)
 
 
 def test_length_of_stay_is_same_for_same_slot_whatever_subset(world):
