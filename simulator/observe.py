@@ -67,7 +67,7 @@ class Observer:
     def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray) -> None:
         """Count the month's events and add each patient's insurance spending."""
         self.present |= state.alive
-        self._add(year, "person_months", np.flatnonzero(state.alive))
+        self._add(year, "person_months", activity.alive)
         self._add(year, "deaths", activity.deaths)
         adm = activity.admissions
         self._add(year, "admissions", adm, activity.stays)

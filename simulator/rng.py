@@ -80,33 +80,55 @@ class MonthlyDraws:
             self._cache[process] = draws
         return draws
 
+    def exponential(self, process: str) -> np.ndarray:
+        """-ln of `uniform(process)`: a unit exponential per slot, cached like the uniform."""
+        key = f"{process}:exponential"
+        draws = self._cache.get(key)
+        if draws is None:
+            draws = -np.log(np.maximum(self.uniform(process), np.float32(1e-30)))
+            self._cache[key] = draws
+        return draws
+
     def at(self, process: str, slots: np.ndarray) -> np.ndarray:
         """Uniforms for the given slots only; equal across arms for equal (process, month, slot)."""
         key = int(seed_sequence(self.seed, process, self.step).generate_state(1, np.uint64)[0])
         return hashed_uniform(key, slots)
 
 
-def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Poisson counts by inversion of the same uniform: monotone in `lam` (a common-random-number coupling).
+def poisson_sparse(u: np.ndarray, lam: np.ndarray, exponential: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson counts by inversion of the uniform `u`, as (slots with a count > 0, their counts).
 
-    One cheap float32 pass finds who has at least one event; further terms of the
-    cumulative distribution are evaluated only for them, on shrinking subsets.
+    Monotone in `lam` for a given `u` (a common-random-number coupling). A count is at
+    least one when u >= exp(-lam), i.e. when lam >= -ln(u): pass `exponential = -ln(u)`
+    once per month and the first pass is a single comparison; later terms of the
+    cumulative distribution are evaluated only for the few slots still above it.
     """
-    counts = np.zeros(u.shape, dtype=np.int32)
-    active = np.flatnonzero(u >= np.exp(-lam, dtype=np.float32))
-    if not active.size:
-        return counts
-    lam_a = lam[active].astype(np.float64)
-    u_a = u[active].astype(np.float64)
-    p = np.exp(-lam_a)
-    cdf = p.copy()
-    k = 0
+    if exponential is None:
+        exponential = -np.log(np.maximum(u, np.float32(1e-30)))
+    slots = np.flatnonzero(lam >= exponential)
+    counts = np.ones(slots.size, np.int32)
+    lam_a = lam[slots].astype(np.float64)
+    u_a = u[slots].astype(np.float64)
+    p = np.exp(-lam_a) * lam_a
+    cdf = np.exp(-lam_a) + p
+    active = np.flatnonzero((u_a >= cdf) & (cdf < 1.0 - 1e-12))
+    k = 1
     while active.size:
         k += 1
         counts[active] = k
-        p *= lam_a / k
-        cdf += p
+        lam_k = lam_a[active]
+        p_k = p[active] * lam_k / k
+        cdf_k = cdf[active] + p_k
         # stop where the cdf has converged: float rounding could otherwise leave u ~ 1 above it
-        keep = (u_a >= cdf) & (cdf < 1.0 - 1e-12)
-        active, lam_a, u_a, p, cdf = active[keep], lam_a[keep], u_a[keep], p[keep], cdf[keep]
+        keep = (u_a[active] >= cdf_k) & (cdf_k < 1.0 - 1e-12)
+        active = active[keep]
+        p[active], cdf[active] = p_k[keep], cdf_k[keep]
+    return slots, counts
+
+
+def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Dense Poisson counts by inversion of `u` (see `poisson_sparse`)."""
+    counts = np.zeros(u.shape, np.int32)
+    slots, values = poisson_sparse(u, lam)
+    counts[slots] = values
     return counts

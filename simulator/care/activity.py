@@ -15,6 +15,7 @@ class Activity:
 
     slots: dict[str, np.ndarray] = field(default_factory=dict)
     volume: dict[str, np.ndarray] = field(default_factory=dict)
+    alive: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # slots alive after demography
     deaths: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
     admissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # slots with a stay
     stays: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admitted slot
@@ -27,8 +28,3 @@ class Activity:
         assert category in CATEGORIES, category
         self.slots[category] = slots
         self.volume[category] = volume
-
-    def counted(self, category: str, counts: np.ndarray) -> None:
-        """Record a per-slot count array, keeping only the slots with at least one."""
-        slots = np.flatnonzero(counts)
-        self.add(category, slots, counts[slots])

@@ -7,7 +7,7 @@ import numpy as np
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
-from simulator.rng import poisson_from_uniform
+from simulator.rng import poisson_sparse
 
 MAX_STAY = 180
 
@@ -17,7 +17,7 @@ def admission_rates(m: Month, state: PatientState) -> tuple[np.ndarray, np.ndarr
     t, c = m.tables, m.cohort
     avoidable = t.admission_avoidable[state.conditions] * c.admission_frailty
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)
-    other = t.admission_other[m.age] * c.admission_frailty
+    other = m.shared("admission_other", lambda: t.admission_other[m.age] * c.admission_frailty)
     return avoidable, after_discharge, other
 
 
@@ -37,11 +37,11 @@ def step(m: Month, state: PatientState, activity: Activity) -> None:
     the month after a discharge, are 30-day readmissions.
     """
     avoidable, after_discharge, other = admission_rates(m, state)
-    total = (avoidable + after_discharge + other) * state.alive
+    total = avoidable + after_discharge + other
     u = m.draws.uniform("admission")
-    counts = poisson_from_uniform(u, total)
-    admitted = np.flatnonzero(counts)
-    n = counts[admitted]
+    admitted, n = poisson_sparse(u, total, m.draws.exponential("admission"))
+    living = state.alive[admitted]
+    admitted, n = admitted[living], n[living]
     share = -np.expm1(-total[admitted]) / np.maximum(total[admitted], 1e-12)
     activity.admissions = admitted
     activity.stays = n

@@ -18,8 +18,11 @@ def death_probability(m: Month, state: PatientState) -> np.ndarray:
     so that life expectancy stays at its target while risk is spread by need.
     """
     c, t = m.cohort, m.tables
-    base = t.death_hazard.reshape(-1)[c.death_key * (MAX_AGE + 1) + m.age]
-    return np.minimum(base * t.death_ratio[state.conditions] * c.death_frailty / c.death_norm[m.age], 1.0)
+
+    def individual_base() -> np.ndarray:
+        return t.death_hazard.reshape(-1)[c.death_key * (MAX_AGE + 1) + m.age] * c.death_frailty / c.death_norm[m.age]
+
+    return np.minimum(m.shared("death", individual_base) * t.death_ratio[state.conditions], 1.0)
 
 
 def step(m: Month, state: PatientState, activity: Activity) -> None:
@@ -29,3 +32,4 @@ def step(m: Month, state: PatientState, activity: Activity) -> None:
     state.alive[activity.deaths] = False
     if m.step > 0:
         state.alive[m.cohort.entrants(m.step)] = True
+    activity.alive = np.flatnonzero(state.alive)

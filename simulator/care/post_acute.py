@@ -19,12 +19,14 @@ def step(m: Month, state: PatientState, activity: Activity) -> None:
     activity.add("rehabilitation", rehab, np.ones(rehab.size, np.int32))
 
     dementia = (state.conditions & CONDITION_BIT["dementia"]) > 0
-    entry = t.nursing_home_entry[m.age] * np.where(dementia, np.float32(pa.nursing_home_dementia_ratio), np.float32(1))
+    entry = m.shared("nursing_home_entry", lambda: t.nursing_home_entry[m.age]) * np.where(
+        dementia, np.float32(pa.nursing_home_dementia_ratio), np.float32(1))
     enters = state.alive & ~state.nursing_home & (m.draws.uniform("nursing_home") < entry)
     state.nursing_home |= enters
 
     u = m.draws.uniform("home_nursing")
-    start = t.home_nursing_start[m.age] * (1 + np.float32(pa.home_nursing_condition_ratio) * N_CONDITIONS[state.conditions])
+    ratio = (1 + np.float32(pa.home_nursing_condition_ratio) * np.arange(8, dtype=np.float32))[N_CONDITIONS]  # per mask
+    start = m.shared("home_nursing_start", lambda: t.home_nursing_start[m.age]) * ratio[state.conditions]
     stops = state.home_nursing & (u < pa.home_nursing_stop)
     starts = ~state.home_nursing & (u < start)
     state.home_nursing = (state.home_nursing & ~stops) | starts

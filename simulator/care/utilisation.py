@@ -7,7 +7,7 @@ import numpy as np
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
-from simulator.rng import poisson_from_uniform
+from simulator.rng import poisson_sparse
 
 #: Contact processes and the category each one bills.
 CONTACT_PROCESSES: dict[str, str] = {
@@ -20,17 +20,15 @@ CONTACT_PROCESSES: dict[str, str] = {
 
 
 def contact_rate(m: Month, state: PatientState, process: str) -> np.ndarray:
-    """Monthly Poisson rate per slot: (age curve + condition extras) * propensity, zero if not alive."""
-    by_age, by_mask = m.tables.contacts[process]
-    return (by_age[m.age] + by_mask[state.conditions]) * m.cohort.propensity * state.alive
+    """Monthly Poisson rate per slot: (age curve + condition extras) * propensity (dead slots included)."""
+    return m.contact_base(process) + m.tables.contacts[process][1][state.conditions] * m.cohort.propensity
 
 
 def step(m: Month, state: PatientState, activity: Activity) -> None:
     """Contacts by inversion of each process's shared uniform; drugs as a monthly volume."""
     for process, category in CONTACT_PROCESSES.items():
-        counts = poisson_from_uniform(m.draws.uniform(process), contact_rate(m, state, process))
-        activity.counted(category, counts)
-    alive = np.flatnonzero(state.alive)
-    by_age, by_mask = m.tables.drugs
-    conditions = state.conditions[alive]
-    activity.add("drugs", alive, (by_age[m.age[alive]] + by_mask[conditions]) * m.cohort.drug_intensity[alive])
+        slots, counts = poisson_sparse(m.draws.uniform(process), contact_rate(m, state, process), m.draws.exponential(process))
+        living = state.alive[slots]
+        activity.add(category, slots[living], counts[living])
+    volume = m.drug_base() + m.tables.drugs[1][state.conditions] * m.cohort.drug_intensity
+    activity.add("drugs", activity.alive, volume[activity.alive])

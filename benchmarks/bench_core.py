@@ -1,0 +1,98 @@
+"""Speed and memory of the monthly loop at several population sizes.
+
+Each size runs in its own process (so peak memory is that size's alone): it builds the
+population and both arms, then steps `--months` months. Reported: set-up seconds,
+nanoseconds per person-month-arm of the stepping, and peak resident memory.
+
+    python benchmarks/bench_core.py                       # 1e5, 1e6, 1e7; 12 months
+    python benchmarks/bench_core.py --sizes 100000 --months 24
+
+Each size runs `--repeat` times (once at 1e7) and the median run is reported, since
+single runs on a shared 2-core machine vary by +-15 %. Results are printed as a Markdown
+table and saved to benchmarks/results/core.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def scenario(size: int, months: int):
+    """A pilot-zone-like scenario of `size` patients (three Walloon/Flemish/Brussels zones)."""
+    from simulator.scenario import validate
+
+    years = max(1, -(-months // 12))
+    thirds = [size // 3, size // 3, size - 2 * (size // 3)]
+    return validate({
+        "run": {"start_year": 2026, "end_year": 2025 + years, "seed": 1},
+        "population": {"size": size},
+        "territories": [{"name": f"zone_{r}", "region": r, "inhabitants": n}
+                        for r, n in zip(("wallonia", "flanders", "brussels"), thirds, strict=True)],
+        "hospital_network": {"hospitals": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
+    })
+
+
+def measure(size: int, months: int) -> dict[str, float]:
+    """Run in this process: build, step, and read peak memory."""
+    from simulator.experiment import Replication, replication_seed
+
+    s = scenario(size, months)
+    started = time.perf_counter()
+    run = Replication.build(s, replication_seed(s, 0))
+    built = time.perf_counter()
+    for step in range(months):
+        run.step(step)
+    stepped = time.perf_counter()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "patients": size,
+        "months": months,
+        "setup_s": round(built - started, 3),
+        "step_s": round(stepped - built, 3),
+        "ns_per_person_month_arm": round((stepped - built) / (size * months * 2) * 1e9, 1),
+        "peak_memory_mib": round(peak_kib / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is reported")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.months)))
+        return
+    rows = []
+    for size in args.sizes:
+        runs = []
+        for _ in range(args.repeat if size < 10_000_000 else 1):
+            done = subprocess.run([sys.executable, __file__, "--one", str(size), "--months", str(args.months)],
+                                  capture_output=True, text=True, check=True)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(f"  {size:>12,} patients: {runs[-1]['ns_per_person_month_arm']} ns/person-month-arm, "
+                  f"{runs[-1]['peak_memory_mib']} MiB peak", file=sys.stderr, flush=True)
+        median = sorted(runs, key=lambda r: r["ns_per_person_month_arm"])[len(runs) // 2]
+        rows.append({**median, "runs": len(runs), "ns_range": [min(r["ns_per_person_month_arm"] for r in runs),
+                                                               max(r["ns_per_person_month_arm"] for r in runs)]})
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "core.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print("| patients | months | set-up (s) | stepping (s) | ns per person-month-arm (median; range) | peak memory (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        low, high = r["ns_range"]
+        print(f"| {r['patients']:,} | {r['months']} | {r['setup_s']} | {r['step_s']} | "
+              f"{r['ns_per_person_month_arm']} ({low}-{high}, {r['runs']} runs) | {r['peak_memory_mib']:,} |")
+
+
+if __name__ == "__main__":
+    main()
