@@ -16,6 +16,7 @@ from simulator.care import acute, demography, morbidity, post_acute, utilisation
 from simulator.care.activity import Activity
 from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
+from simulator.care.risk import risk_scores
 from simulator.care.state import PatientState
 from simulator.layout import Layout
 from simulator.ledger import Ledger
@@ -47,6 +48,7 @@ class HealthSystemModel(mesa.Model):
         year_index, calendar = divmod(month.step, 12)
         year = self.scenario.run.start_year + year_index
         if calendar == 0:
+            self.state.risk_score = risk_scores(month.tables, self.scenario, month.age, self.state.conditions, self.state.alive)
             self.observer.start_year(year_index, self.state, month.age)
         activity = Activity()
         demography.step(month, self.state, activity)

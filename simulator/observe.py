@@ -31,6 +31,8 @@ COUNTS: tuple[str, ...] = (
     "multimorbid_15plus",
     "persons_75plus",
     "chronic_75plus",
+    "persons_1_january",
+    "risk_score_1_january",
 )
 C = {name: i for i, name in enumerate(COUNTS)}
 
@@ -63,6 +65,8 @@ class Observer:
         self._add(year, "multimorbid_15plus", alive[(age[alive] >= 15) & (conditions >= 2)])
         self._add(year, "persons_75plus", old)
         self._add(year, "chronic_75plus", alive[(age[alive] >= 75) & (conditions >= 1)])
+        self._add(year, "persons_1_january", alive)
+        self._add(year, "risk_score_1_january", alive, state.risk_score[alive])
 
     def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray) -> None:
         """Count the month's events and add each patient's insurance spending."""

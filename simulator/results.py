@@ -35,6 +35,7 @@ RATES: dict[str, tuple[str, str, float]] = {
     "chronic_prevalence_15plus": ("chronic_15plus", "persons_15plus", 1.0),
     "multimorbidity_15plus": ("multimorbid_15plus", "persons_15plus", 1.0),
     "chronic_prevalence_75plus": ("chronic_75plus", "persons_75plus", 1.0),
+    "mean_risk_score": ("risk_score_1_january", "persons_1_january", 1.0),
     "out_of_pocket_per_capita": ("patient_payments", "person_years", 1.0),
     "insurance_spending_per_capita": ("insurance_payments", "person_years", 1.0),
     "insurance_spending_target_sectors_per_capita_price_year": ("insurance_target_sectors_price_year", "person_years", 1.0),

@@ -20,6 +20,7 @@ class PatientState:
     last_discharge: np.ndarray  # int32 month of the last discharge
     home_nursing: np.ndarray  # bool: in a home-nursing spell
     nursing_home: np.ndarray  # bool: resident of a nursing home
+    risk_score: np.ndarray  # float32: expected cost from age and conditions, 1 = average (set each January)
 
     @classmethod
     def from_cohort(cls, cohort: Cohort) -> PatientState:
@@ -29,4 +30,5 @@ class PatientState:
             last_discharge=np.full(cohort.capacity, NO_DISCHARGE, np.int32),
             home_nursing=cohort.home_nursing.copy(),
             nursing_home=cohort.nursing_home.copy(),
+            risk_score=np.zeros(cohort.capacity, np.float32),
         )

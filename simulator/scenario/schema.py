@@ -127,7 +127,7 @@ class Mortality(Section):
     gompertz_slope: float = param(0.11, "per year of age", "Rate at which the death hazard rises with age", gt=0.02, le=0.2)
     region_gap: RegionLifeExpectancyGap = Field(default_factory=RegionLifeExpectancyGap)  # type: ignore[valid-type]
     hazard_ratio: ConditionHazardRatios = Field(default_factory=ConditionHazardRatios)  # type: ignore[valid-type]
-    frailty_exponent: float = param(0.5, "exponent", "Death hazard scales with frailty to this power", ge=0, le=3)
+    frailty_exponent: float = param(0.5, "exponent", "Death hazard scales with frailty to this power (normalised by age)", ge=0, le=3)
 
 
 class Condition(Section):
@@ -160,7 +160,7 @@ class Morbidity(Section):
 
     conditions: Conditions = Field(default_factory=Conditions)
     frailty_sigma: float = param(1.1, "log-sd", "Spread of the individual frailty (lognormal, mean 1) shared by conditions, admissions and deaths", ge=0, le=3)
-    frailty_condition_exponent: float = param(1.0, "exponent", "Condition probability scales with frailty to this power", ge=0, le=3)
+    frailty_condition_exponent: float = param(1.0, "exponent", "Condition probability scales with frailty to this power (rescaled to mean one)", ge=0, le=3)
     bim_prevalence_ratio: float = param(1.3, "ratio", "Prevalence among BIM relative to others (social gradient)", ge=0.2, le=5)
     incidence_multiplier: float = param(1.0, "ratio", "Scales onsets implied by the prevalence curves (1 keeps prevalence stable by age)", ge=0, le=10)
 
@@ -241,7 +241,7 @@ class HospitalCare(Section):
     admission_rate_at_50: float = param(0.09, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
     admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
     avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
-    frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power", ge=0, le=3)
+    frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power (rescaled to mean one)", ge=0, le=3)
     readmission_rate: float = param(0.3, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
     los_median: float = param(1.05, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017)", gt=0, le=60)
     los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)

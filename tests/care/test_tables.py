@@ -42,3 +42,16 @@ def test_prevalence_curve_has_floor_age_and_cap(scenario):
     assert tables.prevalence[dementia, 110] == scenario.morbidity.conditions.dementia.max_prevalence
     assert tables.prevalence[dementia, 50] == pytest.approx(0.002)
     assert (tables.onset >= 0).all()
+
+
+def test_risk_score_is_one_on_average_and_rises_with_age_and_conditions(scenario):
+    from simulator.care.risk import expected_monthly_cost, risk_scores
+
+    tables = build_tables(scenario)
+    age = np.array([30, 30, 80, 80], np.uint8)
+    mask = np.array([0, 1 << CONDITIONS.index("heart_failure"), 0, 1 << CONDITIONS.index("heart_failure")], np.uint8)
+    cost = expected_monthly_cost(tables, scenario, age, mask)
+    assert cost[1] > cost[0] and cost[2] > cost[0] and cost[3] > cost[2]
+    alive = np.array([True, True, True, False])
+    scores = risk_scores(tables, scenario, age, mask, alive)
+    assert scores[alive].mean() == pytest.approx(1.0) and scores[3] == 0

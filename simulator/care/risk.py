@@ -1,0 +1,35 @@
+"""Risk score: expected cost from what a payer observes (age and recorded conditions).
+
+Like a risk adjuster's prediction, it leaves out frailty and care propensity, which the
+payer cannot see; 1.0 is the average patient alive at the start of the year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.care.tables import CareTables
+from simulator.scenario import Scenario
+
+
+def expected_monthly_cost(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray) -> np.ndarray:
+    """Expected claims value per month (price-year tariffs) for each (age, condition mask)."""
+    price = scenario.tariffs.unit_price
+    cost = np.zeros(age.shape, np.float64)
+    for process in ("gp", "specialist", "lab_imaging", "emergency", "day_case"):
+        by_age, by_mask = tables.contacts[process]
+        cost += (by_age[age] + by_mask[conditions]) * getattr(price, process)
+    cost += (tables.drugs[0][age] + tables.drugs[1][conditions]) * price.drugs
+    admissions = tables.admission_other[age] + tables.admission_avoidable[conditions]
+    mean_stay = tables.los_median[age] * np.exp(scenario.hospital.los_sigma**2 / 2)
+    cost += admissions * (price.inpatient_fees + mean_stay * price.inpatient_stay)
+    return cost
+
+
+def risk_scores(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Expected cost relative to the mean over the living (float32; 0 for the others)."""
+    cost = expected_monthly_cost(tables, scenario, age, conditions)
+    mean = cost[alive].mean() if alive.any() else 1.0
+    return np.where(alive, cost / mean, 0.0).astype(np.float32)
+
+
