@@ -76,3 +76,18 @@ REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia")
 REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
 
 PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")
+
+#: How money is paid. Every transfer in the ledger carries one.
+MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p")
+MECHANISM_INDEX: dict[str, int] = {name: i for i, name in enumerate(MECHANISMS)}
+
+#: Money items: the service categories plus `none` for payments not tied to a service
+#: (shared-savings and P4P bonuses, bundle margins).
+ITEMS: tuple[str, ...] = CATEGORIES + ("none",)
+NO_CATEGORY = len(CATEGORIES)
+
+#: Reasons for an acute classic admission: avoidable ones carry the condition that caused
+#: them; other admissions are a hip or knee replacement, a stroke, or anything else.
+ADMISSION_REASONS: tuple[str, ...] = ("other", "hip_knee", "stroke") + CONDITIONS
+REASON_INDEX: dict[str, int] = {name: i for i, name in enumerate(ADMISSION_REASONS)}
+FIRST_AVOIDABLE_REASON = 3

@@ -25,6 +25,18 @@ def param(default: Any, unit: str, description: str, **constraints: Any) -> Any:
     )
 
 
+def listing(default_factory: Any, unit: str, description: str, **constraints: Any) -> Any:
+    """A list or table field (scopes, rules, rates) with its unit in the schema; `...` makes it required."""
+    extra: dict[str, Any] = {"unit": unit}
+    kwargs: dict[str, Any] = {"description": f"{description} [{unit}]", "json_schema_extra": extra, **constraints}
+    if default_factory is ...:
+        return Field(..., **kwargs)
+    # pydantic leaves factory defaults out of the JSON Schema; editors want them
+    value = default_factory()
+    extra["default"] = [v.model_dump() if isinstance(v, BaseModel) else v for v in value] if isinstance(value, list) else value
+    return Field(default_factory=default_factory, **kwargs)
+
+
 def keyed_section(
     name: str,
     defaults: dict[str, float],

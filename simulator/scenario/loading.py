@@ -115,6 +115,7 @@ def cross_references(scenario: Scenario) -> list[Problem]:
             problems.append(Problem(f"territories[{i}].name", t.name, "a name not used by another territory"))
         if t.home_hospital is not None and t.home_hospital not in hospitals:
             problems.append(Problem(f"territories[{i}].home_hospital", t.home_hospital, "one of " + ", ".join(hospitals)))
+    problems += _reform_references(scenario, names)
     if scenario.population.size is not None and scenario.population.size > scenario.inhabitants:
         problems.append(
             Problem("population.size", scenario.population.size, f"<= the inhabitants of all territories ({scenario.inhabitants})")
@@ -132,3 +133,30 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         except ScenarioError as exc:
             raise ScenarioError(path, exc.problems) from None
     return validate(data, path)
+
+
+def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
+    """Zones named by rules exist; blend weights per provider kind and category add up to at most 1."""
+    from simulator.categories import CATEGORY_PROVIDER_KIND
+
+    reform, problems = scenario.reform, []
+    named = [(f"reform.capitation[{i}].territories", r.territories) for i, r in enumerate(reform.capitation)]
+    if reform.shared_savings:
+        named.append(("reform.shared_savings.territories", reform.shared_savings.territories))
+    for path, listed in named:
+        for j, zone in enumerate(listed):
+            if zone not in zones:
+                problems.append(Problem(f"{path}[{j}]", zone, "one of " + ", ".join(zones)))
+    weights: dict[tuple[str, str], float] = {}
+    for rule in reform.capitation:
+        for c in rule.scope:
+            weights[rule.provider_kind, c] = weights.get((rule.provider_kind, c), 0.0) + rule.weight
+    if reform.global_budget:
+        for c in reform.global_budget.scope:
+            weights["hospital", c] = weights.get(("hospital", c), 0.0) + reform.global_budget.weight
+    for (kind, category), total in weights.items():
+        if total > 1 + 1e-9:
+            problems.append(Problem("reform", f"{kind}/{category}: {total:g}", "blend weights adding up to at most 1 per provider kind and category"))
+        if CATEGORY_PROVIDER_KIND[category] != kind:
+            problems.append(Problem("reform", f"{kind}/{category}", f"scopes billed by the rule's provider kind ({category} is billed by {CATEGORY_PROVIDER_KIND[category]})"))
+    return problems

@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from simulator.categories import CATEGORIES, CONDITIONS
-from simulator.scenario.fields import Section, keyed_section, param
+from simulator.categories import CONDITIONS
+from simulator.scenario.fields import Section, keyed_section, listing, param
+from simulator.scenario.reform import Reform
 
 Region = Literal["brussels", "flanders", "wallonia"]
 IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_\-]*$"
@@ -82,11 +83,7 @@ class HospitalNetwork(Section):
     """The loco-regional hospital network serving the territories."""
 
     name: str = param("network", "identifier", "Name of the network", pattern=IDENTIFIER, max_length=64)
-    hospitals: list[Hospital] = Field(
-        default_factory=lambda: [Hospital(name="hospital_1")],
-        min_length=1,
-        description="Hospitals of the network [list]",
-    )
+    hospitals: list[Hospital] = listing(lambda: [Hospital(name="hospital_1")], "list", "Hospitals of the network", min_length=1)
     loyalty: float = param(0.8, "probability", "Probability that a resident's usual hospital is the zone's home hospital", ge=0, le=1)
 
 
@@ -248,6 +245,8 @@ class HospitalCare(Section):
     los_frailty_exponent: float = param(0.35, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
     los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)
     day_case: ContactProcess = _contacts(0.11, 0.025, 0.5, 0.05)
+    hip_knee_share: float = param(0.05, "share", "Share of non-avoidable admissions at 50+ that are hip or knee replacements (~2 % of all stays, U)", ge=0, le=1)
+    stroke_share: float = param(0.03, "share", "Share of non-avoidable admissions at 50+ that are strokes (~2 % of all stays, U)", ge=0, le=1)
 
 
 class PostAcute(Section):
@@ -323,36 +322,12 @@ class CoPayment(Section):
     bim: CopayBim = Field(default_factory=CopayBim)  # type: ignore[valid-type]
 
 
-TariffChange = keyed_section(
-    "TariffChange",
-    {c: 0.0 for c in CATEGORIES},
-    "relative change",
-    "Change of the fee-for-service tariff in the reform arm (0.1 = +10 %)",
-    module=__name__,
-    ge=-1,
-    le=10,
-)
-
-
-class FeeForServiceReform(Section):
-    """Fee-for-service in the reform arm: the status-quo tariffs changed per category."""
-
-    tariff_change: TariffChange = Field(default_factory=TariffChange)  # type: ignore[valid-type]
-
-
-class Reform(Section):
-    """The reform arm. The other arm is always the status quo (fee-for-service as today)."""
-
-    label: str = param("reform", "text", "Name of the reform arm in tables and reports")
-    fee_for_service: FeeForServiceReform = Field(default_factory=FeeForServiceReform)
-
-
 class Scenario(Section):
     """A complete scenario: one TOML file, possibly `extends` another."""
 
     run: RunSection = Field(default_factory=RunSection)
     population: PopulationSection = Field(default_factory=PopulationSection)
-    territories: list[Territory] = Field(..., min_length=1, description="Primary-care zones [list]")
+    territories: list[Territory] = listing(..., "list", "Primary-care zones", min_length=1)
     hospital_network: HospitalNetwork = Field(default_factory=HospitalNetwork)
     providers: ProviderSection = Field(default_factory=ProviderSection)
     mortality: Mortality = Field(default_factory=Mortality)

@@ -22,9 +22,9 @@ def test_every_scalar_parameter_has_default_unit_and_description():
     leaves = list(leaf_properties(schema, schema))
     assert len(leaves) > 150
     for path, prop in leaves:
-        if path in ("territories", "hospital_network.hospitals"):
-            continue
         assert prop.get("description"), path
         assert prop.get("unit"), path
-        required = path.endswith(("territories.name", "territories.region", "territories.inhabitants", "hospitals.name"))
+        required = path in ("territories", "reform.bundled.episodes", "reform.p4p.indicators") or path.endswith(
+            ("territories.name", "territories.region", "territories.inhabitants", "hospitals.name", "episodes.name",
+             "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur"))
         assert required or "default" in prop, path

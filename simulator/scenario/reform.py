@@ -1,0 +1,189 @@
+"""The reform arm: payment rules, how they blend, and how providers respond.
+
+Each rule names the provider kind it pays and the service categories (its *scope*) it
+covers. Where rules cover a category for a provider kind, fee-for-service keeps paying only
+`1 - sum of their weights` of the tariff: a mix such as "60 % fee-for-service at a reduced
+tariff + 40 % capitation" is a capitation rule of weight 0.4 plus a tariff change.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from simulator.categories import ADMISSION_REASONS, CATEGORIES, CONDITIONS
+from simulator.scenario.fields import Section, keyed_section, listing, param
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+ConditionName = Literal[CONDITIONS]  # type: ignore[valid-type]
+Reason = Literal[ADMISSION_REASONS]  # type: ignore[valid-type]
+IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+AMBULATORY = ["gp", "specialist", "lab_imaging", "emergency", "day_case"]
+EPISODE_SCOPE = ["specialist", "lab_imaging", "emergency", "inpatient_stay", "inpatient_fees", "rehabilitation", "home_nursing"]
+
+TariffChange = keyed_section(
+    "TariffChange",
+    {c: 0.0 for c in CATEGORIES},
+    "relative change",
+    "Change of the fee-for-service tariff in the reform arm (0.1 = +10 %)",
+    module=__name__,
+    ge=-1,
+    le=10,
+)
+
+
+class FeeForServiceReform(Section):
+    """Fee-for-service in the reform arm: the status-quo tariffs changed per category."""
+
+    tariff_change: TariffChange = Field(default_factory=TariffChange)  # type: ignore[valid-type]
+
+
+class Capitation(Section):
+    """A fixed amount per enrolee per month for a scope of categories (Belgian medical houses: GP, nurse, physio)."""
+
+    name: str = param("capitation", "identifier", "Name of the rule in tables", pattern=IDENTIFIER)
+    provider_kind: Literal["gp_practice", "home_care"] = param("gp_practice", "provider kind", "Who receives it; patients are enrolled with their GP practice or zone service")
+    scope: list[Category] = listing(lambda: ["gp"], "categories", "Categories the amount covers", min_length=1)
+    weight: float = param(1.0, "share", "Blend weight: share of in-scope money paid by capitation; fee-for-service pays the rest of the tariff", ge=0, le=1)
+    rates: Literal["status_quo_cost", "given"] = param(
+        "status_quo_cost", "method", "status_quo_cost: the reference population's cost of the scope per risk cell; given: `rate`"
+    )
+    rate: dict[Category, float] = listing(dict, "euro per enrolee-month", "With rates = 'given': euros per enrolee-month per scope category at price-year prices")
+    risk_adjustment: Literal["cells", "none"] = param(
+        "cells", "method", "cells: rate per age band x sex x BIM x recorded condition count; none: one rate for all"
+    )
+    target_conditions: list[ConditionName] = listing(list, "conditions", "Only enrolees with one of these conditions are capitated (e.g. a diabetes care-group fee); empty: all")
+    territories: list[str] = listing(list, "zone names", "Zones where it applies; empty: all")
+
+    @model_validator(mode="after")
+    def _given_rates_cover_scope(self) -> Capitation:
+        if self.rates == "given":
+            missing = [c for c in self.scope if c not in self.rate]
+            if missing:
+                raise ValueError(f"allowed: a rate for every scope category; missing {', '.join(missing)}")
+        return self
+
+
+class Episode(Section):
+    """An episode type: triggered by a kind of admission, covering a window around it."""
+
+    name: str = param(..., "identifier", "Name of the episode type", pattern=IDENTIFIER)
+    trigger: list[Reason] = listing(..., "reasons", "Admission reasons that open an episode", min_length=1)
+    days_before: int = param(30, "days", "Window before the admission (claims already paid are recovered at settlement)", ge=0, le=90)
+    days_after: int = param(90, "days", "Window after the admission", ge=0, le=180)
+    price: Literal["status_quo_cost", "given"] = param("status_quo_cost", "method", "status_quo_cost: the reference population's mean episode cost, minus `discount`; given: `price_eur`")
+    price_eur: float = param(0.0, "euro per episode", "Price at price-year prices when price = 'given'", ge=0)
+    discount: float = param(0.0, "share", "Discount on the status-quo cost", ge=0, le=0.5)
+    stop_loss: float = param(3.0, "multiple of price", "The payer covers an episode's claims above this multiple of its price (0: no stop-loss)", ge=0, le=20)
+
+    @model_validator(mode="after")
+    def _window_at_most_six_months(self) -> Episode:
+        if self.days_before + self.days_after > 180:
+            raise ValueError("allowed: days_before + days_after <= 180 (six months, as in the Belgian hospital pilots)")
+        return self
+
+
+class Bundled(Section):
+    """Episode payment held by the hospital network, which pays the in-scope claims from the bundle."""
+
+    scope: list[Category] = listing(lambda: list(EPISODE_SCOPE), "categories", "Categories whose claims in the window the bundle covers", min_length=1)
+    episodes: list[Episode] = listing(..., "list", "Episode types", min_length=1)
+
+
+class SharedSavings(Section):
+    """Fee-for-service continues; yearly, attributed spending is compared with a risk-adjusted benchmark."""
+
+    scope: list[Category] = listing(lambda: [c for c in CATEGORIES if c != "nursing_home"], "categories", "Categories counted in spending", min_length=1)
+    territories: list[str] = listing(list, "zone names", "Zones with an agreement; empty: all")
+    minimum_savings_rate: float = param(0.02, "share of benchmark", "Savings (or losses) below this are noise and not shared (MSSP 2-3.9 %)", ge=0, le=0.5)
+    sharing_rate: float = param(0.5, "share", "Share of savings paid to the zone's providers (MSSP 40-75 %)", ge=0, le=1)
+    performance_cap: float = param(0.10, "share of benchmark", "Ceiling of the shared-savings payment (MSSP 10-20 %)", ge=0, le=1)
+    downside: bool = param(False, "yes/no", "Two-sided risk after the upside-only years")
+    loss_rate: float = param(0.3, "share", "Share of losses paid back when two-sided (MSSP 30-75 %)", ge=0, le=1)
+    loss_cap: float = param(0.05, "share of benchmark", "Ceiling of losses paid back", ge=0, le=1)
+    upside_only_years: int = param(2, "years", "Years of upside-only before losses are shared (KCE: start upside-only)", ge=0, le=50)
+    benchmark_error_sd: float = param(0.02, "share of benchmark", "Error of the expected-cost estimate, drawn per zone and year (disputed in the Belgian pilots)", ge=0, le=0.5)
+    outlier_cap_eur: float = param(100_000.0, "euro per patient-year", "A patient's spending counts up to this cap in actual and benchmark (0: no cap)", ge=0)
+    quality_gate: float = param(
+        1.2, "ratio", "Savings are shared only if avoidable admissions are at most this multiple of the reference rate (0: no gate)", ge=0, le=10
+    )
+
+
+class P4PIndicator(Section):
+    """One quality indicator with its target and bonus."""
+
+    indicator: Literal["gp_contact_coverage", "avoidable_admissions_per_1000", "readmission_rate"] = param(
+        ..., "indicator", "Measured per provider over its enrolees and the year"
+    )
+    target: float = param(..., "indicator unit", "Level to reach (coverage at least; admissions and readmissions at most)", ge=0)
+    bonus_eur: float = param(..., "euro per enrolee-year", "Bonus when the target is reached", ge=0)
+
+
+class P4P(Section):
+    """Pay for performance: a yearly bonus per indicator reached."""
+
+    provider_kind: Literal["gp_practice"] = param("gp_practice", "provider kind", "Who is measured and paid")
+    indicators: list[P4PIndicator] = listing(..., "list", "Indicators, targets and bonuses", min_length=1)
+
+
+class GlobalBudget(Section):
+    """A fixed yearly envelope per hospital for a scope (the Belgian budget of financial means, BMF)."""
+
+    scope: list[Category] = listing(lambda: ["inpatient_stay"], "categories", "Categories the envelope replaces", min_length=1)
+    weight: float = param(1.0, "share", "Blend weight: share of in-scope money paid by the envelope", ge=0, le=1)
+    growth: float = param(0.0, "per year", "Real growth of the envelope on top of indexation", ge=-0.2, le=0.5)
+
+
+SupplyElasticity = keyed_section(
+    "SupplyElasticity",
+    {c: {"gp": 0.2, "specialist": 0.3, "lab_imaging": 0.3, "day_case": 0.2}.get(c, 0.0) for c in CATEGORIES},
+    "elasticity",
+    "Relative change of volume per relative change of the provider's marginal price (0: no response)",
+    module=__name__,
+    ge=0,
+    le=2,
+)
+
+
+class Behaviour(Section):
+    """How providers respond to the reform; every strength at 0 switches that response off."""
+
+    supply_elasticity: SupplyElasticity = Field(default_factory=SupplyElasticity)  # type: ignore[valid-type]
+    effort_max_effect: float = param(0.3, "share", "Largest cut of avoidable-admission hazards that coordination effort can buy", ge=0, le=1)
+    effort_curvature: float = param(3.0, "per unit effort", "Diminishing returns: effect = max * (1 - exp(-curvature * effort)) / (1 - exp(-curvature))", gt=0, le=50)
+    effort_cost_eur: float = param(25.0, "euro per enrolee-year", "Cost to providers of full effort (quadratic in effort)", ge=0)
+    los_response: float = param(0.15, "share", "Shortening of stays when a hospital earns nothing more per bed-day", ge=0, le=0.9)
+    post_acute_response: float = param(0.15, "share", "Fewer rehabilitation episodes when the episode holder pays for them", ge=0, le=0.9)
+    readmission_response: float = param(0.3, "share", "Fewer readmissions when the episode holder pays for them", ge=0, le=0.9)
+    coding_drift: float = param(0.02, "per year", "Yearly rise of recorded conditions among patients paid by risk cell", ge=0, le=0.5)
+    coding_cap: float = param(0.10, "share", "Ceiling of the extra share of patients coded one condition higher", ge=0, le=1)
+    risk_selection: float = param(0.0, "per year", "Share of high unfunded-risk enrolees that capitated practices shed yearly to fee-for-service practices", ge=0, le=1)
+
+
+class Reference(Section):
+    """The reference population from which status-quo costs, rates and benchmarks are estimated."""
+
+    size: int = param(100_000, "persons", "Simulated reference patients (one base year, status quo); smaller means noisier rates", ge=10_000, le=2_000_000)
+
+
+class Reform(Section):
+    """The reform arm. The other arm is always the status quo (fee-for-service as today)."""
+
+    label: str = param("reform", "text", "Name of the reform arm in tables and reports")
+    fee_for_service: FeeForServiceReform = Field(default_factory=FeeForServiceReform)
+    capitation: list[Capitation] = listing(list, "list", "Capitation rules")
+    bundled: Bundled | None = Field(None, description="Episode payment [section]", json_schema_extra={"unit": "section"})
+    shared_savings: SharedSavings | None = Field(None, description="Shared-savings agreement [section]", json_schema_extra={"unit": "section"})
+    p4p: P4P | None = Field(None, description="Pay for performance [section]", json_schema_extra={"unit": "section"})
+    global_budget: GlobalBudget | None = Field(None, description="Hospital global budget [section]", json_schema_extra={"unit": "section"})
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    reference: Reference = Field(default_factory=Reference)
+
+    @field_validator("capitation")
+    @classmethod
+    def _unique_names(cls, rules: list[Capitation]) -> list[Capitation]:
+        names = [r.name for r in rules]
+        if len(set(names)) != len(names):
+            raise ValueError("allowed: capitation rules with distinct names")
+        return rules
