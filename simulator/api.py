@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.experiment import replication_seed, simulate
+from simulator.reference import ReferenceCosts, build_reference, needs_reference
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
 from simulator.results import combine
 from simulator.scenario import Scenario, load_scenario
@@ -51,9 +52,9 @@ class RunResult:
         return self.tables["budget_impact"]
 
 
-def _simulate_one(args: tuple[Scenario, int]) -> dict[str, pd.DataFrame]:
-    scenario, replication = args
-    return simulate(scenario, replication)
+def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None]) -> dict[str, pd.DataFrame]:
+    scenario, replication, reference = args
+    return simulate(scenario, replication, reference=reference)
 
 
 def run_scenario(
@@ -104,14 +105,15 @@ def _run_replications(scenario: Scenario, reps: int, workers: int, progress: boo
     months = 12 * len(scenario.years)
     from tqdm import tqdm
 
+    reference = build_reference(scenario) if needs_reference(scenario) else None  # one for all replications
     if workers <= 1:
         with tqdm(total=reps * months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
-            return [simulate(scenario, r, on_month=bar.update) for r in range(reps)]
+            return [simulate(scenario, r, on_month=bar.update, reference=reference) for r in range(reps)]
     with ProcessPoolExecutor(max_workers=workers) as pool, tqdm(
         total=reps, unit="replication", desc="simulating", disable=not progress, leave=False
     ) as bar:
         parts = []
-        for part in pool.map(_simulate_one, [(scenario, r) for r in range(reps)]):
+        for part in pool.map(_simulate_one, [(scenario, r, reference) for r in range(reps)]):
             parts.append(part)
             bar.update()
         return parts

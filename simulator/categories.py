@@ -45,7 +45,7 @@ CATEGORY_THIRD_PAYER: dict[str, str] = {
 }
 
 #: Provider kinds (Mesa agents) and which kind bills each category.
-PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home")
+PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home", "hospital_network")
 CATEGORY_PROVIDER_KIND: dict[str, str] = {
     "gp": "gp_practice",
     "specialist": "hospital",

@@ -15,8 +15,9 @@ from simulator.care.context import Month
 from simulator.care.tables import CareTables, build_tables
 from simulator.layout import build_layout
 from simulator.model import HealthSystemModel
-from simulator.payment.fee_for_service import FeeForService
+from simulator.payment.mix import Regime
 from simulator.population import Cohort, synthesise
+from simulator.reference import ReferenceCosts, build_reference, needs_reference
 from simulator.results import replication_tables
 from simulator.rng import MonthlyDraws, derived_seed
 from simulator.scenario import Scenario
@@ -40,12 +41,15 @@ class Replication:
     arms: dict[str, HealthSystemModel]
 
     @classmethod
-    def build(cls, scenario: Scenario, seed: int) -> Replication:
+    def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None) -> Replication:
+        """Population and both arms; the reference costs are built here if the reform needs them and none are given."""
+        if reference is None and needs_reference(scenario):
+            reference = build_reference(scenario)
         layout = build_layout(scenario)
         tables = build_tables(scenario)
         cohort = synthesise(scenario, layout, tables, seed)
-        regimes = {"status_quo": FeeForService.status_quo(scenario), "reform": FeeForService.reform(scenario)}
-        arms = {arm: HealthSystemModel(scenario, arm, regimes[arm], cohort, layout, seed) for arm in ARMS}
+        arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform"), cohort, layout, seed)
+                for arm in ARMS}
         return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
 
     @property
@@ -60,9 +64,10 @@ class Replication:
             model.step(month)
 
 
-def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None) -> dict[str, pd.DataFrame]:
+def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None,
+             reference: ReferenceCosts | None = None) -> dict[str, pd.DataFrame]:
     """Run one replication to the end of the horizon and return its tables."""
-    run = Replication.build(scenario, replication_seed(scenario, replication))
+    run = Replication.build(scenario, replication_seed(scenario, replication), reference)
     for step in range(run.months):
         run.step(step)
         if on_month is not None:

@@ -72,6 +72,7 @@ def build_layout(scenario: Scenario) -> Layout:
         return len(providers) - 1
 
     hospitals = np.array([add("hospital", h.name, -1) for h in scenario.hospital_network.hospitals])
+    add("hospital_network", scenario.hospital_network.name, -1)  # holds bundles; bills no category
     hospital_names = [h.name for h in scenario.hospital_network.hospitals]
     gp_practices, services = [], {}
     home = []

@@ -1,16 +1,16 @@
-"""The ledger: every euro of a month posted from a payer to a provider, and checked.
+"""The ledger: every euro of a period posted from a payer to a provider, and checked.
 
-Money is kept per year, payer, category, territory and patient group; revenue per year,
-provider and payer. Each month the ledger checks that what the payers (insurance,
-federated entities) and the patients pay equals what each provider is owed, and that
-the totals paid and received agree.
+Money is kept per year, payer, mechanism, item (category or none), zone and patient
+group; revenue per year, provider, payer and mechanism. Each posting checks that what
+every provider receives equals what the payment rules say it is owed, and that what
+the payers (insurance, federated entities, patients) pay equals what providers receive.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.categories import CATEGORIES, CATEGORY_THIRD_PAYER, PAYER_INDEX, PAYERS
+from simulator.categories import CATEGORIES, ITEMS, MECHANISMS, PAYERS
 from simulator.layout import Layout
 from simulator.payment.statement import Statement
 
@@ -26,49 +26,37 @@ class Ledger:
 
     def __init__(self, layout: Layout, n_years: int):
         self.layout = layout
-        n_cat, n_groups = len(CATEGORIES), layout.n_territories * 2
-        self.money = np.zeros((n_years, len(PAYERS), n_cat, n_groups))  # euros
-        self.volume = np.zeros((n_years, n_cat, n_groups))  # units per category
-        self.revenue = np.zeros((n_years, layout.n_providers, len(PAYERS)))  # euros
-        self._third = np.array([PAYER_INDEX[CATEGORY_THIRD_PAYER[c]] for c in CATEGORIES])
-        cell_group = layout.cell_territory * 2 + layout.cell_bim
-        self._group_key = (np.arange(n_cat)[:, None] * n_groups + cell_group[None, :]).ravel()
-        self._n_groups = n_groups
+        self.n_groups = layout.n_territories * 2
+        self.money = np.zeros((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), self.n_groups))  # euros
+        self.volume = np.zeros((n_years, len(CATEGORIES), self.n_groups))  # units per category
+        self.revenue = np.zeros((n_years, layout.n_providers, len(PAYERS), len(MECHANISMS)))  # euros
+        self._cell_group = layout.cell_territory.astype(np.int64) * 2 + layout.cell_bim
+        self._volume_key = (np.arange(len(CATEGORIES))[:, None] * self.n_groups + self._cell_group[None, :]).ravel()
 
-    def post(self, year: int, volume: np.ndarray, statement: Statement) -> None:
-        """Post a month: volumes and the statement's transfers; raise ConservationError if they do not add up."""
-        n_prov, n_cat = self.layout.n_providers, len(CATEGORIES)
-        provider = self.layout.cell_provider.ravel()
-        owed = np.bincount(provider, weights=statement.due.ravel(), minlength=n_prov)
-        from_patients = np.bincount(provider, weights=statement.patient.ravel(), minlength=n_prov)
-        from_third = np.zeros((n_prov, len(PAYERS)))
-        for payer in np.unique(self._third):
-            rows = self._third == payer
-            from_third[:, payer] = np.bincount(
-                self.layout.cell_provider[rows].ravel(), weights=statement.third_party[rows].ravel(), minlength=n_prov
-            )
-        received = from_patients + from_third.sum(axis=1)
-        self.check(owed, received, statement)
-
-        size = n_cat * self._n_groups
-        patient_money = np.bincount(self._group_key, weights=statement.patient.ravel(), minlength=size)
-        third_money = np.bincount(self._group_key, weights=statement.third_party.ravel(), minlength=size)
-        self.money[year, PAYER_INDEX["patients"]] += patient_money.reshape(n_cat, -1)
-        third = third_money.reshape(n_cat, -1)
-        for c in range(n_cat):
-            self.money[year, self._third[c], c] += third[c]
-        self.volume[year] += np.bincount(self._group_key, weights=volume.ravel(), minlength=size).reshape(n_cat, -1)
-        self.revenue[year] += from_third
-        self.revenue[year, :, PAYER_INDEX["patients"]] += from_patients
+    def post(self, year: int, statement: Statement, volume: np.ndarray | None = None) -> None:
+        """Post a period's statement (and claims volumes); raise ConservationError if money does not add up."""
+        t = statement.transfers.columns()
+        n_prov = self.layout.n_providers
+        received = np.bincount(t["provider"], weights=t["amount"], minlength=n_prov)
+        self.check(statement.owed, received, float(t["amount"].sum()))
+        group = self._cell_group[t["cell"]]
+        shape = self.money.shape[1:]
+        key = np.ravel_multi_index((t["payer"], t["mechanism"], t["item"], group), shape)
+        self.money[year] += np.bincount(key, weights=t["amount"], minlength=int(np.prod(shape))).reshape(shape)
+        shape = self.revenue.shape[1:]
+        key = np.ravel_multi_index((t["provider"], t["payer"], t["mechanism"]), shape)
+        self.revenue[year] += np.bincount(key, weights=t["amount"], minlength=int(np.prod(shape))).reshape(shape)
+        if volume is not None:
+            size = len(CATEGORIES) * self.n_groups
+            self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
 
     @staticmethod
-    def check(owed: np.ndarray, received: np.ndarray, statement: Statement) -> None:
-        """Per provider, received == owed; in total, paid == received == owed."""
-        scale = max(1.0, float(np.abs(owed).sum()))
+    def check(owed: np.ndarray, received: np.ndarray, paid: float) -> None:
+        """Per provider, received == owed; in total, paid == received."""
+        scale = max(1.0, float(np.abs(owed).max(initial=0.0)))
         gap = np.abs(received - owed)
-        if gap.max(initial=0.0) > TOLERANCE * max(1.0, float(np.abs(owed).max(initial=0.0))):
+        if gap.max(initial=0.0) > TOLERANCE * scale:
             worst = int(np.argmax(gap))
             raise ConservationError(f"provider {worst} received {received[worst]:.6f} EUR but is owed {owed[worst]:.6f} EUR")
-        paid = float(statement.patient.sum() + statement.third_party.sum())
-        if abs(paid - float(received.sum())) > TOLERANCE * scale:
+        if abs(paid - float(received.sum())) > TOLERANCE * max(1.0, float(np.abs(owed).sum())):
             raise ConservationError(f"payers paid {paid:.6f} EUR but providers received {float(received.sum()):.6f} EUR")

@@ -20,7 +20,7 @@ from simulator.layout import Layout
 from simulator.rng import generator
 from simulator.scenario import Scenario
 
-NEVER = np.iinfo(np.int32).max
+MAX_ADMISSION_FRAILTY = 25.0  # no one's admission hazard exceeds 25 times the average for their age and conditions
 
 
 def statbel_age_sex() -> dict[str, np.ndarray]:
@@ -197,7 +197,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         death_norm=death_norm,
         condition_mult=multiplier,
         death_frailty=death_frailty,
-        admission_frailty=frailty_power(frailty, scenario.hospital.frailty_exponent, sigma),
+        admission_frailty=np.minimum(frailty_power(frailty, scenario.hospital.frailty_exponent, sigma), MAX_ADMISSION_FRAILTY),
         stay_frailty=frailty_power(frailty, scenario.hospital.los_frailty_exponent, sigma),
         n_territories=len(per_zone),
         death_key=(region.astype(np.intp) * 2 + sex),

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from simulator.categories import CATEGORIES, CATEGORY_UNITS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
+from simulator.categories import CATEGORIES, CATEGORY_UNITS, ITEMS, MECHANISMS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS
 from simulator.scenario import Scenario
@@ -44,12 +44,15 @@ RATES: dict[str, tuple[str, str, float]] = {
 
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
     """All tables of one replication."""
-    frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": []}
+    frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": [],
+                                             "settlements": [], "decisions": []}
     for arm, model in arms.items():
         frames["annual"].append(_annual(scenario, model))
         frames["activity"].append(_activity(scenario, model))
         frames["indicators"].append(_indicators(scenario, model))
         frames["providers"].append(_providers(scenario, model))
+        frames["settlements"].append(_settlements(model))
+        frames["decisions"].append(_decisions(model))
     out = {}
     for name, parts in frames.items():
         table = pd.concat(parts, ignore_index=True)
@@ -71,12 +74,16 @@ def _territory_group_axes(model: HealthSystemModel) -> list[tuple[str, tuple[str
     return [("territory", model.layout.territory_names), ("patient_group", PATIENT_GROUPS)]
 
 
-def _annual(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
-    """Money: arm x year x payer x category x territory x patient group, euros."""
+def _money(scenario: Scenario, model: HealthSystemModel) -> np.ndarray:
+    """[year, payer, mechanism, item, territory, group] euros, scaled to inhabitants."""
     n_years = len(scenario.years)
-    money = model.ledger.money.reshape(n_years, len(PAYERS), len(CATEGORIES), -1, 2) * model.cohort.weight
-    dims = [("payer", PAYERS), ("category", CATEGORIES)] + _territory_group_axes(model)
-    return _grid(scenario, model, money, dims).rename(columns={"value": "amount_eur"})
+    return model.ledger.money.reshape(n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), -1, 2) * model.cohort.weight
+
+
+def _annual(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """Money: arm x year x payer x mechanism x category (or none) x territory x patient group, euros."""
+    dims = [("payer", PAYERS), ("mechanism", MECHANISMS), ("category", ITEMS)] + _territory_group_axes(model)
+    return _grid(scenario, model, _money(scenario, model), dims).rename(columns={"value": "amount_eur"})
 
 
 def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
@@ -95,7 +102,7 @@ def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarra
     n_years = len(scenario.years)
     counts = {name: model.observer.counts[:, i].reshape(n_years, -1, 2) * weight for i, name in enumerate(COUNTS)}
     counts["person_years"] = counts["person_months"] / 12
-    money = model.ledger.money.reshape(n_years, len(PAYERS), len(CATEGORIES), -1, 2) * weight
+    money = _money(scenario, model).sum(axis=2)  # over mechanisms: [year, payer, item, territory, group]
     counts["patient_payments"] = money[:, PAYER_INDEX["patients"]].sum(axis=1)
     insurance = money[:, PAYER_INDEX["federal_insurance"]]
     counts["insurance_payments"] = insurance.sum(axis=1)
@@ -131,19 +138,38 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     """Revenue per provider per year, by payer, euros."""
     rows = []
     territories = model.layout.territory_names
+    revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
     for provider in sorted(model.providers, key=lambda p: p.index):
         where = territories[provider.territory] if provider.territory >= 0 else model.scenario.hospital_network.name
-        for year in scenario.years:
-            by_payer = {k: v * model.cohort.weight for k, v in provider.revenue[year].items()}
-            rows.append({"arm": model.arm, "year": year, "provider": provider.name, "kind": provider.kind,
-                         "territory": where, "revenue_eur": sum(by_payer.values()), **{f"from_{k}_eur": v for k, v in by_payer.items()}})
+        for y, year in enumerate(scenario.years):
+            r = revenue[y, provider.index]
+            rows.append({"arm": model.arm, "year": year, "provider": provider.name, "kind": provider.kind, "territory": where,
+                         "revenue_eur": float(r.sum()),
+                         **{f"from_{k}_eur": float(v) for k, v in zip(PAYERS, r.sum(axis=1), strict=True)},
+                         **{f"by_{k}_eur": float(v) for k, v in zip(MECHANISMS, r.sum(axis=0), strict=True)}})
     return pd.DataFrame(rows)
+
+
+def _settlements(model: HealthSystemModel) -> pd.DataFrame:
+    """Yearly settlements (shared savings per zone, bundles per episode type, P4P per indicator), long format."""
+    rows = [(model.arm, s["year"], s["mechanism"], s["unit"], k, float(v))
+            for s in model.regime.settlements for k, v in s.items() if k not in ("year", "mechanism", "unit")]
+    return pd.DataFrame(rows, columns=["arm", "year", "mechanism", "unit", "measure", "value"])
+
+
+def _decisions(model: HealthSystemModel) -> pd.DataFrame:
+    """Coordination effort chosen per unit and year, with the incentive behind it."""
+    return pd.DataFrame(model.regime.decisions, columns=["year", "unit", "kind", "effort", "incentive_eur"]).assign(
+        arm=model.arm)[["arm", "year", "unit", "kind", "effort", "incentive_eur"]]
 
 
 def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact."""
     names = parts[0].keys()
     tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in names}
+    annual = tables["annual"]
+    used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
+    tables["annual"] = annual[used].reset_index(drop=True)  # drop payer x mechanism x item never used
     tables["budget_impact"] = budget_impact(tables["annual"])
     return tables
 

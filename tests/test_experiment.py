@@ -13,18 +13,18 @@ from tests.conftest import small_scenario
 
 def test_identical_arms_give_exactly_zero_impact(scenario):
     tables = simulate(scenario, 0)
-    impact = tables["annual"].pivot_table(index=["year", "payer", "category", "territory", "patient_group"],
+    impact = tables["annual"].pivot_table(index=["year", "payer", "mechanism", "category", "territory", "patient_group"],
                                           columns="arm", values="amount_eur", aggfunc="sum")
     assert (impact["reform"] == impact["status_quo"]).all()
     ind = tables["indicators"].set_index(["arm", "year", "territory", "patient_group", "indicator"])["value"]
     pd.testing.assert_series_equal(ind.loc["reform"], ind.loc["status_quo"])
 
 
-def test_tariff_reform_changes_money_not_care():
-    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1")
+def test_tariff_reform_without_supply_response_changes_money_not_care():
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1", "reform.behaviour.supply_elasticity.gp=0")
     tables = simulate(s, 0)
     act = tables["activity"].pivot_table(index=["year", "category", "territory", "patient_group"], columns="arm", values="volume")
-    assert (act["reform"] == act["status_quo"]).all()  # same draws, no behavioural response to tariffs yet
+    assert (act["reform"] == act["status_quo"]).all()  # same draws, no response switched on
     money = tables["annual"].groupby(["arm", "category"])["amount_eur"].sum().unstack("arm")
     assert money.loc["gp", "reform"] == pytest.approx(1.1 * money.loc["gp", "status_quo"], rel=1e-12)
     assert (money.drop("gp")["reform"] == money.drop("gp")["status_quo"]).all()
@@ -67,4 +67,12 @@ def test_monthly_ledger_check_runs_in_the_loop(scenario, monkeypatch):
     original = ledger.Ledger.check
     monkeypatch.setattr(ledger.Ledger, "check", staticmethod(lambda *a: calls.append(1) or original(*a)))
     simulate(scenario, 0)
-    assert len(calls) == 2 * 12 * len(scenario.years)  # every month, both arms
+    months, years = 12 * len(scenario.years), len(scenario.years)
+    assert len(calls) == 2 * (months + years + 1)  # every month, every year-end settlement, the horizon close; both arms
+
+
+def test_higher_tariff_with_supply_response_raises_volume_only_where_paid():
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.2")
+    act = simulate(s, 0)["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    assert act.loc["gp", "reform"] > act.loc["gp", "status_quo"] * 1.02
+    assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]

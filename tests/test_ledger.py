@@ -5,46 +5,64 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, MECHANISM_INDEX, NO_CATEGORY, PAYER_INDEX
 from simulator.layout import build_layout
 from simulator.ledger import ConservationError, Ledger
-from simulator.payment.fee_for_service import FeeForService
-from simulator.payment.statement import Statement
+from simulator.payment.statement import Statement, Transfers
 
 
 @pytest.fixture
-def setup(scenario):
-    layout = build_layout(scenario)
-    rng = np.random.default_rng(0)
-    volume = rng.poisson(3.0, (len(CATEGORIES), layout.n_cells)).astype(float)
-    statement = FeeForService.status_quo(scenario).pay(volume, 2026, layout.cell_bim)
-    return layout, volume, statement
+def layout(scenario):
+    return build_layout(scenario)
 
 
-def test_post_accumulates_money_by_payer_and_revenue_by_provider(setup):
-    layout, volume, statement = setup
+def fee_statement(layout, scale: float = 1.0) -> tuple[Statement, np.ndarray]:
+    """100 EUR per (category, cell): the patient pays 20, insurance (federated entities for nursing homes) 80."""
+    volume = np.ones((len(CATEGORIES), layout.n_cells))
+    t = Transfers()
+    items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], volume.shape)
+    cells = np.broadcast_to(np.arange(layout.n_cells)[None, :], volume.shape)
+    nh = CATEGORY_INDEX["nursing_home"]
+    third = np.where(np.arange(len(CATEGORIES)) == nh, PAYER_INDEX["federated_entities"], PAYER_INDEX["federal_insurance"])
+    t.add("patients", "fee_for_service", items, cells, layout.cell_provider, 20.0 * volume)
+    t.add(np.broadcast_to(third[:, None], volume.shape), "fee_for_service", items, cells, layout.cell_provider, 80.0 * scale * volume)
+    owed = np.bincount(layout.cell_provider.ravel(), weights=100.0 * volume.ravel(), minlength=layout.n_providers)
+    return Statement(t, owed), volume
+
+
+def test_post_accumulates_money_by_payer_mechanism_and_provider(layout):
     ledger = Ledger(layout, n_years=1)
-    ledger.post(0, volume, statement)
-    ledger.post(0, volume, statement)
-    total = 2 * statement.due.sum()
+    statement, volume = fee_statement(layout)
+    ledger.post(0, statement, volume)
+    ledger.post(0, statement, volume)
+    total = 2 * 100.0 * volume.size
     assert ledger.money.sum() == pytest.approx(total)
     assert ledger.revenue.sum() == pytest.approx(total)
     nh = CATEGORY_INDEX["nursing_home"]
-    assert ledger.money[0, PAYER_INDEX["federated_entities"], nh].sum() == pytest.approx(2 * statement.third_party[nh].sum())
-    assert ledger.money[0, PAYER_INDEX["federal_insurance"], nh].sum() == 0
-    assert ledger.money[0, PAYER_INDEX["patients"]].sum() == pytest.approx(2 * statement.patient.sum())
-    # per provider: what it received equals what its cells were owed
-    owed = np.bincount(layout.cell_provider.ravel(), weights=2 * statement.due.ravel(), minlength=layout.n_providers)
-    np.testing.assert_allclose(ledger.revenue[0].sum(axis=1), owed)
-    np.testing.assert_allclose(ledger.volume[0].sum(), 2 * volume.sum())
+    ffs = MECHANISM_INDEX["fee_for_service"]
+    assert ledger.money[0, PAYER_INDEX["federated_entities"], ffs, nh].sum() == pytest.approx(2 * 80.0 * layout.n_cells)
+    assert ledger.money[0, PAYER_INDEX["federal_insurance"], ffs, nh].sum() == 0
+    assert ledger.money[0, PAYER_INDEX["patients"]].sum() == pytest.approx(2 * 20.0 * volume.size)
+    np.testing.assert_allclose(ledger.revenue[0].sum(axis=(1, 2)), 2 * statement.owed)
+    assert ledger.volume[0].sum() == pytest.approx(2 * volume.sum())
 
 
-def test_ledger_refuses_a_statement_that_does_not_add_up(setup):
-    layout, volume, statement = setup
-    leaky = Statement(due=statement.due, patient=statement.patient, third_party=statement.third_party * 0.999)
+def test_negative_transfers_and_payments_without_category(layout):
+    ledger = Ledger(layout, 1)
+    t = Transfers()
+    gp = layout.cell_gp[:2]
+    t.add("federal_insurance", "shared_savings", NO_CATEGORY, np.array([0, 1]), gp, np.array([500.0, -200.0]))
+    owed = np.bincount(gp, weights=[500.0, -200.0], minlength=layout.n_providers)
+    ledger.post(0, Statement(t, owed))
+    assert ledger.money[0, PAYER_INDEX["federal_insurance"], MECHANISM_INDEX["shared_savings"], NO_CATEGORY].sum() == pytest.approx(300)
+
+
+def test_ledger_refuses_a_statement_that_does_not_add_up(layout):
+    leaky, volume = fee_statement(layout, scale=0.999)
     with pytest.raises(ConservationError, match="received"):
-        Ledger(layout, 1).post(0, volume, leaky)
-    inflated = statement.due.copy()
-    inflated[0, 0] += 5.0
+        Ledger(layout, 1).post(0, leaky, volume)
+    statement, volume = fee_statement(layout)
+    inflated = statement.owed.copy()
+    inflated[0] += 5.0
     with pytest.raises(ConservationError):
-        Ledger(layout, 1).post(0, volume, Statement(inflated, statement.patient, statement.third_party))
+        Ledger(layout, 1).post(0, Statement(statement.transfers, inflated), volume)

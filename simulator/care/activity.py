@@ -22,6 +22,7 @@ class Activity:
     avoidable: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # first stay avoidable
     readmissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # 30-day readmissions per slot
     bed_days: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admitted slot
+    reason: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # first stay's reason (ADMISSION_REASONS)
 
     def add(self, category: str, slots: np.ndarray, volume: np.ndarray) -> None:
         """Record `volume` units of `category` for `slots`."""

@@ -8,14 +8,30 @@ from simulator.care.activity import Activity
 from simulator.categories import CATEGORIES
 
 
-def claims_by_cell(activity: Activity, cell: np.ndarray, n_cells: int) -> np.ndarray:
-    """Volume[category, cell] of the month's activity."""
+def claims_by_cell(activity: Activity, cell: np.ndarray, n_cells: int, categories: tuple[int, ...] | None = None,
+                   covered: np.ndarray | None = None) -> np.ndarray:
+    """Volume[category, cell] of the month's activity, optionally only `categories` and slots where `covered`."""
     volume = np.zeros((len(CATEGORIES), n_cells))
     for i, category in enumerate(CATEGORIES):
         slots = activity.slots.get(category)
-        if slots is not None and slots.size:
-            volume[i] = np.bincount(cell[slots], weights=activity.volume[category], minlength=n_cells)
+        if slots is None or not slots.size or (categories is not None and i not in categories):
+            continue
+        weights = activity.volume[category]
+        if covered is not None:
+            keep = covered[slots]
+            slots, weights = slots[keep], weights[keep]
+        volume[i] = np.bincount(cell[slots], weights=weights, minlength=n_cells)
     return volume
+
+
+def value_by_slot(activity: Activity, unit_value: np.ndarray, categories: tuple[int, ...], size: int) -> np.ndarray:
+    """Claims value per slot over `categories`, at `unit_value[category]` euros per unit."""
+    value = np.zeros(size)
+    for i in categories:
+        slots = activity.slots.get(CATEGORIES[i])
+        if slots is not None and slots.size:
+            value[slots] += activity.volume[CATEGORIES[i]] * unit_value[i]
+    return value
 
 
 def add_patient_value(spend: np.ndarray, activity: Activity, unit_value: np.ndarray, bim: np.ndarray) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.behaviour import Behaviour
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
@@ -11,11 +12,15 @@ from simulator.care.tables import N_CONDITIONS
 from simulator.categories import CONDITION_BIT
 
 
-def step(m: Month, state: PatientState, activity: Activity) -> None:
+def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour) -> None:
     """Update care states, then bill a month for everyone in one."""
     pa, t = m.scenario.post_acute, m.tables
-    old = activity.admissions[m.age[activity.admissions] >= 65]
-    rehab = old[m.draws.at("rehabilitation", old) < pa.rehabilitation_probability]
+    is_old = m.age[activity.admissions] >= 65
+    old = activity.admissions[is_old]
+    chance = np.full(old.size, pa.rehabilitation_probability)
+    if behaviour.episode_rehabilitation is not None:
+        chance *= behaviour.episode_rehabilitation[activity.reason[is_old]]
+    rehab = old[m.draws.at("rehabilitation", old) < chance]
     activity.add("rehabilitation", rehab, np.ones(rehab.size, np.int32))
 
     dementia = (state.conditions & CONDITION_BIT["dementia"]) > 0

@@ -8,8 +8,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.care.tables import CareTables
+from simulator.care.tables import N_CONDITIONS, CareTables
 from simulator.scenario import Scenario
+
+#: Risk cells: age band x sex x BIM x recorded condition count (0, 1, 2, 3+), as in capitation formulas.
+AGE_BAND_EDGES = np.array([5, 15, 45, 65, 75, 85])
+N_AGE_BANDS = AGE_BAND_EDGES.size + 1
+N_RISK_CELLS = N_AGE_BANDS * 2 * 2 * 4
+
+
+def risk_cell(age: np.ndarray, sex: np.ndarray, bim: np.ndarray, condition_count: np.ndarray) -> np.ndarray:
+    """Risk cell index per patient (int16)."""
+    band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
+    count = np.minimum(condition_count, 3)
+    return (((band * 2 + sex) * 2 + bim) * 4 + count).astype(np.int16)
+
+
+def condition_count(conditions: np.ndarray) -> np.ndarray:
+    """Number of followed conditions per patient."""
+    return N_CONDITIONS[conditions]
 
 
 def expected_monthly_cost(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ class PatientState:
     home_nursing: np.ndarray  # bool: in a home-nursing spell
     nursing_home: np.ndarray  # bool: resident of a nursing home
     risk_score: np.ndarray  # float32: expected cost from age and conditions, 1 = average (set each January)
+    cell: np.ndarray  # int32 billing cell; starts as the cohort's, may change by risk selection
 
     @classmethod
     def from_cohort(cls, cohort: Cohort) -> PatientState:
@@ -31,4 +32,5 @@ class PatientState:
             home_nursing=cohort.home_nursing.copy(),
             nursing_home=cohort.nursing_home.copy(),
             risk_score=np.zeros(cohort.capacity, np.float32),
+            cell=cohort.cell.copy(),
         )

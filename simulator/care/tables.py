@@ -80,6 +80,7 @@ class CareTables:
     drugs: tuple[np.ndarray, np.ndarray]  # ([age], [mask]) euros per month
     admission_other: np.ndarray  # [age] monthly rate
     admission_avoidable: np.ndarray  # [mask] monthly rate
+    avoidable_by_condition: np.ndarray  # [condition, mask] monthly rate each present condition adds
     los_median: np.ndarray  # [age] days
     home_nursing_start: np.ndarray  # [age] monthly, without conditions
     nursing_home_entry: np.ndarray  # [age] monthly, without dementia
@@ -118,6 +119,7 @@ def build_tables(s: Scenario) -> CareTables:
         drugs=drugs,
         admission_other=(h.admission_rate_at_50 * np.exp(h.admission_age_slope * (AGES - 50)) / 12).astype(np.float32),
         admission_avoidable=(per_mask(h.avoidable_rate.model_dump()) / 12).astype(np.float32),
+        avoidable_by_condition=(HAS * np.array([getattr(h.avoidable_rate, c) for c in CONDITIONS])[:, None] / 12).astype(np.float32),
         los_median=(h.los_median * np.exp(h.los_age_slope * (AGES - 50))).astype(np.float32),
         home_nursing_start=np.where(
             AGES >= 40, pa.home_nursing_start_at_80 * np.exp(pa.home_nursing_age_slope * (AGES - 80)), 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.behaviour import Behaviour
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
@@ -19,15 +20,18 @@ CONTACT_PROCESSES: dict[str, str] = {
 }
 
 
-def contact_rate(m: Month, state: PatientState, process: str) -> np.ndarray:
-    """Monthly Poisson rate per slot: (age curve + condition extras) * propensity (dead slots included)."""
-    return m.contact_base(process) + m.tables.contacts[process][1][state.conditions] * m.cohort.propensity
+def contact_rate(m: Month, state: PatientState, process: str, behaviour: Behaviour | None = None) -> np.ndarray:
+    """Monthly Poisson rate per slot: (age curve + condition extras) * propensity * supply response (dead slots included)."""
+    rate = m.contact_base(process) + m.tables.contacts[process][1][state.conditions] * m.cohort.propensity
+    supply = behaviour.supply.get(CONTACT_PROCESSES[process]) if behaviour else None
+    return rate if supply is None else rate * supply[state.cell]
 
 
-def step(m: Month, state: PatientState, activity: Activity) -> None:
+def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour) -> None:
     """Contacts by inversion of each process's shared uniform; drugs as a monthly volume."""
     for process, category in CONTACT_PROCESSES.items():
-        slots, counts = poisson_sparse(m.draws.uniform(process), contact_rate(m, state, process), m.draws.exponential(process))
+        rate = contact_rate(m, state, process, behaviour)
+        slots, counts = poisson_sparse(m.draws.uniform(process), rate, m.draws.exponential(process))
         living = state.alive[slots]
         activity.add(category, slots[living], counts[living])
     volume = m.drug_base() + m.tables.drugs[1][state.conditions] * m.cohort.drug_intensity

@@ -1,4 +1,7 @@
-"""Fee-for-service: claims times tariff (uprated yearly), the patient paying a co-payment by status."""
+"""Fee-for-service tariffs: claims times tariff (uprated yearly), the patient paying a co-payment by status.
+
+The transfers themselves are made by the regime (`payment.mix`), which blends this with other rules.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.categories import CATEGORIES
-from simulator.payment.statement import Statement
 from simulator.scenario import Scenario
 
 
@@ -46,8 +48,7 @@ class FeeForService:
         """[category, bim] euros per unit paid by the third party."""
         return self.tariffs(year)[:, None] * (1 - self.copay)
 
-    def pay(self, volume: np.ndarray, year: int, cell_bim: np.ndarray) -> Statement:
-        """Statement for a month's claims `volume[category, cell]`."""
+    def charges(self, volume: np.ndarray, year: int, cell_bim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For `volume[category, cell]`: what the provider is due and the patients' part of it, in euros."""
         due = volume * self.tariffs(year)[:, None]
-        patient = due * self.copay[:, cell_bim]
-        return Statement(due=due, patient=patient, third_party=due - patient)
+        return due, due * self.copay[:, cell_bim]

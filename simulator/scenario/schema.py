@@ -223,7 +223,7 @@ class Drugs(Section):
 
 ConditionAdmissionRate = keyed_section(
     "ConditionAdmissionRate",
-    {"diabetes": 0.02, "copd": 0.08, "heart_failure": 0.15, "dementia": 0.04, "cancer": 0.09, "ckd": 0.03, "depression": 0.01},
+    {"diabetes": 0.02, "copd": 0.10, "heart_failure": 0.20, "dementia": 0.04, "cancer": 0.12, "ckd": 0.03, "depression": 0.01},
     "admissions per person-year",
     "Ambulatory-care-sensitive (avoidable) admission rate added by the condition",
     module=__name__,
@@ -235,14 +235,14 @@ ConditionAdmissionRate = keyed_section(
 class HospitalCare(Section):
     """Acute classic stays, day cases, readmissions and length of stay."""
 
-    admission_rate_at_50: float = param(0.09, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
+    admission_rate_at_50: float = param(0.115, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1)", ge=0, le=5)
     admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
     avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
     frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power (rescaled to mean one)", ge=0, le=3)
     readmission_rate: float = param(0.3, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
-    los_median: float = param(1.05, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017)", gt=0, le=60)
+    los_median: float = param(0.68, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017)", gt=0, le=60)
     los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)
-    los_frailty_exponent: float = param(0.35, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
+    los_frailty_exponent: float = param(0.7, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
     los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)
     day_case: ContactProcess = _contacts(0.11, 0.025, 0.5, 0.05)
     hip_knee_share: float = param(0.05, "share", "Share of non-avoidable admissions at 50+ that are hip or knee replacements (~2 % of all stays, U)", ge=0, le=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.behaviour import Behaviour
 from simulator.care import acute, demography, morbidity, post_acute, utilisation
 from simulator.care.activity import Activity
 from simulator.care.context import Month
@@ -66,7 +67,7 @@ def test_contacts_and_drugs_are_recorded_for_living_only(world):
     state = PatientState.from_cohort(cohort)
     state.alive[:100] = False
     activity = Activity()
-    utilisation.step(month(world, 0), state, activity)
+    utilisation.step(month(world, 0), state, activity, Behaviour())
     for category in ("gp", "specialist", "lab_imaging", "emergency", "day_case", "drugs"):
         slots = activity.slots[category]
         assert state.alive[slots].all() and (activity.volume[category] > 0).all()
@@ -77,13 +78,13 @@ def test_admissions_set_discharge_and_readmissions_follow_it(world):
     _, _, cohort = world
     state = PatientState.from_cohort(cohort)
     first = Activity()
-    acute.step(month(world, 0), state, first)
+    acute.step(month(world, 0), state, first, Behaviour())
     assert (state.last_discharge[first.admissions] == 0).all()
     assert (first.bed_days >= first.stays).all() and (first.stays >= 1).all()
     # in the first month only a second stay within the month is a readmission
     np.testing.assert_array_equal(first.readmissions, first.stays - 1)
     second = Activity()
-    acute.step(month(world, 1), state, second)
+    acute.step(month(world, 1), state, second, Behaviour())
     after_discharge = np.isin(second.admissions, first.admissions)
     np.testing.assert_array_equal(second.readmissions, after_discharge + second.stays - 1)
     assert after_discharge.any()
@@ -104,8 +105,8 @@ def test_post_acute_states_are_exclusive(world):
         activity = Activity()
         m = month(world, step)
         demography.step(m, state, activity)
-        acute.step(m, state, activity)
-        post_acute.step(m, state, activity)
+        acute.step(m, state, activity, Behaviour())
+        post_acute.step(m, state, activity, Behaviour())
         assert not (state.home_nursing & state.nursing_home).any()
         assert state.alive[activity.slots["nursing_home"]].all()
         rehab = activity.slots["rehabilitation"]

@@ -1,0 +1,120 @@
+"""Bundled (episode) payment: one price per episode, the hospital network holding the risk.
+
+Providers keep billing their claims; when an episode's window closes, the holder is paid
+the price minus the in-scope claims of the window (a margin, or a loss it pays back).
+For the payer this nets to the price per episode; above the stop-loss threshold the
+payer covers the excess. Readmissions inside an open window belong to that episode.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.care.activity import Activity
+from simulator.care.claims import value_by_slot
+from simulator.categories import ADMISSION_REASONS, CATEGORY_INDEX, REASON_INDEX
+from simulator.scenario.reform import Bundled, Episode
+
+DAYS_PER_MONTH = 30
+
+
+def bundle_margin(price: np.ndarray | float, claims: np.ndarray | float, stop_loss: float) -> np.ndarray:
+    """What the holder keeps: price minus claims, the claims counted up to stop_loss x price (0: no stop-loss)."""
+    price, claims = np.asarray(price, float), np.asarray(claims, float)
+    counted = np.minimum(claims, stop_loss * price) if stop_loss > 0 else claims
+    return price - counted
+
+
+def status_quo_price(claims: np.ndarray, stop_loss: float, discount: float) -> float:
+    """Price at which the payer's expected cost equals the status quo (then minus the discount).
+
+    With a stop-loss the payer also pays claims above stop_loss x price, so the neutral
+    price p solves p = mean(min(claims, stop_loss * p)); it is found by fixed-point iteration.
+    """
+    if claims.size == 0:
+        return 0.0
+    price = float(claims.mean())
+    if stop_loss > 0:
+        for _ in range(200):
+            new = float(np.minimum(claims, stop_loss * price).mean())
+            if abs(new - price) <= 1e-9 * max(price, 1.0):
+                break
+            price = new
+    return price * (1 - discount)
+
+
+@dataclass
+class Closed:
+    """Episodes whose window closed: slot, episode type, in-scope claims (euros, nominal)."""
+
+    slots: np.ndarray
+    kind: np.ndarray
+    claims: np.ndarray
+    start: np.ndarray  # month the episode opened
+
+
+class EpisodeBook:
+    """Open episodes of one arm, one at most per patient slot."""
+
+    def __init__(self, rule: Bundled, capacity: int):
+        self.episodes: list[Episode] = list(rule.episodes)
+        self.scope = tuple(sorted(CATEGORY_INDEX[c] for c in rule.scope))
+        self.trigger = np.full(len(ADMISSION_REASONS), -1, np.int8)
+        for k, episode in enumerate(self.episodes):
+            for reason in episode.trigger:
+                self.trigger[REASON_INDEX[reason]] = k  # a later type wins for a shared reason
+        self.before = np.array([math.ceil(e.days_before / DAYS_PER_MONTH) for e in self.episodes], np.int32)
+        self.after = np.array([math.ceil(e.days_after / DAYS_PER_MONTH) for e in self.episodes], np.int32)
+        self.depth = int(self.before.max(initial=0))
+        self.recent = np.zeros((self.depth, capacity), np.float32)
+        self.kind = np.full(capacity, -1, np.int8)
+        self.end = np.zeros(capacity, np.int32)
+        self.claims = np.zeros(capacity, np.float64)
+        self.start = np.zeros(capacity, np.int32)
+
+    @property
+    def open(self) -> np.ndarray:
+        """Slots with an open episode (bool per slot)."""
+        return self.kind >= 0
+
+    def reason_multiplier(self, strength: float) -> np.ndarray:
+        """[reason] 1 - strength for reasons that open an episode, 1 otherwise."""
+        return np.where(self.trigger >= 0, 1.0 - strength, 1.0)
+
+    def month(self, step: int, activity: Activity, unit_value: np.ndarray) -> Closed:
+        """Add the month's in-scope claims, open triggered episodes, close those whose window ended."""
+        value = value_by_slot(activity, unit_value, self.scope, self.kind.size)
+        active = np.flatnonzero(self.open)
+        self.claims[active] += value[active]
+        admitted = activity.admissions
+        kind = self.trigger[activity.reason]
+        new = (kind >= 0) & (self.kind[admitted] < 0)
+        slots, kind = admitted[new], kind[new]
+        self.kind[slots], self.end[slots], self.start[slots] = kind, step + self.after[kind], step
+        self.claims[slots] = value[slots] + self._before(step, slots, self.before[kind])
+        if self.depth:
+            self.recent[step % self.depth] = value
+        return self._close(np.flatnonzero(self.open & (self.end <= step)))
+
+    def close_all(self) -> Closed:
+        """Close every open episode (end of the horizon)."""
+        return self._close(np.flatnonzero(self.open))
+
+    def _before(self, step: int, slots: np.ndarray, months: np.ndarray) -> np.ndarray:
+        """In-scope claims of the `months` months before `step`, per slot."""
+        total = np.zeros(slots.size)
+        for back in range(1, self.depth + 1):
+            if step - back < 0:
+                break
+            use = months >= back
+            total[use] += self.recent[(step - back) % self.depth, slots[use]]
+        return total
+
+    def _close(self, slots: np.ndarray) -> Closed:
+        closed = Closed(slots, self.kind[slots].copy(), self.claims[slots].copy(), self.start[slots].copy())
+        self.kind[slots] = -1
+        self.claims[slots] = 0.0
+        return closed

@@ -1,0 +1,407 @@
+"""The payment regime of one arm: fee-for-service blended with the reform's rules.
+
+Monthly, capitation and global budgets pay their blend weight of in-scope money and
+fee-for-service pays the rest of the tariff; bundles settle episodes whose window closed.
+Yearly, shared savings and P4P settle. Each January the regime sets the payment risk
+cells (with coding drift), moves patients by risk selection, and sets the providers'
+behaviour for the year from the incentives it creates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.behaviour import EFFORT_GRID, Behaviour, choose_effort, effort_effect
+from simulator.care.activity import Activity
+from simulator.care.claims import claims_by_cell, value_by_slot
+from simulator.care.context import Month
+from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
+from simulator.care.state import PatientState
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, NO_CATEGORY, PAYER_INDEX
+from simulator.layout import Layout
+from simulator.payment.bundled import EpisodeBook, bundle_margin, status_quo_price
+from simulator.payment.capitation import capitation_amount, pooled
+from simulator.payment.fee_for_service import FeeForService
+from simulator.payment.p4p import p4p_bonus
+from simulator.payment.shared_savings import shared_savings_payment
+from simulator.payment.statement import Statement, Transfers
+from simulator.population import Cohort
+from simulator.reference import ReferenceCosts
+from simulator.rng import derived_seed, generator, hashed_uniform
+from simulator.scenario import Scenario
+from simulator.scenario.reform import Capitation
+
+INSURANCE = "federal_insurance"
+MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
+
+
+def normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Standard normal distribution function (vectorised, via erf)."""
+    from math import erf, sqrt
+
+    return 0.5 * (1.0 + np.vectorize(erf)(np.asarray(x, float) / sqrt(2.0)))
+
+
+@dataclass
+class CapitationPlan:
+    """A capitation rule resolved for a run."""
+
+    rule: Capitation
+    scope: list[int]
+    rates: np.ndarray  # [risk cell, scope category] price-year euros per enrolee-month
+    active_cell: np.ndarray  # bool [cell]
+    eligible_mask: int  # condition bits; 0 = everyone
+    provider: np.ndarray  # [cell] provider paid
+
+    def covered(self, state: PatientState) -> np.ndarray:
+        """Slots capitated this month (bool)."""
+        covered = state.alive & self.active_cell[state.cell]
+        if self.eligible_mask:
+            covered &= (state.conditions & self.eligible_mask) > 0
+        return covered
+
+
+class Regime:
+    """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
+
+    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool):
+        self.scenario, self.layout, self.cohort, self.reform = scenario, layout, cohort, reform
+        self.ffs = FeeForService.reform(scenario) if reform else FeeForService.status_quo(scenario)
+        self.status_quo = FeeForService.status_quo(scenario)
+        self.behaviour = Behaviour()
+        self.decisions: list[dict] = []
+        self.settlements: list[dict] = []
+        r = scenario.reform if reform else None
+        zones = list(layout.territory_names)
+        self.capitation = [self._plan(rule, reference, zones) for rule in (r.capitation if r else [])]
+        self.global_budget = r.global_budget if r else None
+        if self.global_budget:
+            self.gb_scope = [CATEGORY_INDEX[c] for c in self.global_budget.scope]
+            self.gb_rate = reference.cell_rates(self.gb_scope).sum(axis=1)
+        self.book = EpisodeBook(r.bundled, cohort.capacity) if r and r.bundled else None
+        if self.book:
+            self.prices = np.array([
+                e.price_eur if e.price == "given" else status_quo_price(reference.episode_claims[k], e.stop_loss, e.discount)
+                for k, e in enumerate(self.book.episodes)])
+            self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
+            self.behaviour.in_episode = self.book.open
+        self.shared_savings = r.shared_savings if r else None
+        if self.shared_savings:
+            ss = self.shared_savings
+            self.ss_scope = [CATEGORY_INDEX[c] for c in ss.scope]
+            self.ss_zone = np.array([not ss.territories or z in ss.territories for z in zones])
+            self.ss_rate = reference.cell_rates(self.ss_scope, cap=ss.outlier_cap_eur).sum(axis=1)
+            self.ss_avoidable_rate = reference.avoidable_rate()
+            self.ss_spend = np.zeros(cohort.capacity)
+            self.ss_months = np.zeros(cohort.capacity, np.int8)
+        self.p4p = r.p4p if r else None
+        self.n_cells = layout.n_cells
+        self.cell_counts = np.zeros((5, layout.n_cells))  # person-months, admissions, avoidable, readmissions, none
+        self.payment_cell = np.zeros(cohort.capacity, np.int16)  # risk cell used for payment (recorded conditions)
+        self.coding_u = hashed_uniform(derived_seed(scenario.run.seed, "coding"), np.arange(cohort.capacity))
+        self.network = next(p.id for p in layout.providers if p.kind == "hospital_network")
+        self.effort_zone = np.zeros(layout.n_territories)
+        self.effort_practice = np.zeros(layout.n_providers)
+
+    # ----------------------------------------------------------------- set-up
+
+    def _plan(self, rule: Capitation, reference: ReferenceCosts | None, zones: list[str]) -> CapitationPlan:
+        scope = [CATEGORY_INDEX[c] for c in rule.scope]
+        mask = sum(CONDITION_BIT[c] for c in rule.target_conditions)
+        if rule.rates == "given":
+            rates = np.repeat(np.array([[rule.rate[c] for c in rule.scope]]), N_RISK_CELLS, axis=0)
+        else:
+            eligible = (reference.conditions & mask) > 0 if mask else None
+            rates = reference.cell_rates(scope, eligible)
+            if rule.risk_adjustment == "none":
+                use = reference.months > 0 if eligible is None else (reference.months > 0) & eligible
+                months = np.bincount(reference.cell[use], weights=reference.months[use].astype(float), minlength=N_RISK_CELLS)
+                rates = pooled(rates, months)
+        active = np.array([not rule.territories or zones[t] in rule.territories for t in self.layout.cell_territory])
+        provider = self.layout.cell_provider[scope[0]]
+        return CapitationPlan(rule, scope, rates, active, mask, provider)
+
+    @property
+    def paid_by_risk(self) -> bool:
+        """Whether some money depends on recorded risk (so coding pays)."""
+        return any(p.rule.risk_adjustment == "cells" and p.rule.rates == "status_quo_cost" for p in self.capitation) or bool(self.shared_savings)
+
+    # ----------------------------------------------------------------- yearly
+
+    def start_year(self, year_index: int, year: int, m: Month, state: PatientState) -> None:
+        """Payment risk cells (with coding drift), risk selection, global budgets and behaviour for the year."""
+        b = self.scenario.reform.behaviour
+        recorded = condition_count(state.conditions)
+        if self.reform and self.paid_by_risk and b.coding_drift > 0:
+            level = min(b.coding_cap, b.coding_drift * (year_index + 1))
+            recorded = recorded + (self.coding_u < level)
+        self.payment_cell = risk_cell(m.age, self.cohort.sex, self.cohort.bim, recorded)
+        if self.reform and b.risk_selection > 0 and year_index > 0:
+            self._select_risks(state, b.risk_selection)
+        self.year_index, self.year = year_index, year
+        self.index = (1 + self.ffs.indexation) ** (year - self.ffs.price_year)
+        if self.global_budget:
+            self._set_envelopes(state)
+        self.cell_counts[:] = 0
+        if self.shared_savings:
+            self.ss_spend[:] = 0
+            self.ss_months[:] = 0
+        if self.reform:
+            self._set_behaviour(m, state)
+
+    def _set_envelopes(self, state: PatientState) -> None:
+        """Global budget per hospital: expected status-quo cost of its users, for the year."""
+        gb, alive = self.global_budget, np.flatnonzero(state.alive)
+        yearly = 12 * self.gb_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
+        self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
+
+    def _select_risks(self, state: PatientState, strength: float) -> None:
+        """Capitated practices shed a share of their costliest decile (as they see it) to fee-for-service practices."""
+        capitated = np.zeros(self.n_cells, bool)
+        for plan in self.capitation:
+            if plan.rule.provider_kind == "gp_practice":
+                capitated |= plan.active_cell
+        if not capitated.any() or capitated.all():
+            return
+        alive = np.flatnonzero(state.alive & capitated[state.cell])
+        seen = state.risk_score[alive] * self.cohort.admission_frailty[alive]  # providers know frailty
+        costly = alive[seen >= np.quantile(seen, 0.9)] if alive.size else alive
+        u = hashed_uniform(derived_seed(self.scenario.run.seed, "risk_selection", self.year_index + 1), costly)
+        movers = costly[u < strength]
+        lay = self.layout
+        for t, practices in enumerate(lay.gp_practices):
+            targets = [p for p in practices if not capitated[lay.cell_gp == p].any()]
+            here = movers[lay.cell_territory[state.cell[movers]] == t]
+            if not targets or not here.size:
+                continue
+            pick = hashed_uniform(derived_seed(self.scenario.run.seed, "selection_target", self.year_index), here) * len(targets)
+            choice = np.array(targets)[pick.astype(int)]
+            rank = np.searchsorted(lay.hospitals, lay.cell_hospital[state.cell[here]])
+            state.cell[here] = lay.cell_of(np.full(here.size, t), choice, rank, self.cohort.bim[here].astype(np.int64))
+
+    def _set_behaviour(self, m: Month, state: PatientState) -> None:
+        """Supply, length of stay, post-acute, readmissions and coordination effort for the year."""
+        b, lay = self.scenario.reform.behaviour, self.layout
+        alive = np.flatnonzero(state.alive)
+        share_ffs = np.ones((len(CATEGORIES), self.n_cells))  # share of in-scope money still paid per act
+        for plan in self.capitation:
+            eligible = np.ones(alive.size, bool) if not plan.eligible_mask else (state.conditions[alive] & plan.eligible_mask) > 0
+            per_cell = np.bincount(state.cell[alive], weights=eligible, minlength=self.n_cells) / np.maximum(
+                np.bincount(state.cell[alive], minlength=self.n_cells), 1)
+            for c in plan.scope:
+                share_ffs[c] -= plan.rule.weight * per_cell * plan.active_cell
+        if self.global_budget:
+            for c in self.gb_scope:
+                share_ffs[c] -= self.global_budget.weight
+        relative = share_ffs * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None]
+        self.behaviour.supply = {}
+        for c, name in enumerate(CATEGORIES):
+            elasticity = getattr(b.supply_elasticity, name)
+            if elasticity > 0 and not np.allclose(relative[c], 1.0):
+                self.behaviour.supply[name] = np.clip(1 + elasticity * (relative[c] - 1), 0.1, 3.0).astype(np.float32)
+        stay = CATEGORY_INDEX["inpatient_stay"]
+        self.behaviour.length_of_stay = (
+            (1 - b.los_response * (1 - share_ffs[stay])).astype(np.float32) if share_ffs[stay].min() < 1 else None)
+        if self.book:
+            scope = {CATEGORIES[c] for c in self.book.scope}
+            self.behaviour.episode_length_of_stay = self.book.reason_multiplier(b.los_response if "inpatient_stay" in scope else 0.0)
+            self.behaviour.episode_rehabilitation = self.book.reason_multiplier(b.post_acute_response if "rehabilitation" in scope else 0.0)
+            self.behaviour.in_episode_readmission = 1 - b.readmission_response if "inpatient_stay" in scope else 1.0
+        self._choose_efforts(m, state, alive)
+        effort = np.maximum(self.effort_zone[lay.cell_territory], self.effort_practice[lay.cell_gp])
+        self.behaviour.avoidable = (1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32) if effort.any() else None
+
+    def _avoidable_cost(self) -> float:
+        """Status-quo euros of one avoidable stay this year: fees plus the mean stay (4.6 bed-days)."""
+        price = self.status_quo.tariffs(self.year)
+        return float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]])
+
+    def _choose_efforts(self, m: Month, state: PatientState, alive: np.ndarray) -> None:
+        """Zones under shared savings and practices under P4P choose coordination effort."""
+        b, lay = self.scenario.reform.behaviour, self.layout
+        cost = self._avoidable_cost()
+        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * self.cohort.admission_frailty[alive])
+        zone_of = lay.cell_territory[state.cell[alive]]
+        enrolees_zone = np.bincount(zone_of, minlength=lay.n_territories).astype(float) * self.cohort.weight
+        if self.shared_savings:
+            ss = self.shared_savings
+            avoided = np.bincount(zone_of, weights=expected_avoidable, minlength=lay.n_territories) * cost * self.cohort.weight
+            benchmark = np.bincount(zone_of, weights=12 * self.ss_rate[self.payment_cell[alive]], minlength=lay.n_territories) * self.index * self.cohort.weight
+            effect = effort_effect(EFFORT_GRID, b.effort_max_effect, b.effort_curvature)[None, :]
+            savings_rate = avoided[:, None] * effect / np.maximum(benchmark, 1.0)[:, None]
+            sd = ss.benchmark_error_sd
+            clear = normal_cdf((savings_rate - ss.minimum_savings_rate) / sd) if sd > 0 else (savings_rate >= ss.minimum_savings_rate).astype(float)
+            gain = ss.sharing_rate * avoided * self.ss_zone
+            self.effort_zone = choose_effort(gain, b.effort_cost_eur * self.index * enrolees_zone, effect * clear)
+            for t, e in enumerate(self.effort_zone):
+                self.decisions.append({"year": self.year, "unit": lay.territory_names[t], "kind": "zone", "effort": float(e),
+                                       "incentive_eur": float(gain[t])})
+        if self.p4p:
+            target = [i for i in self.p4p.indicators if i.indicator == "avoidable_admissions_per_1000"]
+            if target:
+                ind = target[0]
+                practice = lay.cell_gp[state.cell[alive]]
+                enrol = np.bincount(practice, minlength=lay.n_providers).astype(float) * self.cohort.weight
+                mu0 = np.bincount(practice, weights=expected_avoidable, minlength=lay.n_providers) * self.cohort.weight
+                effect = effort_effect(EFFORT_GRID, b.effort_max_effect, b.effort_curvature)[None, :]
+                mu = mu0[:, None] * (1 - effect)
+                limit = ind.target / 1000 * enrol[:, None]
+                reach = normal_cdf((limit - mu) / np.sqrt(np.maximum(mu, 1e-9)))
+                gain = ind.bonus_eur * self.index * enrol
+                self.effort_practice = choose_effort(gain, b.effort_cost_eur * self.index * enrol, reach) * (enrol > 0)
+
+    # ----------------------------------------------------------------- monthly
+
+    def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
+        """The month's transfers: fee-for-service on what rules leave to it, capitation, global budget, bundles."""
+        owed = np.zeros(self.layout.n_providers)
+        transfers = Transfers()
+        ffs_volume = volume.copy()
+        for plan in self.capitation:
+            covered = plan.covered(state)
+            self._pay_capitation(plan, state, covered, transfers, owed)
+            ffs_volume -= plan.rule.weight * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
+        if self.global_budget:
+            gb = self.global_budget
+            hospital = self.layout.cell_hospital
+            for c in self.gb_scope:  # the envelope is booked on the scope's categories in equal parts
+                transfers.add(INSURANCE, "global_budget", c, np.arange(self.n_cells), hospital, self.gb_cell / len(self.gb_scope))
+                ffs_volume[c] -= gb.weight * volume[c]
+            owed += np.bincount(hospital, weights=self.gb_cell, minlength=self.layout.n_providers)
+        self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed)
+        if self.book:
+            closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year))
+            self._settle_episodes(closed, state, transfers, owed)
+        self._count(state, activity)
+        if self.shared_savings:
+            zone = self.ss_zone[self.layout.cell_territory[state.cell]]
+            value = value_by_slot(activity, self.ffs.tariffs(self.year), tuple(self.ss_scope), self.cohort.capacity)
+            self.ss_spend += value * zone
+            self.ss_months += (state.alive & zone).astype(np.int8)
+        return Statement(transfers, owed)
+
+    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
+        """Tariff x volume to the billing provider; the patient's co-payment, the rest by insurance or federated entities."""
+        lay = self.layout
+        due, patient = self.ffs.charges(volume, self.year, lay.cell_bim)
+        owed += np.bincount(lay.cell_provider.ravel(), weights=due.ravel(), minlength=lay.n_providers)
+        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], due.shape)
+        cells = np.broadcast_to(np.arange(self.n_cells)[None, :], due.shape)
+        third = np.array([PAYER_INDEX[CATEGORY_THIRD_PAYER[c]] for c in CATEGORIES])
+        transfers.add("patients", "fee_for_service", items, cells, lay.cell_provider, patient)
+        transfers.add(np.broadcast_to(third[:, None], due.shape), "fee_for_service", items, cells, lay.cell_provider, due - patient)
+
+    def _pay_capitation(self, plan: CapitationPlan, state: PatientState, covered: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
+        """Rate by payment risk cell x enrolee-months, per cell and scope category; owed checked per provider."""
+        slots = np.flatnonzero(covered)
+        key = state.cell[slots].astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots]
+        months = np.bincount(key, minlength=self.n_cells * N_RISK_CELLS).reshape(self.n_cells, N_RISK_CELLS)
+        amount = capitation_amount(months, plan.rates, plan.rule.weight, self.index)  # [cell, scope]
+        for j, c in enumerate(plan.scope):
+            transfers.add(INSURANCE, "capitation", c, np.arange(self.n_cells), plan.provider, amount[:, j])
+        provider = plan.provider[state.cell[slots]]
+        by_provider = np.bincount(provider.astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots],
+                                  minlength=self.layout.n_providers * N_RISK_CELLS).reshape(-1, N_RISK_CELLS)
+        owed += capitation_amount(by_provider, plan.rates, plan.rule.weight, self.index).sum(axis=1)
+
+    def _settle_episodes(self, closed, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
+        """The holder gets price minus the window's in-scope claims (counted up to the stop-loss)."""
+        if not closed.slots.size:
+            return
+        price = self.prices[closed.kind] * self.index
+        margin = np.concatenate([bundle_margin(price[closed.kind == k], closed.claims[closed.kind == k], self.stop_loss[k])
+                                 for k in range(len(self.prices))])
+        order = np.concatenate([np.flatnonzero(closed.kind == k) for k in range(len(self.prices))])
+        cells = state.cell[closed.slots[order]]
+        transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, np.full(cells.size, self.network), margin)
+        owed[self.network] += margin.sum()
+        for k, episode in enumerate(self.book.episodes):
+            sel = closed.kind == k
+            if sel.any():
+                self.settlements.append({"year": self.year, "mechanism": "bundle", "unit": episode.name, "episodes": int(sel.sum()),
+                                         "price_eur": float(self.prices[k] * self.index), "claims_eur": float(closed.claims[sel].sum()),
+                                         "payment_eur": float(margin[np.isin(order, np.flatnonzero(sel))].sum())})
+
+    def _count(self, state: PatientState, activity: Activity) -> None:
+        """Per-cell counters for yearly settlements."""
+        cell = state.cell
+        adm = activity.admissions
+        self.cell_counts[0] += np.bincount(cell[activity.alive], minlength=self.n_cells)
+        self.cell_counts[1] += np.bincount(cell[adm], weights=activity.stays, minlength=self.n_cells)
+        self.cell_counts[2] += np.bincount(cell[adm[activity.avoidable]], minlength=self.n_cells)
+        self.cell_counts[3] += np.bincount(cell[adm], weights=activity.readmissions, minlength=self.n_cells)
+
+    # ----------------------------------------------------------------- settlements
+
+    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray) -> Statement:
+        """Shared savings per zone and P4P per practice for the year ending."""
+        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
+        if self.shared_savings:
+            self._settle_shared_savings(state, transfers, owed)
+        if self.p4p:
+            self._settle_p4p(state, gp_user, present, transfers, owed)
+        return Statement(transfers, owed)
+
+    def close_horizon(self, state: PatientState) -> Statement:
+        """Settle episodes still open at the end of the horizon on the claims so far."""
+        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
+        if self.book:
+            self._settle_episodes(self.book.close_all(), state, transfers, owed)
+        return Statement(transfers, owed)
+
+    def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
+        """Share each unit's payment over its cells by person-months, paid to the cells' GP practices."""
+        months = self.cell_counts[0]
+        total = np.bincount(unit_of_cell, weights=months, minlength=amount_by_unit.size)
+        amount = amount_by_unit[unit_of_cell] * months / np.maximum(total[unit_of_cell], 1e-12)
+        transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), self.layout.cell_gp, amount)
+        owed += np.bincount(self.layout.cell_gp, weights=amount, minlength=self.layout.n_providers)
+
+    def _settle_shared_savings(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
+        ss, lay, w = self.shared_savings, self.layout, self.cohort.weight
+        slots = np.flatnonzero(self.ss_months > 0)
+        zone = lay.cell_territory[state.cell[slots]]
+        cap = ss.outlier_cap_eur * self.index
+        spend = np.minimum(self.ss_spend[slots], cap) if ss.outlier_cap_eur > 0 else self.ss_spend[slots]
+        actual = np.bincount(zone, weights=spend, minlength=lay.n_territories) * w
+        months = self.ss_months[slots].astype(float)
+        expected = np.bincount(zone, weights=months * self.ss_rate[self.payment_cell[slots]], minlength=lay.n_territories) * self.index * w
+        error = generator(self.scenario.run.seed, "benchmark_error", self.year_index).normal(0, ss.benchmark_error_sd, lay.n_territories)
+        benchmark = expected * (1 + error)
+        zone_cells = lay.cell_territory
+        observed = np.bincount(zone_cells, weights=self.cell_counts[2], minlength=lay.n_territories)
+        expected_avoidable = np.bincount(zone, weights=months * self.ss_avoidable_rate[self.payment_cell[slots]], minlength=lay.n_territories)
+        ratio = observed / np.maximum(expected_avoidable, 1e-12)
+        payment = np.zeros(lay.n_territories)
+        for t in np.flatnonzero(self.ss_zone):
+            ok = ss.quality_gate == 0 or ratio[t] <= ss.quality_gate
+            payment[t] = shared_savings_payment(float(benchmark[t]), float(actual[t]), ok, self.year_index, ss)
+            self.settlements.append({"year": self.year, "mechanism": "shared_savings", "unit": lay.territory_names[t],
+                                     "benchmark_eur": float(benchmark[t]), "actual_eur": float(actual[t]),
+                                     "savings_eur": float(benchmark[t] - actual[t]), "quality_ratio": float(ratio[t]),
+                                     "quality_ok": bool(ok), "payment_eur": float(payment[t])})
+        self._distribute(payment / w, zone_cells, "shared_savings", transfers, owed)
+
+    def _settle_p4p(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
+        lay, n = self.layout, self.layout.n_providers
+        cells_gp = lay.cell_gp
+        persons = np.bincount(cells_gp[state.cell[present]], minlength=n).astype(float)
+        users = np.bincount(cells_gp[state.cell[present & gp_user]], minlength=n).astype(float)
+        months = np.bincount(cells_gp, weights=self.cell_counts[0], minlength=n)
+        admissions = np.bincount(cells_gp, weights=self.cell_counts[1], minlength=n)
+        values = {
+            "gp_contact_coverage": np.where(persons > 0, users / np.maximum(persons, 1), np.nan),
+            "avoidable_admissions_per_1000": np.where(months > 0, np.bincount(cells_gp, weights=self.cell_counts[2], minlength=n)
+                                                      / np.maximum(months / 12, 1e-12) * 1000, np.nan),
+            "readmission_rate": np.where(admissions > 0, np.bincount(cells_gp, weights=self.cell_counts[3], minlength=n)
+                                         / np.maximum(admissions, 1e-12), np.nan),
+        }
+        bonus = np.zeros(n)
+        for ind in self.p4p.indicators:
+            earned = p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, months / 12)
+            bonus += earned
+            self.settlements.append({"year": self.year, "mechanism": "p4p", "unit": ind.indicator,
+                                     "providers_reaching": int((earned > 0).sum()), "payment_eur": float(earned.sum() * self.cohort.weight)})
+        self._distribute(bonus, cells_gp, "p4p", transfers, owed)
