@@ -61,7 +61,7 @@ class HealthSystemModel(mesa.Model):
         """Settlements, the providers' yearly accounts, the year's indicators."""
         self.ledger.post(year_index, self.regime.close_year(self.state, self.observer.gp_user, self.observer.present))
         if last:
-            self.ledger.post(year_index, self.regime.close_horizon(self.state))
+            self.ledger.post(year_index, self.regime.close_horizon(12 * self.n_years - 1, self.state))
         revenue = self.ledger.revenue[year_index].sum(axis=2)  # [provider, payer]
         self.providers.do(lambda p: p.close_year(year, revenue[p.index]))
         self.observer.end_year(year_index)

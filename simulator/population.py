@@ -65,7 +65,9 @@ class Cohort:
         return int(self.entry_month.size)
 
     def entrants(self, month: int) -> slice:
-        """Slots entering in `month` (1-based months after the start)."""
+        """Slots entering in `month` (months after the start; none beyond the schedule)."""
+        if month >= self.entries_per_month.size:
+            return slice(self.capacity, self.capacity)
         end = self.n_initial + int(self.entries_per_month[: month + 1].sum())
         return slice(end - int(self.entries_per_month[month]), end)
 

@@ -57,6 +57,13 @@ class ReferenceCosts:
         overall = cost.sum(axis=0) / max(months.sum(), 1.0)
         return np.where(exposure[:, None] > 0, sums / np.maximum(exposure, 1.0)[:, None], overall[None, :])
 
+    def enrolee_year_rates(self, categories: list[int]) -> np.ndarray:
+        """[risk cell] base-year cost per person alive on 1 January (decedents' costs included): for yearly envelopes."""
+        cost = self.cost[:, categories].astype(np.float64).sum(axis=1)
+        sums = np.bincount(self.cell, weights=cost, minlength=N_RISK_CELLS)
+        count = np.bincount(self.cell, minlength=N_RISK_CELLS)
+        return np.where(count > 0, sums / np.maximum(count, 1), cost.mean() if cost.size else 0.0)
+
     def avoidable_rate(self) -> np.ndarray:
         """[risk cell] avoidable admissions per person-month."""
         use = self.months > 0
@@ -75,7 +82,8 @@ def needs_reference(scenario: Scenario) -> bool:
 def build_reference(scenario: Scenario) -> ReferenceCosts:
     """Simulate the reference population's base year under the status quo and tabulate its costs."""
     size = scenario.reform.reference.size
-    ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size})})
+    run = scenario.run.model_copy(update={"end_year": scenario.run.start_year + 1})  # room for the extra months
+    ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size}), "run": run})
     seed = derived_seed(scenario.run.seed, "reference")
     layout, tables = build_layout(ref), build_tables(ref)
     cohort = synthesise(ref, layout, tables, seed)
@@ -104,7 +112,7 @@ def build_reference(scenario: Scenario) -> ReferenceCosts:
         if book:
             closed.append(book.month(step, activity, price))
     if book:
-        closed.append(book.close_all())
+        closed.append(book.close_all(step))
     episode_claims = tuple(
         np.concatenate([c.claims[(c.kind == k) & (c.start < 12)] for c in closed]) for k in range(len(book.episodes))
     ) if book else ()

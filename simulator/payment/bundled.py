@@ -54,6 +54,7 @@ class Closed:
     kind: np.ndarray
     claims: np.ndarray
     start: np.ndarray  # month the episode opened
+    elapsed: np.ndarray  # share of the window covered (1 unless closed early at the end of the horizon)
 
 
 class EpisodeBook:
@@ -97,11 +98,11 @@ class EpisodeBook:
         self.claims[slots] = value[slots] + self._before(step, slots, self.before[kind])
         if self.depth:
             self.recent[step % self.depth] = value
-        return self._close(np.flatnonzero(self.open & (self.end <= step)))
+        return self._close(np.flatnonzero(self.open & (self.end <= step)), step)
 
-    def close_all(self) -> Closed:
-        """Close every open episode (end of the horizon)."""
-        return self._close(np.flatnonzero(self.open))
+    def close_all(self, step: int) -> Closed:
+        """Close every open episode at the end of the horizon (month `step`); `elapsed` says how much of each window ran."""
+        return self._close(np.flatnonzero(self.open), step)
 
     def _before(self, step: int, slots: np.ndarray, months: np.ndarray) -> np.ndarray:
         """In-scope claims of the `months` months before `step`, per slot."""
@@ -113,8 +114,11 @@ class EpisodeBook:
             total[use] += self.recent[(step - back) % self.depth, slots[use]]
         return total
 
-    def _close(self, slots: np.ndarray) -> Closed:
-        closed = Closed(slots, self.kind[slots].copy(), self.claims[slots].copy(), self.start[slots].copy())
+    def _close(self, slots: np.ndarray, step: int) -> Closed:
+        kind, start = self.kind[slots].copy(), self.start[slots]
+        window = self.before[kind] + 1 + self.after[kind]
+        elapsed = np.minimum(1.0, (self.before[kind] + 1 + step - start) / window)
+        closed = Closed(slots, kind, self.claims[slots].copy(), start.copy(), elapsed)
         self.kind[slots] = -1
         self.claims[slots] = 0.0
         return closed

@@ -79,7 +79,7 @@ class Regime:
         self.global_budget = r.global_budget if r else None
         if self.global_budget:
             self.gb_scope = [CATEGORY_INDEX[c] for c in self.global_budget.scope]
-            self.gb_rate = reference.cell_rates(self.gb_scope).sum(axis=1)
+            self.gb_rate = reference.enrolee_year_rates(self.gb_scope)
         self.book = EpisodeBook(r.bundled, cohort.capacity) if r and r.bundled else None
         if self.book:
             self.prices = np.array([
@@ -119,8 +119,12 @@ class Regime:
                 use = reference.months > 0 if eligible is None else (reference.months > 0) & eligible
                 months = np.bincount(reference.cell[use], weights=reference.months[use].astype(float), minlength=N_RISK_CELLS)
                 rates = pooled(rates, months)
-        active = np.array([not rule.territories or zones[t] in rule.territories for t in self.layout.cell_territory])
-        provider = self.layout.cell_provider[scope[0]]
+        lay = self.layout
+        active = np.array([not rule.territories or zones[t] in rule.territories for t in lay.cell_territory])
+        if rule.provider_kind == "gp_practice" and rule.practice_share < 1:
+            draw = hashed_uniform(derived_seed(self.scenario.run.seed, "practices", rule.name), np.arange(lay.n_providers))
+            active &= draw[lay.cell_gp] < rule.practice_share  # the same practices in every arm and replication
+        provider = lay.cell_provider[scope[0]]
         return CapitationPlan(rule, scope, rates, active, mask, provider)
 
     @property
@@ -152,9 +156,9 @@ class Regime:
             self._set_behaviour(m, state)
 
     def _set_envelopes(self, state: PatientState) -> None:
-        """Global budget per hospital: expected status-quo cost of its users, for the year."""
+        """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
         gb, alive = self.global_budget, np.flatnonzero(state.alive)
-        yearly = 12 * self.gb_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
+        yearly = self.gb_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
         self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
 
     def _select_risks(self, state: PatientState, strength: float) -> None:
@@ -310,19 +314,21 @@ class Regime:
         """The holder gets price minus the window's in-scope claims (counted up to the stop-loss)."""
         if not closed.slots.size:
             return
-        price = self.prices[closed.kind] * self.index
+        price = self.prices[closed.kind] * self.index * closed.elapsed
         margin = np.concatenate([bundle_margin(price[closed.kind == k], closed.claims[closed.kind == k], self.stop_loss[k])
                                  for k in range(len(self.prices))])
         order = np.concatenate([np.flatnonzero(closed.kind == k) for k in range(len(self.prices))])
         cells = state.cell[closed.slots[order]]
         transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, np.full(cells.size, self.network), margin)
         owed[self.network] += margin.sum()
+        w = self.cohort.weight
+        kinds = closed.kind[order]
         for k, episode in enumerate(self.book.episodes):
-            sel = closed.kind == k
+            sel = kinds == k
             if sel.any():
-                self.settlements.append({"year": self.year, "mechanism": "bundle", "unit": episode.name, "episodes": int(sel.sum()),
-                                         "price_eur": float(self.prices[k] * self.index), "claims_eur": float(closed.claims[sel].sum()),
-                                         "payment_eur": float(margin[np.isin(order, np.flatnonzero(sel))].sum())})
+                self.settlements.append({"year": self.year, "mechanism": "bundle", "unit": episode.name, "episodes": float(sel.sum() * w),
+                                         "price_per_episode_eur": float(self.prices[k] * self.index),
+                                         "claims_eur": float(closed.claims[order][sel].sum() * w), "payment_eur": float(margin[sel].sum() * w)})
 
     def _count(self, state: PatientState, activity: Activity) -> None:
         """Per-cell counters for yearly settlements."""
@@ -344,11 +350,11 @@ class Regime:
             self._settle_p4p(state, gp_user, present, transfers, owed)
         return Statement(transfers, owed)
 
-    def close_horizon(self, state: PatientState) -> Statement:
-        """Settle episodes still open at the end of the horizon on the claims so far."""
+    def close_horizon(self, step: int, state: PatientState) -> Statement:
+        """Settle episodes still open at the end of the horizon: the claims so far against the price pro rata."""
         owed, transfers = np.zeros(self.layout.n_providers), Transfers()
         if self.book:
-            self._settle_episodes(self.book.close_all(), state, transfers, owed)
+            self._settle_episodes(self.book.close_all(step), state, transfers, owed)
         return Statement(transfers, owed)
 
     def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
