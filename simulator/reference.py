@@ -2,8 +2,10 @@
 
 As the Belgian integrated-care pilots' "expected cost" (AIM), costs are estimated on a
 reference population, not on the one being paid: an independent synthetic population of
-`reform.reference.size` patients with the scenario's structure, simulated for the base
-year under the status quo. Its finite size is a real source of benchmark error.
+`reform.reference.size` patients with the scenario's structure, simulated under the status
+quo over the whole horizon. Like AIM's, the estimates are made again for every year, so a
+benchmark follows the status quo's own trend. The reference's finite size is a real source
+of benchmark error.
 """
 
 from __future__ import annotations
@@ -26,19 +28,19 @@ from simulator.population import synthesise
 from simulator.rng import MonthlyDraws, derived_seed
 from simulator.scenario import Scenario
 
-EXTRA_MONTHS = 6  # so that episodes opened in the base year can close
+EXTRA_MONTHS = 6  # so that episodes opened in the last year can close
 
 
 @dataclass(frozen=True)
-class ReferenceCosts:
-    """Per reference patient: base-year claims by category (price-year euros), exposure, risk cell, conditions."""
+class ReferenceYear:
+    """One year of the reference population: per person alive on 1 January, claims by category (price-year euros)."""
 
     cost: np.ndarray  # float32 [patient, category]
-    months: np.ndarray  # int8 months alive in the base year
+    months: np.ndarray  # int8 months alive in the year
     cell: np.ndarray  # int16 risk cell on 1 January
     conditions: np.ndarray  # uint8 condition mask on 1 January
-    avoidable: np.ndarray  # int16 avoidable admissions in the base year
-    episode_claims: tuple[np.ndarray, ...]  # per episode type: in-scope window claims (price-year euros)
+    avoidable: np.ndarray  # int16 avoidable admissions in the year
+    episode_claims: tuple[np.ndarray, ...]  # per episode type opened in the year: in-scope window claims
 
     def cell_rates(self, categories: list[int], eligible: np.ndarray | None = None, cap: float = 0.0) -> np.ndarray:
         """[risk cell, category] cost per person-month; cells never observed take the overall mean.
@@ -58,7 +60,7 @@ class ReferenceCosts:
         return np.where(exposure[:, None] > 0, sums / np.maximum(exposure, 1.0)[:, None], overall[None, :])
 
     def enrolee_year_rates(self, categories: list[int]) -> np.ndarray:
-        """[risk cell] base-year cost per person alive on 1 January (decedents' costs included): for yearly envelopes."""
+        """[risk cell] cost of the year per person alive on 1 January (decedents' costs included): for envelopes."""
         cost = self.cost[:, categories].astype(np.float64).sum(axis=1)
         sums = np.bincount(self.cell, weights=cost, minlength=N_RISK_CELLS)
         count = np.bincount(self.cell, minlength=N_RISK_CELLS)
@@ -73,6 +75,17 @@ class ReferenceCosts:
         return np.where(exposure > 0, events / np.maximum(exposure, 1.0), overall)
 
 
+@dataclass(frozen=True)
+class ReferenceCosts:
+    """The reference population's years, in order from the start year."""
+
+    years: tuple[ReferenceYear, ...]
+
+    def year(self, index: int) -> ReferenceYear:
+        """Year `index` of the horizon (the last one beyond it)."""
+        return self.years[min(index, len(self.years) - 1)]
+
+
 def needs_reference(scenario: Scenario) -> bool:
     """Whether any reform rule is priced or benchmarked on status-quo costs."""
     r = scenario.reform
@@ -80,9 +93,9 @@ def needs_reference(scenario: Scenario) -> bool:
 
 
 def build_reference(scenario: Scenario) -> ReferenceCosts:
-    """Simulate the reference population's base year under the status quo and tabulate its costs."""
-    size = scenario.reform.reference.size
-    run = scenario.run.model_copy(update={"end_year": scenario.run.start_year + 1})  # room for the extra months
+    """Simulate the reference population under the status quo, year by year, and tabulate its costs."""
+    size, n_years = scenario.reform.reference.size, len(scenario.years)
+    run = scenario.run.model_copy(update={"end_year": scenario.run.end_year + 1})  # room for the extra months
     ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size}), "run": run})
     seed = derived_seed(scenario.run.seed, "reference")
     layout, tables = build_layout(ref), build_tables(ref)
@@ -90,31 +103,43 @@ def build_reference(scenario: Scenario) -> ReferenceCosts:
     state, draws, behaviour = PatientState.from_cohort(cohort), MonthlyDraws(seed, cohort.capacity), Behaviour()
     ffs = FeeForService.status_quo(ref)
     price = ffs.tariffs(ffs.price_year)  # price-year euros per unit
-    age0 = cohort.age(0)
-    cell = risk_cell(age0, cohort.sex, cohort.bim, condition_count(state.conditions))
-    conditions = state.conditions.copy()
-    cost = np.zeros((cohort.capacity, len(CATEGORIES)), np.float32)
-    months = np.zeros(cohort.capacity, np.int8)
-    avoidable = np.zeros(cohort.capacity, np.int16)
     book = EpisodeBook(scenario.reform.bundled, cohort.capacity) if scenario.reform.bundled else None
-    closed = []
-    for step in range(12 + (EXTRA_MONTHS if book else 0)):
+    closed, years = [], []
+    months_total = 12 * n_years + (EXTRA_MONTHS if book else 0)
+    for step in range(months_total):
         draws.start(step)
         m = Month(step, cohort.age(step), cohort, tables, draws, ref)
+        if step % 12 == 0 and step < 12 * n_years:
+            present = np.flatnonzero(state.alive)
+            cell = risk_cell(m.age[present], cohort.sex[present], cohort.bim[present], condition_count(state.conditions[present]))
+            conditions = state.conditions[present].copy()
+            position = np.full(cohort.capacity, -1, np.int64)
+            position[present] = np.arange(present.size)
+            cost = np.zeros((present.size, len(CATEGORIES)), np.float32)
+            months = np.zeros(present.size, np.int8)
+            avoidable = np.zeros(present.size, np.int16)
         activity = care_month(m, state, behaviour)
-        if step < 12:
-            months[activity.alive] += 1
+        if step < 12 * n_years:
+            where = position[activity.alive]
+            months[where[where >= 0]] += 1
             for i, category in enumerate(CATEGORIES):
                 slots = activity.slots.get(category)
                 if slots is not None and slots.size:
-                    cost[slots, i] += activity.volume[category] * price[i]
-            np.add.at(avoidable, activity.admissions[activity.avoidable], 1)
+                    rows = position[slots]
+                    keep = rows >= 0
+                    cost[rows[keep], i] += activity.volume[category][keep] * price[i]
+            rows = position[activity.admissions[activity.avoidable]]
+            np.add.at(avoidable, rows[rows >= 0], 1)
+            if step % 12 == 11:
+                years.append((cost, months, cell, conditions, avoidable))
         if book:
             closed.append(book.month(step, activity, price))
     if book:
-        closed.append(book.close_all(step))
-    episode_claims = tuple(
-        np.concatenate([c.claims[(c.kind == k) & (c.start < 12)] for c in closed]) for k in range(len(book.episodes))
-    ) if book else ()
-    present = cohort.entry_month == 0  # the January population defines the risk cells
-    return ReferenceCosts(cost[present], months[present], cell[present], conditions[present], avoidable[present], episode_claims)
+        closed.append(book.close_all(months_total - 1))
+    out = []
+    for y, (cost, months, cell, conditions, avoidable) in enumerate(years):
+        episodes = tuple(
+            np.concatenate([c.claims[(c.kind == k) & (c.start // 12 == y) & (c.elapsed >= 1)] for c in closed])
+            for k in range(len(book.episodes))) if book else ()
+        out.append(ReferenceYear(cost, months, cell, conditions, avoidable, episodes))
+    return ReferenceCosts(tuple(out))

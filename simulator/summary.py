@@ -22,13 +22,33 @@ def impact_by_year(budget_impact: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def by_mechanism(annual: pd.DataFrame) -> pd.DataFrame:
+    """Reform arm, all payers: million EUR per year and payment mechanism (mean over replications)."""
+    reform = annual[annual["arm"] == "reform"]
+    per_rep = reform.groupby(["replication", "year", "mechanism"])["amount_eur"].sum()
+    return per_rep.groupby(["year", "mechanism"]).mean().unstack("mechanism").fillna(0.0) / 1e6
+
+
+def settlements_by_year(settlements: pd.DataFrame) -> pd.DataFrame:
+    """Yearly settlement totals per mechanism and measure (mean over replications), money in million EUR."""
+    money = settlements[settlements["measure"].str.endswith("_eur") & ~settlements["measure"].str.startswith("price")]
+    per_rep = money.groupby(["replication", "year", "mechanism", "measure"])["value"].sum()
+    table = per_rep.groupby(["year", "mechanism", "measure"]).mean().unstack(["mechanism", "measure"]) / 1e6
+    table.columns = [f"{m}:{k.removesuffix('_eur')}" for m, k in table.columns]
+    return table
+
+
 def render(tables: dict[str, pd.DataFrame], title: str) -> str:
-    """Budget impact by year, then the base year against published figures."""
+    """Budget impact by year, money by mechanism, settlements, then the base year against published figures."""
     impact = impact_by_year(tables["budget_impact"])
     fit = base_year_fit(tables["indicators"])
+    money = lambda v: f"{v:,.2f}"  # noqa: E731
     lines = [f"== {title}", "", "Budget impact, all payers (million EUR, reform minus status quo):",
-             impact.to_string(float_format=lambda v: f"{v:,.2f}"), "",
-             "Base year, status quo, against published figures:"]
+             impact.to_string(float_format=money), "",
+             "Reform arm by payment mechanism (million EUR):", by_mechanism(tables["annual"]).to_string(float_format=money), ""]
+    if len(tables.get("settlements", [])):
+        lines += ["Settlements (million EUR):", settlements_by_year(tables["settlements"]).to_string(float_format=money), ""]
+    lines += ["Base year, status quo, against published figures:"]
     shown = fit.assign(relative_error=fit["relative_error"].map(lambda v: f"{v:+.1%}"))
     lines.append(shown[["indicator", "model", "target", "relative_error"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     return "\n".join(lines)

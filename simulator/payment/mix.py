@@ -50,10 +50,11 @@ class CapitationPlan:
 
     rule: Capitation
     scope: list[int]
-    rates: np.ndarray  # [risk cell, scope category] price-year euros per enrolee-month
+    rates_by_year: list[np.ndarray]  # per year: [risk cell, scope category] price-year euros per enrolee-month
     active_cell: np.ndarray  # bool [cell]
     eligible_mask: int  # condition bits; 0 = everyone
     provider: np.ndarray  # [cell] provider paid
+    rates: np.ndarray | None = None  # this year's, set by Regime.start_year
 
     def covered(self, state: PatientState) -> np.ndarray:
         """Slots capitated this month (bool)."""
@@ -79,12 +80,12 @@ class Regime:
         self.global_budget = r.global_budget if r else None
         if self.global_budget:
             self.gb_scope = [CATEGORY_INDEX[c] for c in self.global_budget.scope]
-            self.gb_rate = reference.enrolee_year_rates(self.gb_scope)
+            self.gb_rate = [y.enrolee_year_rates(self.gb_scope) for y in reference.years]
         self.book = EpisodeBook(r.bundled, cohort.capacity) if r and r.bundled else None
         if self.book:
-            self.prices = np.array([
-                e.price_eur if e.price == "given" else status_quo_price(reference.episode_claims[k], e.stop_loss, e.discount)
-                for k, e in enumerate(self.book.episodes)])
+            self.prices_by_year = [np.array([
+                e.price_eur if e.price == "given" else status_quo_price(year.episode_claims[k], e.stop_loss, e.discount)
+                for k, e in enumerate(self.book.episodes)]) for year in (reference.years if reference else [None])]
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
             self.behaviour.in_episode = self.book.open
         self.shared_savings = r.shared_savings if r else None
@@ -92,8 +93,8 @@ class Regime:
             ss = self.shared_savings
             self.ss_scope = [CATEGORY_INDEX[c] for c in ss.scope]
             self.ss_zone = np.array([not ss.territories or z in ss.territories for z in zones])
-            self.ss_rate = reference.cell_rates(self.ss_scope, cap=ss.outlier_cap_eur).sum(axis=1)
-            self.ss_avoidable_rate = reference.avoidable_rate()
+            self.ss_rate_by_year = [y.cell_rates(self.ss_scope, cap=ss.outlier_cap_eur).sum(axis=1) for y in reference.years]
+            self.ss_avoidable_by_year = [y.avoidable_rate() for y in reference.years]
             self.ss_spend = np.zeros(cohort.capacity)
             self.ss_months = np.zeros(cohort.capacity, np.int8)
         self.p4p = r.p4p if r else None
@@ -111,14 +112,9 @@ class Regime:
         scope = [CATEGORY_INDEX[c] for c in rule.scope]
         mask = sum(CONDITION_BIT[c] for c in rule.target_conditions)
         if rule.rates == "given":
-            rates = np.repeat(np.array([[rule.rate[c] for c in rule.scope]]), N_RISK_CELLS, axis=0)
+            rates = [np.repeat(np.array([[rule.rate[c] for c in rule.scope]]), N_RISK_CELLS, axis=0)]
         else:
-            eligible = (reference.conditions & mask) > 0 if mask else None
-            rates = reference.cell_rates(scope, eligible)
-            if rule.risk_adjustment == "none":
-                use = reference.months > 0 if eligible is None else (reference.months > 0) & eligible
-                months = np.bincount(reference.cell[use], weights=reference.months[use].astype(float), minlength=N_RISK_CELLS)
-                rates = pooled(rates, months)
+            rates = [self._status_quo_rates(year, scope, mask, rule.risk_adjustment) for year in reference.years]
         lay = self.layout
         active = np.array([not rule.territories or zones[t] in rule.territories for t in lay.cell_territory])
         if rule.provider_kind == "gp_practice" and rule.practice_share < 1:
@@ -126,6 +122,16 @@ class Regime:
             active &= draw[lay.cell_gp] < rule.practice_share  # the same practices in every arm and replication
         provider = lay.cell_provider[scope[0]]
         return CapitationPlan(rule, scope, rates, active, mask, provider)
+
+    @staticmethod
+    def _status_quo_rates(year, scope: list[int], mask: int, adjustment: str) -> np.ndarray:
+        """A reference year's cost of the scope per enrolee-month, by risk cell or pooled."""
+        eligible = (year.conditions & mask) > 0 if mask else None
+        rates = year.cell_rates(scope, eligible)
+        if adjustment == "none":
+            use = year.months > 0 if eligible is None else (year.months > 0) & eligible
+            rates = pooled(rates, np.bincount(year.cell[use], weights=year.months[use].astype(float), minlength=N_RISK_CELLS))
+        return rates
 
     @property
     def paid_by_risk(self) -> bool:
@@ -146,6 +152,15 @@ class Regime:
             self._select_risks(state, b.risk_selection)
         self.year_index, self.year = year_index, year
         self.index = (1 + self.ffs.indexation) ** (year - self.ffs.price_year)
+        pick = lambda by_year: by_year[min(year_index, len(by_year) - 1)]  # noqa: E731 - this year's status-quo estimate
+        for plan in self.capitation:
+            plan.rates = pick(plan.rates_by_year)
+        if self.global_budget:
+            self.gb_year_rate = pick(self.gb_rate)
+        if self.book:
+            self.prices = pick(self.prices_by_year)
+        if self.shared_savings:
+            self.ss_rate, self.ss_avoidable_rate = pick(self.ss_rate_by_year), pick(self.ss_avoidable_by_year)
         if self.global_budget:
             self._set_envelopes(state)
         self.cell_counts[:] = 0
@@ -158,7 +173,7 @@ class Regime:
     def _set_envelopes(self, state: PatientState) -> None:
         """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
         gb, alive = self.global_budget, np.flatnonzero(state.alive)
-        yearly = self.gb_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
+        yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
         self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
 
     def _select_risks(self, state: PatientState, strength: float) -> None:

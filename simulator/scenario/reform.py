@@ -159,8 +159,9 @@ class Behaviour(Section):
     los_response: float = param(0.15, "share", "Shortening of stays when a hospital earns nothing more per bed-day", ge=0, le=0.9)
     post_acute_response: float = param(0.15, "share", "Fewer rehabilitation episodes when the episode holder pays for them", ge=0, le=0.9)
     readmission_response: float = param(0.3, "share", "Fewer readmissions when the episode holder pays for them", ge=0, le=0.9)
-    coding_drift: float = param(0.02, "per year", "Yearly rise of recorded conditions among patients paid by risk cell", ge=0, le=0.5)
-    coding_cap: float = param(0.10, "share", "Ceiling of the extra share of patients coded one condition higher", ge=0, le=1)
+    coding_drift: float = param(
+        0.01, "per year", "Share of patients paid by risk cell coded one condition higher, added each year (US risk scores: +1-2 %/year)", ge=0, le=0.5)
+    coding_cap: float = param(0.04, "share", "Ceiling of that share (MSSP caps risk-score growth at 3 % per agreement)", ge=0, le=1)
     risk_selection: float = param(0.0, "per year", "Share of high unfunded-risk enrolees that capitated practices shed yearly to fee-for-service practices", ge=0, le=1)
 
 
