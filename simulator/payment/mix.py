@@ -87,7 +87,6 @@ class Regime:
                 e.price_eur if e.price == "given" else status_quo_price(year.episode_claims[k], e.stop_loss, e.discount)
                 for k, e in enumerate(self.book.episodes)]) for year in (reference.years if reference else [None])]
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
-            self.behaviour.in_episode = self.book.open
         self.shared_savings = r.shared_savings if r else None
         if self.shared_savings:
             ss = self.shared_savings
@@ -101,7 +100,8 @@ class Regime:
         self.n_cells = layout.n_cells
         self.cell_counts = np.zeros((5, layout.n_cells))  # person-months, admissions, avoidable, readmissions, none
         self.payment_cell = np.zeros(cohort.capacity, np.int16)  # risk cell used for payment (recorded conditions)
-        self.coding_u = hashed_uniform(derived_seed(scenario.run.seed, "coding"), np.arange(cohort.capacity))
+        self.coded_cell = self._paid_by_risk_cells()
+        self.coding_u = hashed_uniform(derived_seed(scenario.run.seed, "coding"), np.arange(cohort.capacity)) if self.coded_cell.any() else None
         self.network = next(p.id for p in layout.providers if p.kind == "hospital_network")
         self.effort_zone = np.zeros(layout.n_territories)
         self.effort_practice = np.zeros(layout.n_providers)
@@ -133,10 +133,15 @@ class Regime:
             rates = pooled(rates, np.bincount(year.cell[use], weights=year.months[use].astype(float), minlength=N_RISK_CELLS))
         return rates
 
-    @property
-    def paid_by_risk(self) -> bool:
-        """Whether some money depends on recorded risk (so coding pays)."""
-        return any(p.rule.risk_adjustment == "cells" and p.rule.rates == "status_quo_cost" for p in self.capitation) or bool(self.shared_savings)
+    def _paid_by_risk_cells(self) -> np.ndarray:
+        """[cell] whether money there depends on recorded conditions (risk-adjusted capitation, shared-savings zones)."""
+        paid = np.zeros(self.layout.n_cells, bool)
+        for p in self.capitation:
+            if p.rule.risk_adjustment == "cells" and p.rule.rates == "status_quo_cost":
+                paid |= p.active_cell
+        if self.shared_savings:
+            paid |= self.ss_zone[self.layout.cell_territory]
+        return paid
 
     # ----------------------------------------------------------------- yearly
 
@@ -144,9 +149,9 @@ class Regime:
         """Payment risk cells (with coding drift), risk selection, global budgets and behaviour for the year."""
         b = self.scenario.reform.behaviour
         recorded = condition_count(state.conditions)
-        if self.reform and self.paid_by_risk and b.coding_drift > 0:
+        if self.coding_u is not None and b.coding_drift > 0:
             level = min(b.coding_cap, b.coding_drift * (year_index + 1))
-            recorded = recorded + (self.coding_u < level)
+            recorded = recorded + ((self.coding_u < level) & self.coded_cell[state.cell])
         self.payment_cell = risk_cell(m.age, self.cohort.sex, self.cohort.bim, recorded)
         if self.reform and b.risk_selection > 0 and year_index > 0:
             self._select_risks(state, b.risk_selection)
@@ -190,13 +195,15 @@ class Regime:
         u = hashed_uniform(derived_seed(self.scenario.run.seed, "risk_selection", self.year_index + 1), costly)
         movers = costly[u < strength]
         lay = self.layout
+        capitated_practice = np.zeros(lay.n_providers, bool)
+        capitated_practice[lay.cell_gp[capitated]] = True
         for t, practices in enumerate(lay.gp_practices):
-            targets = [p for p in practices if not capitated[lay.cell_gp == p].any()]
+            targets = practices[~capitated_practice[practices]]
             here = movers[lay.cell_territory[state.cell[movers]] == t]
-            if not targets or not here.size:
+            if not targets.size or not here.size:
                 continue
-            pick = hashed_uniform(derived_seed(self.scenario.run.seed, "selection_target", self.year_index), here) * len(targets)
-            choice = np.array(targets)[pick.astype(int)]
+            pick = hashed_uniform(derived_seed(self.scenario.run.seed, "selection_target", self.year_index), here) * targets.size
+            choice = targets[pick.astype(int)]
             rank = np.searchsorted(lay.hospitals, lay.cell_hospital[state.cell[here]])
             state.cell[here] = lay.cell_of(np.full(here.size, t), choice, rank, self.cohort.bim[here].astype(np.int64))
 
@@ -293,6 +300,7 @@ class Regime:
         if self.book:
             closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year))
             self._settle_episodes(closed, state, transfers, owed)
+            self.behaviour.in_episode = self.book.open  # who is inside a window next month
         self._count(state, activity)
         if self.shared_savings:
             zone = self.ss_zone[self.layout.cell_territory[state.cell]]

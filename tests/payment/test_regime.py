@@ -108,11 +108,14 @@ def test_capitation_lowers_in_scope_volume():
     assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]
 
 
-def test_bundles_shorten_stays_in_scope():
+def test_bundles_shorten_stays_and_cut_readmissions_in_scope():
     t = run({"bundled": {"episodes": [{"name": "hf", "trigger": ["heart_failure", "copd", "hip_knee", "stroke"]}]}})
-    los = t["indicators"].query("indicator == 'length_of_stay' and territory == 'all' and patient_group == 'all'")
-    by_arm = los.groupby("arm")["value"].mean()
-    assert by_arm["reform"] < by_arm["status_quo"]
+    ind = t["indicators"].query("territory == 'all' and patient_group == 'all'")
+    by_arm = ind.groupby(["indicator", "arm"])["numerator"].sum().unstack("arm")
+    assert by_arm.loc["bed_days_per_capita", "reform"] < by_arm.loc["bed_days_per_capita", "status_quo"]
+    assert by_arm.loc["readmission_rate", "reform"] < by_arm.loc["readmission_rate", "status_quo"]
+    los = ind.query("indicator == 'length_of_stay'").groupby("arm")["value"].mean()
+    assert los["reform"] < los["status_quo"]
 
 
 @pytest.mark.parametrize(("low", "high"), [(0.3, 0.6), (0.5, 0.9)])
