@@ -6,6 +6,7 @@ nanoseconds per person-month-arm of the stepping, and peak resident memory.
 
     python benchmarks/bench_core.py                       # 1e5, 1e6, 1e7; 12 months
     python benchmarks/bench_core.py --sizes 100000 --months 24
+    python benchmarks/bench_core.py --sizes 1000000 --reform scenarios/mixed_model.toml
 
 Each size runs `--repeat` times (once at 1e7) and the median run is reported, since
 single runs on a shared 2-core machine vary by +-15 %. Results are printed as a Markdown
@@ -25,9 +26,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def scenario(size: int, months: int):
-    """A pilot-zone-like scenario of `size` patients (three Walloon/Flemish/Brussels zones)."""
-    from simulator.scenario import validate
+def scenario(size: int, months: int, reform_file: str | None = None):
+    """A pilot-zone-like scenario of `size` patients (three Walloon/Flemish/Brussels zones), with an optional reform."""
+    from simulator.scenario import load_scenario, validate
+
+    reform = load_scenario(reform_file).reform.model_dump() if reform_file else {}
 
     years = max(1, -(-months // 12))
     thirds = [size // 3, size // 3, size - 2 * (size // 3)]
@@ -37,14 +40,15 @@ def scenario(size: int, months: int):
         "territories": [{"name": f"zone_{r}", "region": r, "inhabitants": n}
                         for r, n in zip(("wallonia", "flanders", "brussels"), thirds, strict=True)],
         "hospital_network": {"hospitals": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
+        "reform": reform,
     })
 
 
-def measure(size: int, months: int) -> dict[str, float]:
-    """Run in this process: build, step, and read peak memory."""
+def measure(size: int, months: int, reform_file: str | None = None) -> dict[str, float]:
+    """Run in this process: build (incl. the reference population, if the reform needs one), step, read peak memory."""
     from simulator.experiment import Replication, replication_seed
 
-    s = scenario(size, months)
+    s = scenario(size, months, reform_file)
     started = time.perf_counter()
     run = Replication.build(s, replication_seed(s, 0))
     built = time.perf_counter()
@@ -67,16 +71,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is reported")
+    parser.add_argument("--reform", help="take the [reform] of this scenario file (default: fee-for-service only)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size here
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.months)))
+        print(json.dumps(measure(args.one, args.months, args.reform)))
         return
     rows = []
     for size in args.sizes:
         runs = []
         for _ in range(args.repeat if size < 10_000_000 else 1):
-            done = subprocess.run([sys.executable, __file__, "--one", str(size), "--months", str(args.months)],
+            extra = ["--reform", args.reform] if args.reform else []
+            done = subprocess.run([sys.executable, __file__, "--one", str(size), "--months", str(args.months), *extra],
                                   capture_output=True, text=True, check=True)
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(f"  {size:>12,} patients: {runs[-1]['ns_per_person_month_arm']} ns/person-month-arm, "
@@ -85,7 +91,8 @@ def main() -> None:
         rows.append({**median, "runs": len(runs), "ns_range": [min(r["ns_per_person_month_arm"] for r in runs),
                                                                max(r["ns_per_person_month_arm"] for r in runs)]})
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "core.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    name = f"core_{Path(args.reform).stem}" if args.reform else "core"
+    (HERE / "results" / f"{name}.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print("| patients | months | set-up (s) | stepping (s) | ns per person-month-arm (median; range) | peak memory (MiB) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for r in rows:
