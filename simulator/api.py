@@ -48,8 +48,13 @@ class RunResult:
 
     @property
     def budget_impact(self) -> pd.DataFrame:
-        """Reform minus status quo per replication, year and payer."""
+        """Reform minus status quo per replication, year and payer: yearly, cumulative, discounted, NPV."""
         return self.tables["budget_impact"]
+
+    @property
+    def budget_summary(self) -> pd.DataFrame:
+        """Every budget figure over replications: mean and interval, per year and payer."""
+        return self.tables["budget_summary"]
 
 
 def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None]) -> dict[str, pd.DataFrame]:
@@ -87,7 +92,7 @@ def run_scenario(
     reps = scenario.run.replications
     n_workers = min(workers or scenario.run.workers, reps)
     parts = _run_replications(scenario, reps, n_workers, progress)
-    tables = combine(parts)
+    tables = combine(parts, scenario)
     seeds = [replication_seed(scenario, r) for r in range(reps)]
     manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
     manifest["workers"] = n_workers

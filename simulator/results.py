@@ -163,19 +163,24 @@ def _decisions(model: HealthSystemModel) -> pd.DataFrame:
         arm=model.arm)[["arm", "year", "unit", "kind", "effort", "incentive_eur"]]
 
 
-def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Concatenate replications' tables (in replication order) and add the budget impact."""
+def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
     names = parts[0].keys()
     tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in names}
     annual = tables["annual"]
     used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
     tables["annual"] = annual[used].reset_index(drop=True)  # drop payer x mechanism x item never used
-    tables["budget_impact"] = budget_impact(tables["annual"])
+    tables["budget_impact"] = budget_impact(tables["annual"], scenario.budget.discount_rate)
+    tables["budget_summary"] = budget_summary(tables["budget_impact"], scenario.budget.interval)
     return tables
 
 
-def budget_impact(annual: pd.DataFrame) -> pd.DataFrame:
-    """Reform minus status quo, per replication, year and payer (and 'all_payers'), euros."""
+def budget_impact(annual: pd.DataFrame, discount_rate: float = 0.0) -> pd.DataFrame:
+    """Reform minus status quo, per replication, year and payer (and 'all_payers'), euros.
+
+    Also cumulative, discounted to the start year at `discount_rate` (end-of-year flows are
+    not assumed: year t weighs 1 / (1 + r)^(t - start)), and the cumulative discounted (NPV).
+    """
     by_payer = annual.groupby(["replication", "year", "payer", "arm"], sort=True)["amount_eur"].sum().unstack("arm")
     total = by_payer.groupby(level=["replication", "year"]).sum()
     total["payer"] = "all_payers"
@@ -184,4 +189,24 @@ def budget_impact(annual: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
     table["impact_eur"] = table["reform_eur"] - table["status_quo_eur"]
     table.columns.name = None
-    return table[["replication", "year", "payer", "status_quo_eur", "reform_eur", "impact_eur"]]
+    start = table["year"].min()
+    table["discounted_impact_eur"] = table["impact_eur"] / (1 + discount_rate) ** (table["year"] - start)
+    by = table.groupby(["replication", "payer"], sort=False)
+    table["cumulative_impact_eur"] = by["impact_eur"].cumsum()
+    table["npv_eur"] = by["discounted_impact_eur"].cumsum()
+    return table[["replication", "year", "payer", "status_quo_eur", "reform_eur", "impact_eur",
+                  "cumulative_impact_eur", "discounted_impact_eur", "npv_eur"]]
+
+
+def budget_summary(impact: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
+    """Every budget figure over replications: mean and the central `interval` (e.g. 5th-95th percentiles)."""
+    figures = ["status_quo_eur", "reform_eur", "impact_eur", "cumulative_impact_eur", "npv_eur"]
+    low, high = (1 - interval) / 2, 1 - (1 - interval) / 2
+    grouped = impact.groupby(["year", "payer"])[figures]
+    long = pd.concat({"mean": grouped.mean(), "low": grouped.quantile(low), "high": grouped.quantile(high)}, names=["statistic"])
+    long = long.stack().rename("value").reset_index().rename(columns={"level_3": "figure"})
+    table = long.pivot_table(index=["year", "payer", "figure"], columns="statistic", values="value").reset_index()
+    table.columns.name = None
+    table["interval"] = interval
+    table["replications"] = impact["replication"].nunique()
+    return table[["year", "payer", "figure", "mean", "low", "high", "interval", "replications"]]

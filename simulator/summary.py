@@ -7,18 +7,17 @@ import pandas as pd
 from simulator.targets import base_year_fit
 
 
-def impact_by_year(budget_impact: pd.DataFrame) -> pd.DataFrame:
-    """All payers: mean over replications, with the 5th and 95th percentiles when there are several."""
-    total = budget_impact[budget_impact["payer"] == "all_payers"]
-    grouped = total.groupby("year")
+def impact_by_year(summary: pd.DataFrame) -> pd.DataFrame:
+    """All payers, million EUR: means over replications, with the interval of the impact when there are several."""
+    total = summary[summary["payer"] == "all_payers"].pivot_table(index="year", columns="figure", values=["mean", "low", "high"])
     table = pd.DataFrame({
-        "status_quo_MEUR": grouped["status_quo_eur"].mean() / 1e6,
-        "reform_MEUR": grouped["reform_eur"].mean() / 1e6,
-        "impact_MEUR": grouped["impact_eur"].mean() / 1e6,
-    })
-    if total["replication"].nunique() > 1:
-        table["impact_p5_MEUR"] = grouped["impact_eur"].quantile(0.05) / 1e6
-        table["impact_p95_MEUR"] = grouped["impact_eur"].quantile(0.95) / 1e6
+        "status_quo": total["mean"]["status_quo_eur"], "reform": total["mean"]["reform_eur"],
+        "impact": total["mean"]["impact_eur"], "cumulative": total["mean"]["cumulative_impact_eur"], "npv": total["mean"]["npv_eur"],
+    }) / 1e6
+    if summary["replications"].iloc[0] > 1:
+        share = summary["interval"].iloc[0]
+        table[f"impact_low_{share:.0%}"] = total["low"]["impact_eur"] / 1e6
+        table[f"impact_high_{share:.0%}"] = total["high"]["impact_eur"] / 1e6
     return table
 
 
@@ -40,7 +39,7 @@ def settlements_by_year(settlements: pd.DataFrame) -> pd.DataFrame:
 
 def render(tables: dict[str, pd.DataFrame], title: str) -> str:
     """Budget impact by year, money by mechanism, settlements, then the base year against published figures."""
-    impact = impact_by_year(tables["budget_impact"])
+    impact = impact_by_year(tables["budget_summary"])
     fit = base_year_fit(tables["indicators"])
     money = lambda v: f"{v:,.2f}"  # noqa: E731
     lines = [f"== {title}", "", "Budget impact, all payers (million EUR, reform minus status quo):",

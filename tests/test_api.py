@@ -9,7 +9,7 @@ import simulator
 from simulator import output
 from tests.conftest import small_scenario
 
-TABLES = ("annual", "activity", "indicators", "providers", "budget_impact")
+TABLES = ("annual", "activity", "indicators", "providers", "budget_impact", "budget_summary")
 
 
 def test_returns_dataframes(scenario):

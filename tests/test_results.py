@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 
 from simulator.experiment import simulate
-from simulator.results import budget_impact, combine
+import pandas as pd
+
+from simulator.results import budget_impact, budget_summary, combine
 from tests.conftest import small_scenario
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return combine([simulate(small_scenario("reform.fee_for_service.tariff_change.specialist=-0.2"), 0)])
+    s = small_scenario("reform.fee_for_service.tariff_change.specialist=-0.2")
+    return combine([simulate(s, 0)], s)
 
 
 def test_budget_impact_is_reform_minus_status_quo(tables):
@@ -53,3 +56,23 @@ def test_budget_impact_of_empty_difference_is_zero(tables):
     same = tables["annual"].copy()
     same.loc[same["arm"] == "reform", "amount_eur"] = same.loc[same["arm"] == "status_quo", "amount_eur"].to_numpy()
     assert (budget_impact(same)["impact_eur"] == 0).all()
+
+
+def test_cumulative_and_npv_match_a_hand_computation():
+    # impacts 100, 200, 300 in 2026-2028 at 3 %: discounted 100, 200/1.03 = 194.1748, 300/1.0609 = 282.7788
+    annual = pd.DataFrame({
+        "replication": 0, "year": [2026, 2027, 2028] * 2, "payer": "federal_insurance",
+        "arm": ["status_quo"] * 3 + ["reform"] * 3, "amount_eur": [1000.0, 1000.0, 1000.0, 1100.0, 1200.0, 1300.0]})
+    bi = budget_impact(annual, 0.03).query("payer == 'federal_insurance'")
+    assert bi["cumulative_impact_eur"].tolist() == pytest.approx([100, 300, 600])
+    assert bi["npv_eur"].tolist() == pytest.approx([100, 294.1748, 576.9535], abs=1e-3)
+
+
+def test_summary_gives_mean_and_interval_over_replications():
+    rows = [{"replication": r, "year": 2026, "payer": "all_payers", "status_quo_eur": 0.0, "reform_eur": float(r),
+             "impact_eur": float(r), "cumulative_impact_eur": float(r), "discounted_impact_eur": float(r), "npv_eur": float(r)}
+            for r in range(101)]
+    summary = budget_summary(pd.DataFrame(rows), 0.9).set_index("figure")
+    assert summary.loc["impact_eur", "mean"] == pytest.approx(50)
+    assert summary.loc["impact_eur", "low"] == pytest.approx(5) and summary.loc["impact_eur", "high"] == pytest.approx(95)
+    assert summary.loc["impact_eur", "replications"] == 101

@@ -322,6 +322,13 @@ class CoPayment(Section):
     bim: CopayBim = Field(default_factory=CopayBim)  # type: ignore[valid-type]
 
 
+class BudgetSection(Section):
+    """How budget impact is summarised."""
+
+    discount_rate: float = param(0.03, "per year", "Discount rate for the net present value of the impact, from the start year", ge=0, le=0.2)
+    interval: float = param(0.90, "share", "Width of the interval over replications reported for every budget figure", gt=0, lt=1)
+
+
 class Scenario(Section):
     """A complete scenario: one TOML file, possibly `extends` another."""
 
@@ -339,6 +346,7 @@ class Scenario(Section):
     tariffs: Tariffs = Field(default_factory=Tariffs)
     copayment: CoPayment = Field(default_factory=CoPayment)
     reform: Reform = Field(default_factory=Reform)
+    budget: BudgetSection = Field(default_factory=BudgetSection)
 
     @property
     def years(self) -> list[int]:
