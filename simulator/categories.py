@@ -45,7 +45,8 @@ CATEGORY_THIRD_PAYER: dict[str, str] = {
 }
 
 #: Provider kinds (Mesa agents) and which kind bills each category.
-PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home", "hospital_network")
+PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home", "hospital_network",
+                                   "administration", "integration_management")
 CATEGORY_PROVIDER_KIND: dict[str, str] = {
     "gp": "gp_practice",
     "specialist": "hospital",
@@ -78,7 +79,8 @@ REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
 PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")
 
 #: How money is paid. Every transfer in the ledger carries one.
-MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p")
+MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p",
+                               "transition_admin", "coordination")
 MECHANISM_INDEX: dict[str, int] = {name: i for i, name in enumerate(MECHANISMS)}
 
 #: Money items: the service categories plus `none` for payments not tied to a service

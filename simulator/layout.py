@@ -73,6 +73,8 @@ def build_layout(scenario: Scenario) -> Layout:
 
     hospitals = np.array([add("hospital", h.name, -1) for h in scenario.hospital_network.hospitals])
     add("hospital_network", scenario.hospital_network.name, -1)  # holds bundles; bills no category
+    add("administration", "administration", -1)  # runs the payment systems (cost of parallel systems)
+    add("integration_management", "integration_management", -1)  # the pilot's coordination, funded yearly
     hospital_names = [h.name for h in scenario.hospital_network.hospitals]
     gp_practices, services = [], {}
     home = []

@@ -45,7 +45,7 @@ RATES: dict[str, tuple[str, str, float]] = {
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
     """All tables of one replication."""
     frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": [],
-                                             "settlements": [], "decisions": []}
+                                             "settlements": [], "decisions": [], "shadow_statements": [], "participation": []}
     for arm, model in arms.items():
         frames["annual"].append(_annual(scenario, model))
         frames["activity"].append(_activity(scenario, model))
@@ -53,9 +53,12 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
         frames["providers"].append(_providers(scenario, model))
         frames["settlements"].append(_settlements(model))
         frames["decisions"].append(_decisions(model))
+        frames["shadow_statements"].append(_shadow_statements(scenario, model))
+        frames["participation"].append(_participation(model))
     out = {}
     for name, parts in frames.items():
-        table = pd.concat(parts, ignore_index=True)
+        filled = [p for p in parts if len(p)]  # an empty part would turn every column into objects
+        table = pd.concat(filled, ignore_index=True) if filled else parts[0]
         table.insert(1, "replication", replication)
         out[name] = table
     return out
@@ -157,6 +160,44 @@ def _settlements(model: HealthSystemModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["arm", "year", "mechanism", "unit", "measure", "value"])
 
 
+def _provider_labels(model: HealthSystemModel) -> pd.DataFrame:
+    """Name, kind and zone of every provider, by dense id."""
+    zones = model.layout.territory_names
+    return pd.DataFrame([{"provider_id": p.id, "provider": p.name, "kind": p.kind,
+                          "territory": zones[p.territory] if p.territory >= 0 else model.scenario.hospital_network.name}
+                         for p in model.layout.providers])
+
+
+def _shadow_statements(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
+    """During a transition: per provider and year, what it was paid and what the reform (and the status quo) would have paid."""
+    columns = ["arm", "year", "provider", "kind", "territory", "paid_eur", "would_have_been_paid_eur", "status_quo_eur", "difference_eur"]
+    regime = model.regime
+    if not regime.shadowing:
+        return pd.DataFrame(columns=columns)
+    w, labels = model.cohort.weight, _provider_labels(model)
+    frames = []
+    for y, year in enumerate(scenario.years):
+        frame = labels.copy()
+        frame["arm"], frame["year"] = model.arm, year
+        frame["paid_eur"] = model.ledger.revenue[y].sum(axis=(1, 2)) * w
+        frame["would_have_been_paid_eur"] = regime.shadow[y, :, 0] * w
+        frame["status_quo_eur"] = regime.shadow[y, :, 1] * w
+        frame["difference_eur"] = frame["would_have_been_paid_eur"] - frame["paid_eur"]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _participation(model: HealthSystemModel) -> pd.DataFrame:
+    """During a transition: each provider's phase, whether the reform pays it, and the shadow gain its choice read."""
+    columns = ["arm", "year", "provider", "kind", "territory", "phase", "participating", "shadow_gain_eur"]
+    if not model.regime.participation:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(model.regime.participation).rename(columns={"provider": "provider_id"}).merge(
+        _provider_labels(model), on="provider_id")
+    frame["arm"] = model.arm
+    return frame[columns]
+
+
 def _decisions(model: HealthSystemModel) -> pd.DataFrame:
     """Coordination effort chosen per unit and year, with the incentive behind it."""
     return pd.DataFrame(model.regime.decisions, columns=["year", "unit", "kind", "effort", "incentive_eur"]).assign(
@@ -166,7 +207,10 @@ def _decisions(model: HealthSystemModel) -> pd.DataFrame:
 def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
     names = parts[0].keys()
-    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in names}
+    tables = {}
+    for name in names:
+        filled = [p[name] for p in parts if len(p[name])]
+        tables[name] = pd.concat(filled, ignore_index=True) if filled else parts[0][name]
     annual = tables["annual"]
     used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
     tables["annual"] = annual[used].reset_index(drop=True)  # drop payer x mechanism x item never used

@@ -34,11 +34,11 @@ class FeeForService:
         )
 
     @classmethod
-    def reform(cls, scenario: Scenario) -> FeeForService:
-        """The status quo with the reform's per-category tariff changes."""
+    def reform(cls, scenario: Scenario, scale: float = 1.0) -> FeeForService:
+        """The status quo with the reform's per-category tariff changes (times `scale`, on a glide path)."""
         base = cls.status_quo(scenario)
         change = np.array([getattr(scenario.reform.fee_for_service.tariff_change, k) for k in CATEGORIES])
-        return cls(base.tariff * (1 + change), base.price_year, base.indexation, base.copay)
+        return cls(base.tariff * (1 + scale * change), base.price_year, base.indexation, base.copay)
 
     def tariffs(self, year: int) -> np.ndarray:
         """Tariffs in force in `year`: price-year tariffs uprated by indexation."""

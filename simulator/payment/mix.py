@@ -105,6 +105,18 @@ class Regime:
         self.network = next(p.id for p in layout.providers if p.kind == "hospital_network")
         self.effort_zone = np.zeros(layout.n_territories)
         self.effort_practice = np.zeros(layout.n_providers)
+        self.transition = scenario.reform.transition if reform else None
+        self.shadowing = bool(self.transition and self.transition.phases)
+        self.scale = 1.0  # glide weight of the reform this year
+        self.paid = np.ones(layout.n_providers, bool)  # providers paid under the reform this year
+        self.joined = np.zeros(layout.n_providers, bool)  # voluntary participants
+        self.response = np.ones(layout.n_cells)  # share of the full provider response, per cell
+        self.zone_phase = ["mandatory"] * layout.n_territories
+        self.shadow = np.zeros((len(scenario.years), layout.n_providers, 2))  # [year, provider, reform | status quo] owed
+        self.participation: list[dict] = []
+        kinds = [p.kind for p in layout.providers]
+        self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
+        self.provider_zone = np.array([p.territory for p in layout.providers])
 
     # ----------------------------------------------------------------- set-up
 
@@ -148,10 +160,12 @@ class Regime:
     def start_year(self, year_index: int, year: int, m: Month, state: PatientState) -> None:
         """Payment risk cells (with coding drift), risk selection, global budgets and behaviour for the year."""
         b = self.scenario.reform.behaviour
+        if self.shadowing:
+            self._enter_phase(year_index, year)
         recorded = condition_count(state.conditions)
         if self.coding_u is not None and b.coding_drift > 0:
             level = min(b.coding_cap, b.coding_drift * (year_index + 1))
-            recorded = recorded + ((self.coding_u < level) & self.coded_cell[state.cell])
+            recorded = recorded + ((self.coding_u < level * self.response[state.cell]) & self.coded_cell[state.cell])
         self.payment_cell = risk_cell(m.age, self.cohort.sex, self.cohort.bim, recorded)
         if self.reform and b.risk_selection > 0 and year_index > 0:
             self._select_risks(state, b.risk_selection)
@@ -175,10 +189,53 @@ class Regime:
         if self.reform:
             self._set_behaviour(m, state)
 
+    def phase_in(self, year: int, delay: int = 0) -> str:
+        """The transition phase in force in `year` for a zone entering `delay` years late."""
+        kind = "baseline"
+        for phase in self.transition.phases:
+            if phase.start_year + delay <= year:
+                kind = phase.kind
+        return kind
+
+    def _glide_weight(self, year: int) -> float:
+        """Reform weight in `year` of a glide phase (the last weight repeats)."""
+        start = max(p.start_year for p in self.transition.phases if p.kind == "glide" and p.start_year <= year)
+        weights = self.transition.glide_weights
+        return weights[min(year - start, len(weights) - 1)]
+
+    def _enter_phase(self, year_index: int, year: int) -> None:
+        """Phases per zone, opt-in decisions, who is paid under the reform, and how strongly providers respond."""
+        tr, lay = self.transition, self.layout
+        self.zone_phase = [self.phase_in(year, tr.territory_delay.get(z, 0)) for z in lay.territory_names]
+        network_phase = self.phase_in(year)
+        self.scale = self._glide_weight(year) if network_phase == "glide" else 1.0
+        self.ffs = FeeForService.reform(self.scenario, self.scale)
+        phase = np.array([self.zone_phase[t] if t >= 0 else network_phase for t in self.provider_zone])
+        gain = np.zeros(lay.n_providers)
+        if year_index > 0:  # last year's shadow statements: what the reform would have paid minus the status quo
+            gain = (self.shadow[year_index - 1, :, 0] - self.shadow[year_index - 1, :, 1]) * self.cohort.weight
+        voluntary = phase == "voluntary"
+        if voluntary.any():
+            noise = generator(self.scenario.run.seed, "opt_in", year_index).normal(0.0, tr.opt_in_noise_eur, lay.n_providers)
+            stay = generator(self.scenario.run.seed, "opt_out", year_index).random(lay.n_providers) >= tr.exit_rate
+            join = ~self.joined & (gain + noise > tr.switching_cost_eur)
+            leave = self.joined & (gain + noise < 0) & ~stay
+            self.joined = (self.joined | (voluntary & join)) & ~leave
+        self.paid = np.isin(phase, ("glide", "mandatory")) | (voluntary & self.joined)
+        zone_response = np.array([{"baseline": 0.0, "virtual": tr.anticipation, "voluntary": 1.0, "glide": self.scale,
+                                   "mandatory": 1.0}[z] for z in self.zone_phase])
+        self.response = zone_response[lay.cell_territory] * np.where(
+            np.array(self.zone_phase)[lay.cell_territory] == "voluntary", self.paid[lay.cell_gp], 1.0)
+        self.network_response = {"baseline": 0.0, "virtual": tr.anticipation, "voluntary": float(self.paid[self.network]),
+                                 "glide": self.scale, "mandatory": 1.0}[network_phase]
+        for p in range(lay.n_providers):
+            self.participation.append({"year": year, "provider": p, "phase": str(phase[p]),
+                                       "participating": bool(self.paid[p]), "shadow_gain_eur": float(gain[p])})
+
     def _set_envelopes(self, state: PatientState) -> None:
         """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
         gb, alive = self.global_budget, np.flatnonzero(state.alive)
-        yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.index * (1 + gb.growth) ** self.year_index
+        yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.scale * self.index * (1 + gb.growth) ** self.year_index
         self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
 
     def _select_risks(self, state: PatientState, strength: float) -> None:
@@ -193,7 +250,7 @@ class Regime:
         seen = state.risk_score[alive] * self.cohort.admission_frailty[alive]  # providers know frailty
         costly = alive[seen >= np.quantile(seen, 0.9)] if alive.size else alive
         u = hashed_uniform(derived_seed(self.scenario.run.seed, "risk_selection", self.year_index + 1), costly)
-        movers = costly[u < strength]
+        movers = costly[u < strength * self.response[state.cell[costly]]]  # only where the reform is (partly) paid
         lay = self.layout
         capitated_practice = np.zeros(lay.n_providers, bool)
         capitated_practice[lay.cell_gp[capitated]] = True
@@ -238,6 +295,18 @@ class Regime:
         self._choose_efforts(m, state, alive)
         effort = np.maximum(self.effort_zone[lay.cell_territory], self.effort_practice[lay.cell_gp])
         self.behaviour.avoidable = (1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32) if effort.any() else None
+        if self.shadowing:
+            self._damp_behaviour()
+
+    def _damp_behaviour(self) -> None:
+        """Only part of the full response where the reform is not (fully) paid: m -> 1 + share * (m - 1)."""
+        b, r, net = self.behaviour, self.response.astype(np.float32), np.float32(self.network_response)
+        b.supply = {k: 1 + r * (v - 1) for k, v in b.supply.items()}
+        b.length_of_stay = None if b.length_of_stay is None else 1 + r * (b.length_of_stay - 1)
+        b.avoidable = None if b.avoidable is None else 1 + r * (b.avoidable - 1)
+        b.episode_length_of_stay = None if b.episode_length_of_stay is None else 1 + net * (b.episode_length_of_stay - 1)
+        b.episode_rehabilitation = None if b.episode_rehabilitation is None else 1 + net * (b.episode_rehabilitation - 1)
+        b.in_episode_readmission = 1 + float(net) * (b.in_episode_readmission - 1)
 
     def _avoidable_cost(self) -> float:
         """Status-quo euros of one avoidable stay this year: fees plus the mean stay (4.6 bed-days)."""
@@ -281,22 +350,70 @@ class Regime:
     # ----------------------------------------------------------------- monthly
 
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
-        """The month's transfers: fee-for-service on what rules leave to it, capitation, global budget, bundles."""
+        """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
+        reform = self._reform_month(m, state, activity, volume)
+        if not self.shadowing:
+            return reform
+        status_quo = self._status_quo_month(volume)
+        year = m.step // 12
+        self.shadow[year, :, 0] += reform.owed
+        self.shadow[year, :, 1] += status_quo.owed
+        return self._combine(reform, status_quo, self._transition_costs(activity, state))
+
+    def _combine(self, reform: Statement, status_quo: Statement | None, extra: Statement | None = None) -> Statement:
+        """Reform transfers to paid providers, status-quo ones to the others, plus transition costs."""
+        transfers = reform.transfers.select(self.paid)
+        owed = np.where(self.paid, reform.owed, 0.0)
+        if status_quo is not None:
+            transfers.extend(status_quo.transfers.select(~self.paid))
+            owed += np.where(self.paid, 0.0, status_quo.owed)
+        if extra is not None:
+            transfers.extend(extra.transfers)
+            owed += extra.owed
+        return Statement(transfers, owed)
+
+    def _status_quo_month(self, volume: np.ndarray) -> Statement:
+        """Fee-for-service at today's tariffs for all the month's claims."""
+        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
+        self._pay_fee_for_service(volume, transfers, owed, self.status_quo)
+        return Statement(transfers, owed)
+
+    def _transition_costs(self, activity: Activity, state: PatientState) -> Statement:
+        """Administration of two systems side by side and coordination funding, shared over cells by residents."""
+        tr, lay = self.transition, self.layout
+        owed, transfers = np.zeros(lay.n_providers), Transfers()
+        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+        phase = np.array(self.zone_phase)[lay.cell_territory]
+        parallel = residents * np.isin(phase, ("virtual", "voluntary", "glide"))
+        funded = residents * (phase != "baseline")
+        cells = np.arange(self.n_cells)
+        index = self.index
+        for mechanism, payee, amount in (
+            ("transition_admin", "administration", parallel * tr.admin_cost_eur / 12 * index),
+            ("coordination", "integration_management",
+             funded / max(funded.sum(), 1.0) * tr.coordination_funding_eur / 12 * index / self.cohort.weight),
+        ):
+            transfers.add(INSURANCE, mechanism, NO_CATEGORY, cells, np.full(self.n_cells, self.payee[payee]), amount)
+            owed[self.payee[payee]] += amount.sum()
+        return Statement(transfers, owed)
+
+    def _reform_month(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
+        """The reform's transfers for every provider: fee-for-service on what rules leave to it, capitation, global budget, bundles."""
         owed = np.zeros(self.layout.n_providers)
         transfers = Transfers()
         ffs_volume = volume.copy()
         for plan in self.capitation:
             covered = plan.covered(state)
             self._pay_capitation(plan, state, covered, transfers, owed)
-            ffs_volume -= plan.rule.weight * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
+            ffs_volume -= plan.rule.weight * self.scale * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
         if self.global_budget:
             gb = self.global_budget
             hospital = self.layout.cell_hospital
             for c in self.gb_scope:  # the envelope is booked on the scope's categories in equal parts
                 transfers.add(INSURANCE, "global_budget", c, np.arange(self.n_cells), hospital, self.gb_cell / len(self.gb_scope))
-                ffs_volume[c] -= gb.weight * volume[c]
+                ffs_volume[c] -= gb.weight * self.scale * volume[c]
             owed += np.bincount(hospital, weights=self.gb_cell, minlength=self.layout.n_providers)
-        self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed)
+        self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs)
         if self.book:
             closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year))
             self._settle_episodes(closed, state, transfers, owed)
@@ -309,10 +426,10 @@ class Regime:
             self.ss_months += (state.alive & zone).astype(np.int8)
         return Statement(transfers, owed)
 
-    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
+    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, ffs: FeeForService) -> None:
         """Tariff x volume to the billing provider; the patient's co-payment, the rest by insurance or federated entities."""
         lay = self.layout
-        due, patient = self.ffs.charges(volume, self.year, lay.cell_bim)
+        due, patient = ffs.charges(volume, self.year, lay.cell_bim)
         owed += np.bincount(lay.cell_provider.ravel(), weights=due.ravel(), minlength=lay.n_providers)
         items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], due.shape)
         cells = np.broadcast_to(np.arange(self.n_cells)[None, :], due.shape)
@@ -325,21 +442,21 @@ class Regime:
         slots = np.flatnonzero(covered)
         key = state.cell[slots].astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots]
         months = np.bincount(key, minlength=self.n_cells * N_RISK_CELLS).reshape(self.n_cells, N_RISK_CELLS)
-        amount = capitation_amount(months, plan.rates, plan.rule.weight, self.index)  # [cell, scope]
+        amount = capitation_amount(months, plan.rates, plan.rule.weight * self.scale, self.index)  # [cell, scope]
         for j, c in enumerate(plan.scope):
             transfers.add(INSURANCE, "capitation", c, np.arange(self.n_cells), plan.provider, amount[:, j])
         provider = plan.provider[state.cell[slots]]
         by_provider = np.bincount(provider.astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots],
                                   minlength=self.layout.n_providers * N_RISK_CELLS).reshape(-1, N_RISK_CELLS)
-        owed += capitation_amount(by_provider, plan.rates, plan.rule.weight, self.index).sum(axis=1)
+        owed += capitation_amount(by_provider, plan.rates, plan.rule.weight * self.scale, self.index).sum(axis=1)
 
     def _settle_episodes(self, closed, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
         """The holder gets price minus the window's in-scope claims (counted up to the stop-loss)."""
         if not closed.slots.size:
             return
         price = self.prices[closed.kind] * self.index * closed.elapsed
-        margin = np.concatenate([bundle_margin(price[closed.kind == k], closed.claims[closed.kind == k], self.stop_loss[k])
-                                 for k in range(len(self.prices))])
+        margin = self.scale * np.concatenate([bundle_margin(price[closed.kind == k], closed.claims[closed.kind == k], self.stop_loss[k])
+                                              for k in range(len(self.prices))])
         order = np.concatenate([np.flatnonzero(closed.kind == k) for k in range(len(self.prices))])
         cells = state.cell[closed.slots[order]]
         transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, np.full(cells.size, self.network), margin)
@@ -371,14 +488,21 @@ class Regime:
             self._settle_shared_savings(state, transfers, owed)
         if self.p4p:
             self._settle_p4p(state, gp_user, present, transfers, owed)
-        return Statement(transfers, owed)
+        return self._settled(Statement(transfers, owed))
+
+    def _settled(self, statement: Statement) -> Statement:
+        """A settlement in a transition: in the shadow statements for all, paid to providers under the reform only."""
+        if not self.shadowing:
+            return statement
+        self.shadow[self.year_index, :, 0] += statement.owed
+        return self._combine(statement, None)
 
     def close_horizon(self, step: int, state: PatientState) -> Statement:
         """Settle episodes still open at the end of the horizon: the claims so far against the price pro rata."""
         owed, transfers = np.zeros(self.layout.n_providers), Transfers()
         if self.book:
             self._settle_episodes(self.book.close_all(step), state, transfers, owed)
-        return Statement(transfers, owed)
+        return self._settled(Statement(transfers, owed))
 
     def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
         """Share each unit's payment over its cells by person-months, paid to the cells' GP practices."""
@@ -406,7 +530,7 @@ class Regime:
         payment = np.zeros(lay.n_territories)
         for t in np.flatnonzero(self.ss_zone):
             ok = ss.quality_gate == 0 or ratio[t] <= ss.quality_gate
-            payment[t] = shared_savings_payment(float(benchmark[t]), float(actual[t]), ok, self.year_index, ss)
+            payment[t] = self.scale * shared_savings_payment(float(benchmark[t]), float(actual[t]), ok, self.year_index, ss)
             self.settlements.append({"year": self.year, "mechanism": "shared_savings", "unit": lay.territory_names[t],
                                      "benchmark_eur": float(benchmark[t]), "actual_eur": float(actual[t]),
                                      "savings_eur": float(benchmark[t] - actual[t]), "quality_ratio": float(ratio[t]),
@@ -429,7 +553,7 @@ class Regime:
         }
         bonus = np.zeros(n)
         for ind in self.p4p.indicators:
-            earned = p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, months / 12)
+            earned = self.scale * p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, months / 12)
             bonus += earned
             self.settlements.append({"year": self.year, "mechanism": "p4p", "unit": ind.indicator,
                                      "providers_reaching": int((earned > 0).sum()), "payment_eur": float(earned.sum() * self.cohort.weight)})

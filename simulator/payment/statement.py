@@ -45,6 +45,20 @@ class Transfers:
         self.provider.append(column(provider, np.int64))
         self.amount.append(amount[keep])
 
+    def select(self, keep_provider: np.ndarray) -> Transfers:
+        """The transfers whose provider is marked in `keep_provider` (bool per provider)."""
+        out = Transfers()
+        for i, provider in enumerate(self.provider):
+            keep = keep_provider[provider]
+            for name in ("payer", "mechanism", "item", "cell", "provider", "amount"):
+                getattr(out, name).append(getattr(self, name)[i][keep])
+        return out
+
+    def extend(self, other: Transfers) -> None:
+        """Append another set of transfers."""
+        for name in ("payer", "mechanism", "item", "cell", "provider", "amount"):
+            getattr(self, name).extend(getattr(other, name))
+
     def columns(self) -> dict[str, np.ndarray]:
         """All transfers as concatenated columns."""
         names = ("payer", "mechanism", "item", "cell", "provider", "amount")

@@ -147,6 +147,9 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
         for j, zone in enumerate(listed):
             if zone not in zones:
                 problems.append(Problem(f"{path}[{j}]", zone, "one of " + ", ".join(zones)))
+    for zone in reform.transition.territory_delay:
+        if zone not in zones:
+            problems.append(Problem("reform.transition.territory_delay", zone, "one of " + ", ".join(zones)))
     weights: dict[tuple[str, str], float] = {}
     for rule in reform.capitation:
         for c in rule.scope:

@@ -171,6 +171,46 @@ class Reference(Section):
     size: int = param(100_000, "persons", "Simulated reference patients (one base year, status quo); smaller means noisier rates", ge=10_000, le=2_000_000)
 
 
+class Phase(Section):
+    """A phase of the transition, from its start year until the next phase."""
+
+    kind: Literal["baseline", "virtual", "voluntary", "glide", "mandatory"] = param(
+        ..., "phase", "baseline: status quo; virtual: paid as before, shadow statements of the reform; voluntary: providers opt in; "
+        "glide: everyone, blend weights rising; mandatory: everyone, full reform")
+    start_year: int = param(..., "calendar year", "First year of the phase", ge=2000, le=2150)
+
+
+class Transition(Section):
+    """How the reform arm moves from fee-for-service to the reform (KCE: virtual payments, voluntary participation)."""
+
+    phases: list[Phase] = listing(list, "list", "Phases by start year; empty: mandatory from the start year")
+    territory_delay: dict[str, int] = listing(dict, "years per zone", "Years a zone enters every phase later than the others")
+    anticipation: float = param(0.0, "share", "Share of the full provider response already shown during a virtual phase", ge=0, le=1)
+    glide_weights: list[float] = listing(lambda: [0.25, 0.5, 0.75, 1.0], "share per year", "Reform weight in the 1st, 2nd ... year of a glide phase (the last repeats)")
+    admin_cost_eur: float = param(2.0, "euro per inhabitant-year", "Cost of running two systems side by side (virtual, voluntary, glide phases; U)", ge=0)
+    coordination_funding_eur: float = param(
+        0.0, "euro per year", "Coordination funding paid from the first non-baseline year; the integrated-care pilots had "
+        "EUR 159,342.07 (2021, indexed) + EUR 208,333 = EUR 367,675 a year (seed 001)", ge=0)
+    switching_cost_eur: float = param(5_000.0, "euro per provider", "Gain a provider needs before joining the reform (voluntary phase)", ge=0)
+    opt_in_noise_eur: float = param(10_000.0, "euro per provider-year", "Spread of the idiosyncratic term in the opt-in decision", ge=0)
+    exit_rate: float = param(0.2, "per year", "Chance that a participant whose shadow gain is negative leaves", ge=0, le=1)
+
+    @field_validator("phases")
+    @classmethod
+    def _in_order(cls, phases: list[Phase]) -> list[Phase]:
+        years = [p.start_year for p in phases]
+        if years != sorted(set(years)):
+            raise ValueError("allowed: phases with increasing start years")
+        return phases
+
+    @field_validator("glide_weights")
+    @classmethod
+    def _shares(cls, weights: list[float]) -> list[float]:
+        if not weights or any(not 0 <= w <= 1 for w in weights):
+            raise ValueError("allowed: a non-empty list of shares between 0 and 1")
+        return weights
+
+
 class Reform(Section):
     """The reform arm. The other arm is always the status quo (fee-for-service as today)."""
 
@@ -183,6 +223,7 @@ class Reform(Section):
     global_budget: GlobalBudget | None = Field(None, description="Hospital global budget [section]", json_schema_extra={"unit": "section"})
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reference: Reference = Field(default_factory=Reference)
+    transition: Transition = Field(default_factory=Transition)
 
     @field_validator("capitation")
     @classmethod

@@ -26,5 +26,5 @@ def test_every_scalar_parameter_has_default_unit_and_description():
         assert prop.get("unit"), path
         required = path in ("territories", "reform.bundled.episodes", "reform.p4p.indicators") or path.endswith(
             ("territories.name", "territories.region", "territories.inhabitants", "hospitals.name", "episodes.name",
-             "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur"))
+             "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur", "phases.kind", "phases.start_year"))
         assert required or "default" in prop, path
