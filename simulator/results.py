@@ -45,7 +45,8 @@ RATES: dict[str, tuple[str, str, float]] = {
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
     """All tables of one replication."""
     frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": [],
-                                             "settlements": [], "decisions": [], "shadow_statements": [], "participation": []}
+                                             "settlements": [], "decisions": [], "shadow_statements": [], "participation": [],
+                                             "reinvestment": []}
     for arm, model in arms.items():
         frames["annual"].append(_annual(scenario, model))
         frames["activity"].append(_activity(scenario, model))
@@ -55,6 +56,7 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
         frames["decisions"].append(_decisions(model))
         frames["shadow_statements"].append(_shadow_statements(scenario, model))
         frames["participation"].append(_participation(model))
+        frames["reinvestment"].append(_reinvestment(model))
     out = {}
     for name, parts in frames.items():
         filled = [p for p in parts if len(p)]  # an empty part would turn every column into objects
@@ -196,6 +198,14 @@ def _participation(model: HealthSystemModel) -> pd.DataFrame:
         _provider_labels(model), on="provider_id")
     frame["arm"] = model.arm
     return frame[columns]
+
+
+def _reinvestment(model: HealthSystemModel) -> pd.DataFrame:
+    """Savings reinvested: per year, zone and intervention, the pot it came from, spend, units and effect."""
+    columns = ["arm", "year", "territory", "intervention", "savings_year", "pot_eur", "spend_eur", "units", "effect"]
+    if not model.regime.reinvestments:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(model.regime.reinvestments).assign(arm=model.arm)[columns]
 
 
 def _decisions(model: HealthSystemModel) -> pd.DataFrame:

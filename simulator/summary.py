@@ -37,6 +37,12 @@ def settlements_by_year(settlements: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def participation_by_year(participation: pd.DataFrame) -> pd.DataFrame:
+    """Share of providers paid under the reform, per year and provider kind (mean over replications)."""
+    kinds = participation[participation["kind"].isin(("gp_practice", "hospital", "hospital_network", "home_care"))]
+    return kinds.groupby(["year", "kind"])["participating"].mean().unstack("kind")
+
+
 def render(tables: dict[str, pd.DataFrame], title: str) -> str:
     """Budget impact by year, money by mechanism, settlements, then the base year against published figures."""
     impact = impact_by_year(tables["budget_summary"])
@@ -45,6 +51,12 @@ def render(tables: dict[str, pd.DataFrame], title: str) -> str:
     lines = [f"== {title}", "", "Budget impact, all payers (million EUR, reform minus status quo):",
              impact.to_string(float_format=money), "",
              "Reform arm by payment mechanism (million EUR):", by_mechanism(tables["annual"]).to_string(float_format=money), ""]
+    if len(tables.get("participation", [])):
+        lines += ["Providers paid under the reform (share, by kind):", participation_by_year(tables["participation"]).to_string(
+            float_format=lambda v: f"{v:.0%}"), ""]
+    if len(tables.get("reinvestment", [])):
+        spent = tables["reinvestment"].groupby(["replication", "year"])["spend_eur"].sum().groupby("year").mean() / 1e6
+        lines += ["Savings reinvested in care (million EUR):", spent.to_frame("reinvested").to_string(float_format=money), ""]
     if len(tables.get("settlements", [])):
         lines += ["Settlements (million EUR):", settlements_by_year(tables["settlements"]).to_string(float_format=money), ""]
     lines += ["Base year, status quo, against published figures:"]

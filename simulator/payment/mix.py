@@ -31,7 +31,7 @@ from simulator.population import Cohort
 from simulator.reference import ReferenceCosts
 from simulator.rng import derived_seed, generator, hashed_uniform
 from simulator.scenario import Scenario
-from simulator.scenario.reform import Capitation
+from simulator.scenario.reform import Capitation, SharedSavings
 
 INSURANCE = "federal_insurance"
 MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
@@ -88,8 +88,11 @@ class Regime:
                 for k, e in enumerate(self.book.episodes)]) for year in (reference.years if reference else [None])]
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
         self.shared_savings = r.shared_savings if r else None
-        if self.shared_savings:
-            ss = self.shared_savings
+        self.reinvestment = r.reinvestment if r and r.reinvestment.share > 0 else None
+        # expected (reference) vs actual cost per zone: for shared savings, or to measure the gain to reinvest
+        self.measure = self.shared_savings or (SharedSavings(benchmark_error_sd=0.0) if self.reinvestment else None)
+        if self.measure:
+            ss = self.measure
             self.ss_scope = [CATEGORY_INDEX[c] for c in ss.scope]
             self.ss_zone = np.array([not ss.territories or z in ss.territories for z in zones])
             self.ss_rate_by_year = [y.cell_rates(self.ss_scope, cap=ss.outlier_cap_eur).sum(axis=1) for y in reference.years]
@@ -114,6 +117,7 @@ class Regime:
         self.zone_phase = ["mandatory"] * layout.n_territories
         self.shadow = np.zeros((len(scenario.years), layout.n_providers, 2))  # [year, provider, reform | status quo] owed
         self.participation: list[dict] = []
+        self.reinvestments: list[dict] = []
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
         self.provider_zone = np.array([p.territory for p in layout.providers])
@@ -178,16 +182,18 @@ class Regime:
             self.gb_year_rate = pick(self.gb_rate)
         if self.book:
             self.prices = pick(self.prices_by_year)
-        if self.shared_savings:
+        if self.measure:
             self.ss_rate, self.ss_avoidable_rate = pick(self.ss_rate_by_year), pick(self.ss_avoidable_by_year)
         if self.global_budget:
             self._set_envelopes(state)
         self.cell_counts[:] = 0
-        if self.shared_savings:
+        if self.measure:
             self.ss_spend[:] = 0
             self.ss_months[:] = 0
         if self.reform:
             self._set_behaviour(m, state)
+        if self.reinvestment:
+            self._fund_interventions(state)
 
     def phase_in(self, year: int, delay: int = 0) -> str:
         """The transition phase in force in `year` for a zone entering `delay` years late."""
@@ -352,13 +358,21 @@ class Regime:
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
         reform = self._reform_month(m, state, activity, volume)
-        if not self.shadowing:
-            return reform
-        status_quo = self._status_quo_month(volume)
-        year = m.step // 12
-        self.shadow[year, :, 0] += reform.owed
-        self.shadow[year, :, 1] += status_quo.owed
-        return self._combine(reform, status_quo, self._transition_costs(activity, state))
+        if self.shadowing:
+            status_quo = self._status_quo_month(volume)
+            year = m.step // 12
+            self.shadow[year, :, 0] += reform.owed
+            self.shadow[year, :, 1] += status_quo.owed
+            reform = self._combine(reform, status_quo, self._transition_costs(activity, state))
+        if self.reinvestment:
+            reform = self._combine_all(reform, self._reinvestment_month(state, activity))
+        return reform
+
+    @staticmethod
+    def _combine_all(first: Statement, second: Statement) -> Statement:
+        """Two statements for the same period as one."""
+        first.transfers.extend(second.transfers)
+        return Statement(first.transfers, first.owed + second.owed)
 
     def _combine(self, reform: Statement, status_quo: Statement | None, extra: Statement | None = None) -> Statement:
         """Reform transfers to paid providers, status-quo ones to the others, plus transition costs."""
@@ -419,7 +433,7 @@ class Regime:
             self._settle_episodes(closed, state, transfers, owed)
             self.behaviour.in_episode = self.book.open  # who is inside a window next month
         self._count(state, activity)
-        if self.shared_savings:
+        if self.measure:
             zone = self.ss_zone[self.layout.cell_territory[state.cell]]
             value = value_by_slot(activity, self.ffs.tariffs(self.year), tuple(self.ss_scope), self.cohort.capacity)
             self.ss_spend += value * zone
@@ -488,7 +502,59 @@ class Regime:
             self._settle_shared_savings(state, transfers, owed)
         if self.p4p:
             self._settle_p4p(state, gp_user, present, transfers, owed)
+        if self.reinvestment:
+            self._plan_reinvestment(state)
         return self._settled(Statement(transfers, owed))
+
+    # ----------------------------------------------------------------- reinvestment
+
+    def _plan_reinvestment(self, state: PatientState) -> None:
+        """The pot: a share of this year's positive efficiency gains, allocated to zones for next year."""
+        ri, lay = self.reinvestment, self.layout
+        benchmark, actual, _ = self._efficiency(state)
+        in_force = np.array([z in ("voluntary", "glide", "mandatory") for z in self.zone_phase])  # no gain before the reform is paid
+        gain = np.maximum(benchmark - actual, 0.0) * in_force
+        pot = ri.share * float(gain.sum())
+        if ri.method == "proportional_to_savings":
+            weights = gain
+        else:
+            weights = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories)
+        self.reinvest_next = pot * weights / weights.sum() if weights.sum() > 0 else np.zeros(lay.n_territories)
+        self.reinvest_pot, self.reinvest_from = pot, self.year
+
+    def _fund_interventions(self, state: PatientState) -> None:
+        """Split each zone's allocation over interventions; their effects cut avoidable admissions this year."""
+        ri, lay = self.reinvestment, self.layout
+        allocation = getattr(self, "reinvest_next", np.zeros(lay.n_territories))
+        self.reinvest_month = allocation / 12 / self.cohort.weight  # simulated scale, per month
+        residents = np.bincount(lay.cell_territory[state.cell[state.alive]], minlength=lay.n_territories) * self.cohort.weight
+        shares = np.array([i.share for i in ri.interventions], float)
+        shares = shares / shares.sum() if shares.sum() > 0 else shares
+        multiplier = np.ones(lay.n_territories)
+        for intervention, share in zip(ri.interventions, shares, strict=True):
+            spend = allocation * share
+            units = spend / (intervention.cost_per_unit_eur * self.index)
+            density = units / np.maximum(residents / 100_000, 1e-12)
+            effect = intervention.max_effect * density / (density + intervention.units_for_half_effect)
+            multiplier *= 1 - effect
+            for t in range(lay.n_territories):
+                self.reinvestments.append({"year": self.year, "territory": lay.territory_names[t], "intervention": intervention.name,
+                                           "pot_eur": getattr(self, "reinvest_pot", 0.0), "savings_year": getattr(self, "reinvest_from", None),
+                                           "spend_eur": float(spend[t]), "units": float(units[t]), "effect": float(effect[t])})
+        cell_multiplier = multiplier[lay.cell_territory].astype(np.float32)
+        b = self.behaviour
+        b.avoidable = cell_multiplier if b.avoidable is None else b.avoidable * cell_multiplier
+
+    def _reinvestment_month(self, state: PatientState, activity: Activity) -> Statement:
+        """This month's twelfth of each zone's allocation, paid to the zone's home-care service."""
+        lay = self.layout
+        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+        per_zone = np.bincount(lay.cell_territory, weights=residents, minlength=lay.n_territories)
+        amount = self.reinvest_month[lay.cell_territory] * residents / np.maximum(per_zone[lay.cell_territory], 1e-12)
+        provider = lay.cell_provider[CATEGORY_INDEX["home_nursing"]]
+        transfers = Transfers()
+        transfers.add(INSURANCE, "reinvestment", NO_CATEGORY, np.arange(self.n_cells), provider, amount)
+        return Statement(transfers, np.bincount(provider, weights=amount, minlength=lay.n_providers))
 
     def _settled(self, statement: Statement) -> Statement:
         """A settlement in a transition: in the shadow statements for all, paid to providers under the reform only."""
@@ -512,8 +578,9 @@ class Regime:
         transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), self.layout.cell_gp, amount)
         owed += np.bincount(self.layout.cell_gp, weights=amount, minlength=self.layout.n_providers)
 
-    def _settle_shared_savings(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
-        ss, lay, w = self.shared_savings, self.layout, self.cohort.weight
+    def _efficiency(self, state: PatientState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per zone: benchmark (expected cost, with its estimation error), actual cost, avoidable-admission ratio; euros scaled."""
+        ss, lay, w = self.measure, self.layout, self.cohort.weight
         slots = np.flatnonzero(self.ss_months > 0)
         zone = lay.cell_territory[state.cell[slots]]
         cap = ss.outlier_cap_eur * self.index
@@ -526,7 +593,12 @@ class Regime:
         zone_cells = lay.cell_territory
         observed = np.bincount(zone_cells, weights=self.cell_counts[2], minlength=lay.n_territories)
         expected_avoidable = np.bincount(zone, weights=months * self.ss_avoidable_rate[self.payment_cell[slots]], minlength=lay.n_territories)
-        ratio = observed / np.maximum(expected_avoidable, 1e-12)
+        return benchmark, actual, observed / np.maximum(expected_avoidable, 1e-12)
+
+    def _settle_shared_savings(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
+        ss, lay, w = self.shared_savings, self.layout, self.cohort.weight
+        benchmark, actual, ratio = self._efficiency(state)
+        zone_cells = lay.cell_territory
         payment = np.zeros(lay.n_territories)
         for t in np.flatnonzero(self.ss_zone):
             ok = ss.quality_gate == 0 or ratio[t] <= ss.quality_gate

@@ -171,6 +171,28 @@ class Reference(Section):
     size: int = param(100_000, "persons", "Simulated reference patients (one base year, status quo); smaller means noisier rates", ge=10_000, le=2_000_000)
 
 
+class Intervention(Section):
+    """A way to reinvest savings in care, with diminishing returns."""
+
+    name: str = param(..., "identifier", "Name of the intervention", pattern=IDENTIFIER)
+    share: float = param(1.0, "weight", "Relative share of each zone's allocation it receives", ge=0)
+    cost_per_unit_eur: float = param(..., "euro per unit-year", "Yearly cost of one unit (a coordinator post, a home-care place...) at price-year prices", gt=0)
+    max_effect: float = param(..., "share", "Largest cut of avoidable-admission hazards it can bring", ge=0, le=1)
+    units_for_half_effect: float = param(..., "units per 100,000 inhabitants", "Units that bring half of the largest effect", gt=0)
+
+
+class Reinvestment(Section):
+    """A declared share of each year's efficiency gain (expected minus actual cost, per zone) returned to care next year."""
+
+    share: float = param(0.0, "share", "Share of the positive efficiency gain reinvested (0: none)", ge=0, le=1)
+    method: Literal["proportional_to_savings", "per_capita"] = param(
+        "proportional_to_savings", "rule", "How the pot is allocated across zones (optimisation comes with the optimisation layer)")
+    interventions: list[Intervention] = listing(lambda: [
+        Intervention(name="care_coordinators", cost_per_unit_eur=75_000.0, max_effect=0.15, units_for_half_effect=20.0),
+        Intervention(name="home_care_capacity", cost_per_unit_eur=45_000.0, max_effect=0.10, units_for_half_effect=50.0),
+    ], "list", "Interventions funded (defaults illustrative, U)")
+
+
 class Phase(Section):
     """A phase of the transition, from its start year until the next phase."""
 
@@ -224,6 +246,7 @@ class Reform(Section):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reference: Reference = Field(default_factory=Reference)
     transition: Transition = Field(default_factory=Transition)
+    reinvestment: Reinvestment = Field(default_factory=Reinvestment)
 
     @field_validator("capitation")
     @classmethod

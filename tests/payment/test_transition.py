@@ -90,3 +90,20 @@ def test_phases_out_of_order_are_refused(phases):
     data["reform"] = {"transition": {"phases": phases}}
     with pytest.raises(ScenarioError, match="increasing start years"):
         validate(data)
+
+
+def test_reinvestment_allocates_exactly_the_pot_and_cuts_avoidable_admissions():
+    reform = {"capitation": [{"scope": ["gp"]}], "reinvestment": {"share": 0.5}}
+    t = run(reform, None, "run.end_year=2028")
+    r = t["reinvestment"]
+    by_year = r.groupby("year").agg(pot=("pot_eur", "first"), spend=("spend_eur", "sum"))
+    spent = by_year.loc[[2027, 2028]]
+    np.testing.assert_allclose(spent["spend"], spent["pot"], rtol=1e-12)
+    assert (spent["pot"] > 0).all()
+    paid = money(t, "reform", "reinvestment").loc[[2027, 2028]]
+    np.testing.assert_allclose(paid.to_numpy(), spent["spend"].to_numpy(), rtol=1e-9)  # every euro through the ledger
+    without = run({"capitation": [{"scope": ["gp"]}]}, None, "run.end_year=2028")
+    avoidable = lambda tab: tab["indicators"].query(  # noqa: E731
+        "arm == 'reform' and indicator == 'avoidable_admissions_per_1000' and territory == 'all' and patient_group == 'all'"
+    ).set_index("year")["numerator"]
+    assert avoidable(t)[2028] < avoidable(without)[2028] and avoidable(t)[2026] == avoidable(without)[2026]
