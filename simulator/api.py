@@ -19,42 +19,23 @@ from simulator.scenario import Scenario, load_scenario
 
 @dataclass
 class RunResult:
-    """The tables of a run (pandas DataFrames), its scenario and manifest, and its folder if written."""
+    """The tables of a run (pandas DataFrames), its scenario and manifest, and its folder if written.
+
+    Each table is also an attribute: `annual`, `activity`, `indicators`, `providers`,
+    `budget_impact`, `budget_summary`, `budget_impact_detail`, `settlements`, `decisions`,
+    `shadow_statements`, `participation`, `reinvestment` (see the README for their columns).
+    """
 
     scenario: Scenario
     tables: dict[str, pd.DataFrame]
     manifest: dict[str, Any] = field(default_factory=dict)
     folder: Path | None = None
 
-    @property
-    def annual(self) -> pd.DataFrame:
-        """Money by arm, replication, year, payer, category, territory, patient group."""
-        return self.tables["annual"]
-
-    @property
-    def activity(self) -> pd.DataFrame:
-        """Volumes by arm, replication, year, category, territory, patient group."""
-        return self.tables["activity"]
-
-    @property
-    def indicators(self) -> pd.DataFrame:
-        """Indicators by arm, replication, year, territory, patient group."""
-        return self.tables["indicators"]
-
-    @property
-    def providers(self) -> pd.DataFrame:
-        """Revenue per provider per year, by payer."""
-        return self.tables["providers"]
-
-    @property
-    def budget_impact(self) -> pd.DataFrame:
-        """Reform minus status quo per replication, year and payer: yearly, cumulative, discounted, NPV."""
-        return self.tables["budget_impact"]
-
-    @property
-    def budget_summary(self) -> pd.DataFrame:
-        """Every budget figure over replications: mean and interval, per year and payer."""
-        return self.tables["budget_summary"]
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables") or {}
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"no table or attribute {name!r}; tables: {', '.join(tables)}")
 
 
 def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None]) -> dict[str, pd.DataFrame]:

@@ -80,7 +80,7 @@ PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")
 
 #: How money is paid. Every transfer in the ledger carries one.
 MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p",
-                               "transition_admin", "coordination", "reinvestment")
+                               "transition_admin", "coordination", "reinvestment", "budget_guarantee")
 MECHANISM_INDEX: dict[str, int] = {name: i for i, name in enumerate(MECHANISMS)}
 
 #: Money items: the service categories plus `none` for payments not tied to a service

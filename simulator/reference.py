@@ -89,7 +89,8 @@ class ReferenceCosts:
 def needs_reference(scenario: Scenario) -> bool:
     """Whether any reform rule is priced or benchmarked on status-quo costs."""
     r = scenario.reform
-    return bool(r.capitation or r.bundled or r.shared_savings or r.global_budget or r.reinvestment.share > 0)
+    return bool(r.capitation or r.bundled or r.shared_savings or r.global_budget or r.reinvestment.share > 0
+                or r.budget_guarantee.share > 0)
 
 
 def build_reference(scenario: Scenario) -> ReferenceCosts:

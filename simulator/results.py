@@ -226,7 +226,18 @@ def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[st
     tables["annual"] = annual[used].reset_index(drop=True)  # drop payer x mechanism x item never used
     tables["budget_impact"] = budget_impact(tables["annual"], scenario.budget.discount_rate)
     tables["budget_summary"] = budget_summary(tables["budget_impact"], scenario.budget.interval)
+    tables["budget_impact_detail"] = budget_impact_detail(tables["annual"])
     return tables
+
+
+def budget_impact_detail(annual: pd.DataFrame) -> pd.DataFrame:
+    """Reform minus status quo per replication, year, payer, category, territory and patient group, euros."""
+    keys = ["replication", "year", "payer", "category", "territory", "patient_group"]
+    table = annual.groupby(keys + ["arm"], sort=True)["amount_eur"].sum().unstack("arm", fill_value=0.0).reset_index()
+    table.columns.name = None
+    table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
+    table["impact_eur"] = table["reform_eur"] - table["status_quo_eur"]
+    return table[keys + ["status_quo_eur", "reform_eur", "impact_eur"]]
 
 
 def budget_impact(annual: pd.DataFrame, discount_rate: float = 0.0) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import simulator
 from simulator import output
 from tests.conftest import small_scenario
 
-TABLES = ("annual", "activity", "indicators", "providers", "budget_impact", "budget_summary")
+TABLES = ("annual", "activity", "indicators", "providers", "budget_impact", "budget_summary", "budget_impact_detail")
 
 
 def test_returns_dataframes(scenario):

@@ -76,3 +76,9 @@ def test_summary_gives_mean_and_interval_over_replications():
     assert summary.loc["impact_eur", "mean"] == pytest.approx(50)
     assert summary.loc["impact_eur", "low"] == pytest.approx(5) and summary.loc["impact_eur", "high"] == pytest.approx(95)
     assert summary.loc["impact_eur", "replications"] == 101
+
+
+def test_impact_detail_adds_up_to_the_budget_impact(tables):
+    detail = tables["budget_impact_detail"].groupby(["year", "payer"])["impact_eur"].sum()
+    total = tables["budget_impact"].query("payer != 'all_payers'").set_index(["year", "payer"])["impact_eur"]
+    pd.testing.assert_series_equal(detail.sort_index(), total.sort_index(), check_names=False, rtol=1e-9)

@@ -89,8 +89,9 @@ class Regime:
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
         self.shared_savings = r.shared_savings if r else None
         self.reinvestment = r.reinvestment if r and r.reinvestment.share > 0 else None
-        # expected (reference) vs actual cost per zone: for shared savings, or to measure the gain to reinvest
-        self.measure = self.shared_savings or (SharedSavings(benchmark_error_sd=0.0) if self.reinvestment else None)
+        self.guarantee = r.budget_guarantee if r and r.budget_guarantee.share > 0 else None
+        # expected (reference) vs actual cost per zone: for shared savings, the gain to reinvest, the budget guarantee
+        self.measure = self.shared_savings or (SharedSavings(benchmark_error_sd=0.0) if self.reinvestment or self.guarantee else None)
         if self.measure:
             ss = self.measure
             self.ss_scope = [CATEGORY_INDEX[c] for c in ss.scope]
@@ -504,7 +505,28 @@ class Regime:
             self._settle_p4p(state, gp_user, present, transfers, owed)
         if self.reinvestment:
             self._plan_reinvestment(state)
+        if self.guarantee:
+            self._settle_guarantee(state, transfers, owed)
         return self._settled(Statement(transfers, owed))
+
+    def _in_force(self) -> np.ndarray:
+        """[zone] whether the reform is paid there this year (always, outside a transition)."""
+        return np.array([z in ("voluntary", "glide", "mandatory") for z in self.zone_phase])
+
+    def _settle_guarantee(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
+        """Budgeted (expected) minus actual spending per zone: topped up or recovered, split between GPs and the network."""
+        g, lay, w = self.guarantee, self.layout, self.cohort.weight
+        budget, actual, _ = self._efficiency(state)
+        correction = g.share * (budget - actual) * self._in_force()
+        for t, name in enumerate(lay.territory_names):
+            self.settlements.append({"year": self.year, "mechanism": "budget_guarantee", "unit": name, "budget_eur": float(budget[t]),
+                                     "actual_eur": float(actual[t]), "payment_eur": float(correction[t])})
+        self._distribute(correction * (1 - g.hospital_share) / w, lay.cell_territory, "budget_guarantee", transfers, owed)
+        network = float(correction.sum() * g.hospital_share / w)
+        months = self.cell_counts[0]
+        amount = network * months / max(months.sum(), 1e-12)  # attributed to zones and groups by residents
+        transfers.add(INSURANCE, "budget_guarantee", NO_CATEGORY, np.arange(self.n_cells), np.full(self.n_cells, self.network), amount)
+        owed[self.network] += amount.sum()
 
     # ----------------------------------------------------------------- reinvestment
 
@@ -512,8 +534,7 @@ class Regime:
         """The pot: a share of this year's positive efficiency gains, allocated to zones for next year."""
         ri, lay = self.reinvestment, self.layout
         benchmark, actual, _ = self._efficiency(state)
-        in_force = np.array([z in ("voluntary", "glide", "mandatory") for z in self.zone_phase])  # no gain before the reform is paid
-        gain = np.maximum(benchmark - actual, 0.0) * in_force
+        gain = np.maximum(benchmark - actual, 0.0) * self._in_force()  # no gain before the reform is paid
         pot = ri.share * float(gain.sum())
         if ri.method == "proportional_to_savings":
             weights = gain
@@ -570,7 +591,8 @@ class Regime:
             self._settle_episodes(self.book.close_all(step), state, transfers, owed)
         return self._settled(Statement(transfers, owed))
 
-    def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
+    def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers,
+                    owed: np.ndarray) -> None:
         """Share each unit's payment over its cells by person-months, paid to the cells' GP practices."""
         months = self.cell_counts[0]
         total = np.bincount(unit_of_cell, weights=months, minlength=amount_by_unit.size)

@@ -193,6 +193,14 @@ class Reinvestment(Section):
     ], "list", "Interventions funded (defaults illustrative, U)")
 
 
+class BudgetGuarantee(Section):
+    """The hospital pilots' budget guarantee (seed 000): each year, per zone, budgeted minus actual spending is paid
+    to the project partners when they spend less, and recovered from them when they spend more."""
+
+    share: float = param(0.0, "share", "Share of the difference corrected (1: the full guarantee; 0: none)", ge=0, le=1)
+    hospital_share: float = param(0.5, "share", "Part of each correction borne by the hospital network; the rest by the zone's GP practices", ge=0, le=1)
+
+
 class Phase(Section):
     """A phase of the transition, from its start year until the next phase."""
 
@@ -247,6 +255,7 @@ class Reform(Section):
     reference: Reference = Field(default_factory=Reference)
     transition: Transition = Field(default_factory=Transition)
     reinvestment: Reinvestment = Field(default_factory=Reinvestment)
+    budget_guarantee: BudgetGuarantee = Field(default_factory=BudgetGuarantee)
 
     @field_validator("capitation")
     @classmethod

@@ -107,3 +107,14 @@ def test_reinvestment_allocates_exactly_the_pot_and_cuts_avoidable_admissions():
         "arm == 'reform' and indicator == 'avoidable_admissions_per_1000' and territory == 'all' and patient_group == 'all'"
     ).set_index("year")["numerator"]
     assert avoidable(t)[2028] < avoidable(without)[2028] and avoidable(t)[2026] == avoidable(without)[2026]
+
+
+def test_budget_guarantee_brings_each_zone_back_to_its_budget():
+    t = run({"budget_guarantee": {"share": 1.0, "hospital_share": 0.3}}, None)
+    s = t["settlements"].query("mechanism == 'budget_guarantee'").pivot_table(index=["year", "unit"], columns="measure", values="value")
+    np.testing.assert_allclose(s["payment_eur"], s["budget_eur"] - s["actual_eur"], rtol=1e-9)
+    np.testing.assert_allclose((s["actual_eur"] + s["payment_eur"]).to_numpy(), s["budget_eur"].to_numpy(), rtol=1e-9)
+    paid = money(t, "reform", "budget_guarantee")
+    np.testing.assert_allclose(paid.to_numpy(), s.groupby("year")["payment_eur"].sum().to_numpy(), rtol=1e-9)
+    network = t["providers"].query("arm == 'reform' and kind == 'hospital_network'").set_index("year")["by_budget_guarantee_eur"]
+    np.testing.assert_allclose(network.to_numpy(), 0.3 * paid.to_numpy(), rtol=1e-9)
