@@ -119,6 +119,7 @@ class Regime:
         self.shadow = np.zeros((len(scenario.years), layout.n_providers, 2))  # [year, provider, reform | status quo] owed
         self.participation: list[dict] = []
         self.reinvestments: list[dict] = []
+        self.intervention_effect: dict[int, np.ndarray] = {}  # year index -> zone multiplier of avoidable hazards
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
         self.provider_zone = np.array([p.territory for p in layout.providers])
@@ -551,17 +552,18 @@ class Regime:
         residents = np.bincount(lay.cell_territory[state.cell[state.alive]], minlength=lay.n_territories) * self.cohort.weight
         shares = np.array([i.share for i in ri.interventions], float)
         shares = shares / shares.sum() if shares.sum() > 0 else shares
-        multiplier = np.ones(lay.n_territories)
         for intervention, share in zip(ri.interventions, shares, strict=True):
             spend = allocation * share
             units = spend / (intervention.cost_per_unit_eur * self.index)
             density = units / np.maximum(residents / 100_000, 1e-12)
             effect = intervention.max_effect * density / (density + intervention.units_for_half_effect)
-            multiplier *= 1 - effect
+            arrival = self.year_index + intervention.lag_years
+            self.intervention_effect[arrival] = self.intervention_effect.get(arrival, np.ones(lay.n_territories)) * (1 - effect)
             for t in range(lay.n_territories):
                 self.reinvestments.append({"year": self.year, "territory": lay.territory_names[t], "intervention": intervention.name,
                                            "pot_eur": getattr(self, "reinvest_pot", 0.0), "savings_year": getattr(self, "reinvest_from", None),
                                            "spend_eur": float(spend[t]), "units": float(units[t]), "effect": float(effect[t])})
+        multiplier = self.intervention_effect.pop(self.year_index, np.ones(lay.n_territories))
         cell_multiplier = multiplier[lay.cell_territory].astype(np.float32)
         b = self.behaviour
         b.avoidable = cell_multiplier if b.avoidable is None else b.avoidable * cell_multiplier

@@ -179,6 +179,7 @@ class Intervention(Section):
     cost_per_unit_eur: float = param(..., "euro per unit-year", "Yearly cost of one unit (a coordinator post, a home-care place...) at price-year prices", gt=0)
     max_effect: float = param(..., "share", "Largest cut of avoidable-admission hazards it can bring", ge=0, le=1)
     units_for_half_effect: float = param(..., "units per 100,000 inhabitants", "Units that bring half of the largest effect", gt=0)
+    lag_years: int = param(0, "years", "Years between funding and effect (0: effective in the year funded, the year after the savings)", ge=0, le=10)
 
 
 class Reinvestment(Section):

@@ -118,3 +118,14 @@ def test_budget_guarantee_brings_each_zone_back_to_its_budget():
     np.testing.assert_allclose(paid.to_numpy(), s.groupby("year")["payment_eur"].sum().to_numpy(), rtol=1e-9)
     network = t["providers"].query("arm == 'reform' and kind == 'hospital_network'").set_index("year")["by_budget_guarantee_eur"]
     np.testing.assert_allclose(network.to_numpy(), 0.3 * paid.to_numpy(), rtol=1e-9)
+
+
+def test_intervention_lag_delays_the_effect():
+    interventions = [{"name": "coordinators", "cost_per_unit_eur": 70_000.0, "max_effect": 0.3, "units_for_half_effect": 10.0, "lag_years": 1}]
+    t = run({"capitation": [{"scope": ["gp"]}], "reinvestment": {"share": 0.5, "interventions": interventions}}, None, "run.end_year=2028")
+    without = run({"capitation": [{"scope": ["gp"]}]}, None, "run.end_year=2028")
+    avoidable = lambda tab: tab["indicators"].query(  # noqa: E731
+        "arm == 'reform' and indicator == 'avoidable_admissions_per_1000' and territory == 'all' and patient_group == 'all'"
+    ).set_index("year")["numerator"]
+    assert avoidable(t)[2027] == avoidable(without)[2027]  # funded in 2027, effective from 2028
+    assert avoidable(t)[2028] < avoidable(without)[2028]
