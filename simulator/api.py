@@ -52,12 +52,13 @@ def run_scenario(
     overwrite: bool = False,
     workers: int | None = None,
     progress: bool = False,
+    report: bool = True,
 ) -> RunResult:
     """Simulate both arms for every replication; write the run folder if `out` is given.
 
     Results do not depend on `workers`: each replication's seed derives from the scenario
     seed and the replication number only. `source` names the file a Scenario object was
-    read from, for the manifest.
+    read from, for the manifest. With `out`, the folder also gets `report.html` unless `report` is False.
     """
     source = Path(source) if source is not None else None
     if not isinstance(scenario, Scenario):
@@ -81,6 +82,10 @@ def run_scenario(
     if target is not None:
         with atomic_folder(target, overwrite) as folder:
             write_tables(folder, tables)
+            if report:
+                from simulator.report import render_run
+
+                (folder / "report.html").write_text(render_run(tables, manifest), encoding="utf-8")
             write_manifest(folder, manifest)
         result.folder = target
     return result

@@ -65,9 +65,10 @@ def main() -> None:
 @click.option("--workers", type=int, help="Parallel processes for replications (results do not depend on it).")
 @click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--no-report", is_flag=True, help="Skip report.html (tables and manifest only).")
 @reports_bad_input
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int | None, replications: int | None,
-        workers: int | None, overwrite: bool, quiet: bool) -> None:
+        workers: int | None, overwrite: bool, quiet: bool, no_report: bool) -> None:
     """Run SCENARIO in both arms and write tables, summary and manifest.
 
     \b
@@ -77,6 +78,8 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int 
       indicators     rates by arm, year, territory, patient group (numerator, denominator)
       providers      revenue per provider and year, by payer
       budget_impact  reform minus status quo by year and payer
+    plus settlements, decisions, shadow_statements, participation, reinvestment, budget_summary
+    and budget_impact_detail; report.html (charts, self-contained: open it in any browser);
     and manifest.json (resolved scenario, seeds, versions, commit, checksums, wall time).
     The folder appears only once complete.
     """
@@ -87,7 +90,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int 
     extra = [f"run.seed={seed}"] * (seed is not None) + [f"run.replications={replications}"] * (replications is not None)
     loaded = load_scenario(scenario, list(overrides) + extra)
     target = out or Path("runs") / loaded.run.name
-    result = run_scenario(loaded, source=scenario, out=target, overwrite=overwrite,
+    result = run_scenario(loaded, source=scenario, out=target, overwrite=overwrite, report=not no_report,
                           workers=workers, progress=not quiet and sys.stderr.isatty())
     if not quiet:
         click.echo(render(result.tables, f"{loaded.run.name}: {loaded.reform.label} vs status quo, "
@@ -130,3 +133,53 @@ def schema(out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def _is_run_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "manifest.json").exists() and (path / "budget_impact.parquet").exists()
+
+
+@main.command()
+@click.argument("run_folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@reports_bad_input
+def report(run_folder: Path) -> None:
+    """Regenerate RUN_FOLDER/report.html from the run's tables and manifest."""
+    from simulator.report import write_run_report
+    from simulator.scenario import Problem, ScenarioError
+
+    if not _is_run_folder(run_folder):
+        raise ScenarioError(None, [Problem("RUN_FOLDER", str(run_folder), "a folder written by simsim run (manifest.json and tables)")])
+    click.echo(f"Wrote {write_run_report(run_folder)}")
+
+
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("compare"), show_default=True,
+              help="Folder for compare.html and compare.csv.")
+@overrides_option
+@reports_bad_input
+def compare(runs: tuple[Path, ...], out: Path, overrides: tuple[str, ...]) -> None:
+    """Put several RUNS side by side: run folders, or scenario files run on the fly (with --set applied).
+
+    \b
+    Prints the headline figures over the years all runs share, says what they do not
+    share, and writes compare.html (overlaid charts) and compare.csv (the same table).
+      simsim compare runs/capitation runs/bundled scenarios/mixed_model.toml
+    """
+    from simulator.api import run_scenario
+    from simulator.report import read_run, render_comparison, write_text_atomically
+
+    tables = {}
+    for path in runs:
+        label = path.stem if path.is_file() else path.name
+        while label in tables:
+            label += "'"
+        tables[label] = read_run(path)[0] if _is_run_folder(path) else run_scenario(path, overrides=list(overrides)).tables
+    page, table, notes = render_comparison(tables)
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(out / "compare.html", page)
+    write_text_atomically(out / "compare.csv", table.to_csv(index=False))
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    for note in notes:
+        click.echo(f"note: {note}")
+    click.echo(f"\nWrote {out}/compare.html and compare.csv")

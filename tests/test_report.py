@@ -1,0 +1,119 @@
+"""Reports: numbers equal the tables; pages load in headless Chromium with every chart drawn, no errors, no network."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.report import read_run, write_run_report
+from simulator.scenario import validate
+from tests.conftest import small_data
+from tests.test_cli import simsim
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    """A small transition run with reinvestment, so that every chart has something to draw."""
+    data = small_data("population.size=10000", "territories[0].inhabitants=12000", "territories[1].inhabitants=8000",
+                      "run.end_year=2029", "run.replications=2")
+    data["reform"] = {"capitation": [{"scope": ["gp"], "weight": 0.5}], "reinvestment": {"share": 0.5},
+                      "reference": {"size": 20_000},
+                      "transition": {"phases": [{"kind": "virtual", "start_year": 2026}, {"kind": "voluntary", "start_year": 2027},
+                                                {"kind": "mandatory", "start_year": 2029}]}}
+    folder = tmp_path_factory.mktemp("report") / "run"
+    simulator.run_scenario(validate(data), out=folder, workers=2)
+    return folder
+
+
+def headline_values(page: str) -> dict[str, float]:
+    return {k: float(v) for k, v in re.findall(r'<tr data-key="(\w+)"><td>[^<]*</td><td data-value="([^"]+)"', page)}
+
+
+def test_report_numbers_equal_the_tables(run_folder):
+    values = headline_values((run_folder / "report.html").read_text(encoding="utf-8"))
+    summary = pd.read_parquet(run_folder / "budget_summary.parquet").query("payer == 'all_payers'")
+    mean = summary.pivot_table(index="year", columns="figure", values="mean")
+    assert values["cumulative"] == pytest.approx(mean.loc[2029, "cumulative_impact_eur"], rel=1e-12)
+    assert values["npv"] == pytest.approx(mean.loc[2029, "npv_eur"], rel=1e-12)
+    assert values["impact_first"] == pytest.approx(mean.loc[2026, "impact_eur"], rel=1e-12)
+    impact = pd.read_parquet(run_folder / "budget_impact.parquet").query("payer == 'all_payers' and year == 2029")
+    assert values["impact_last"] == pytest.approx(impact["impact_eur"].mean(), rel=1e-12)
+
+
+def test_report_is_self_contained_small_and_regenerated(run_folder):
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert (run_folder / "report.html").stat().st_size < 5 * 1024 * 1024
+    assert len(re.findall(r'<img class="chart"', page)) == 7
+    (run_folder / "report.html").unlink()
+    write_run_report(run_folder)
+    assert headline_values((run_folder / "report.html").read_text(encoding="utf-8")) == headline_values(page)
+
+
+def test_report_command_refuses_a_folder_that_is_not_a_run(tmp_path):
+    done = simsim("report", str(tmp_path))
+    assert done.returncode == 2 and "RUN_FOLDER" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_compare_says_what_runs_do_not_share(run_folder, tmp_path):
+    shorter = tmp_path / "short"
+    data = small_data("population.size=10000", "territories[0].inhabitants=12000", "territories[1].inhabitants=8000")
+    simulator.run_scenario(validate(data), out=shorter)
+    done = simsim("compare", str(run_folder), str(shorter), "--out", str(tmp_path / "cmp"))
+    assert done.returncode == 0, done.stderr
+    assert "years 2028-2029 are not in every run" in done.stdout
+    table = pd.read_csv(tmp_path / "cmp" / "compare.csv")
+    assert list(table["run"]) == ["run", "short"] and set(table["years"]) == {"2026-2027"}
+    tables, _ = read_run(run_folder)
+    bi = tables["budget_impact"].query("payer == 'all_payers' and year <= 2027")
+    assert table.loc[0, "impact_MEUR"] == pytest.approx(bi.groupby("replication")["impact_eur"].sum().mean() / 1e6, rel=1e-9)
+
+
+@pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"), reason="chromium not installed (.ci/run installs it)")
+def test_report_and_comparison_load_in_headless_chromium(run_folder, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium is required in CI"
+    simsim("compare", str(run_folder), str(run_folder), "--out", str(tmp_path / "cmp"))
+    pages = {"report": run_folder / "report.html", "compare": tmp_path / "cmp" / "compare.html"}
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            for name, path in pages.items():
+                page = browser.new_page(viewport={"width": 1100, "height": 900})
+                errors, outside = [], []
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                           else (outside.append(route.request.url), route.abort()))
+                page.goto(path.as_uri())
+                images = page.eval_on_selector_all(
+                    "img.chart", "els => els.map(e => [e.id, e.complete, e.naturalWidth, e.naturalHeight])")
+                assert images, name
+                for chart_id, complete, width, height in images:
+                    assert complete and width > 300 and height > 150, (name, chart_id)
+                # non-empty: the drawn chart has many distinct colours, not a blank canvas
+                distinct = page.evaluate("""() => Array.from(document.querySelectorAll('img.chart')).map(img => {
+                    const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+                    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+                    const d = g.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
+                    for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] << 16 | d[i + 1] << 8 | d[i + 2]);
+                    return seen.size; })""")
+                assert min(distinct) > 10, (name, distinct)
+                shot = page.screenshot(full_page=True)
+                assert len(shot) > 50_000
+                assert not errors, (name, errors)
+                assert not outside, (name, outside)
+                page.close()
+        finally:
+            browser.close()
