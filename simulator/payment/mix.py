@@ -537,23 +537,46 @@ class Regime:
         benchmark, actual, _ = self._efficiency(state)
         gain = np.maximum(benchmark - actual, 0.0) * self._in_force()  # no gain before the reform is paid
         pot = ri.share * float(gain.sum())
-        if ri.method == "proportional_to_savings":
-            weights = gain
+        shares = np.array([i.share for i in ri.interventions], float)
+        shares = shares / shares.sum() if shares.sum() > 0 else shares
+        residents = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories) / 12 * self.cohort.weight
+        if ri.method == "optimise" and pot > 0:
+            self.reinvest_next = self._optimise_reinvestment(pot, residents)
         else:
-            weights = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories)
-        self.reinvest_next = pot * weights / weights.sum() if weights.sum() > 0 else np.zeros(lay.n_territories)
+            weights = gain if ri.method == "proportional_to_savings" else residents
+            by_zone = pot * weights / weights.sum() if weights.sum() > 0 else np.zeros(lay.n_territories)
+            self.reinvest_next = by_zone[:, None] * shares[None, :]  # [zone, intervention]
         self.reinvest_pot, self.reinvest_from = pot, self.year
+
+    def _optimise_reinvestment(self, pot: float, residents: np.ndarray) -> np.ndarray:
+        """Spend per zone x intervention from the optimiser, on this year's avoidable admissions per zone."""
+        from simulator.optimise import AllocationProblem, OptimisationError, solve_allocation
+        from simulator.scenario import Problem, ScenarioError
+
+        ri, lay = self.reinvestment, self.layout
+        avoidable = np.bincount(lay.cell_territory, weights=self.cell_counts[2], minlength=lay.n_territories) * self.cohort.weight
+        next_index = self.index * (1 + self.ffs.indexation)
+        problem = AllocationProblem(
+            pot=pot, zones=lay.territory_names, residents=residents, avoidable=avoidable,
+            names=tuple(i.name for i in ri.interventions),
+            unit_cost=np.array([i.cost_per_unit_eur * next_index for i in ri.interventions]),
+            max_effect=np.array([i.max_effect for i in ri.interventions]),
+            half_density=np.array([i.units_for_half_effect for i in ri.interventions]),
+            capacity_density=np.array([i.max_units_per_100k or np.inf for i in ri.interventions]),
+            floor_share=ri.equity_floor, integer_units=ri.integer_units)
+        try:
+            return solve_allocation(problem).spend
+        except OptimisationError as exc:
+            raise ScenarioError(None, [Problem("reform.reinvestment", exc.family, str(exc))]) from None
 
     def _fund_interventions(self, state: PatientState) -> None:
         """Split each zone's allocation over interventions; their effects cut avoidable admissions this year."""
         ri, lay = self.reinvestment, self.layout
-        allocation = getattr(self, "reinvest_next", np.zeros(lay.n_territories))
-        self.reinvest_month = allocation / 12 / self.cohort.weight  # simulated scale, per month
+        plan = getattr(self, "reinvest_next", np.zeros((lay.n_territories, len(ri.interventions))))  # [zone, intervention]
+        self.reinvest_month = plan.sum(axis=1) / 12 / self.cohort.weight  # simulated scale, per month
         residents = np.bincount(lay.cell_territory[state.cell[state.alive]], minlength=lay.n_territories) * self.cohort.weight
-        shares = np.array([i.share for i in ri.interventions], float)
-        shares = shares / shares.sum() if shares.sum() > 0 else shares
-        for intervention, share in zip(ri.interventions, shares, strict=True):
-            spend = allocation * share
+        for i, intervention in enumerate(ri.interventions):
+            spend = plan[:, i]
             units = spend / (intervention.cost_per_unit_eur * self.index)
             density = units / np.maximum(residents / 100_000, 1e-12)
             effect = intervention.max_effect * density / (density + intervention.units_for_half_effect)

@@ -180,14 +180,18 @@ class Intervention(Section):
     max_effect: float = param(..., "share", "Largest cut of avoidable-admission hazards it can bring", ge=0, le=1)
     units_for_half_effect: float = param(..., "units per 100,000 inhabitants", "Units that bring half of the largest effect", gt=0)
     lag_years: int = param(0, "years", "Years between funding and effect (0: effective in the year funded, the year after the savings)", ge=0, le=10)
+    max_units_per_100k: float | None = param(None, "units per 100,000 inhabitants", "Capacity limit for the optimiser (none: no limit)", gt=0)
 
 
 class Reinvestment(Section):
     """A declared share of each year's efficiency gain (expected minus actual cost, per zone) returned to care next year."""
 
     share: float = param(0.0, "share", "Share of the positive efficiency gain reinvested (0: none)", ge=0, le=1)
-    method: Literal["proportional_to_savings", "per_capita"] = param(
-        "proportional_to_savings", "rule", "How the pot is allocated across zones (optimisation comes with the optimisation layer)")
+    method: Literal["proportional_to_savings", "per_capita", "optimise"] = param(
+        "proportional_to_savings", "rule", "How the pot is allocated: to zones by savings or residents (then over interventions by "
+        "share), or by the optimiser (Pyomo + HiGHS) to prevent the most avoidable admissions")
+    equity_floor: float = param(0.0, "share", "With optimise: each zone gets at least this share of its population share of the pot", ge=0, le=1)
+    integer_units: bool = param(False, "yes/no", "With optimise: fund whole units only (the pot is then spent at most)")
     interventions: list[Intervention] = listing(lambda: [
         Intervention(name="care_coordinators", cost_per_unit_eur=75_000.0, max_effect=0.15, units_for_half_effect=20.0),
         Intervention(name="home_care_capacity", cost_per_unit_eur=45_000.0, max_effect=0.10, units_for_half_effect=50.0),

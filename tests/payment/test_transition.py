@@ -129,3 +129,32 @@ def test_intervention_lag_delays_the_effect():
     ).set_index("year")["numerator"]
     assert avoidable(t)[2027] == avoidable(without)[2027]  # funded in 2027, effective from 2028
     assert avoidable(t)[2028] < avoidable(without)[2028]
+
+
+def test_optimised_reinvestment_allocates_the_pot_within_floors_and_capacities():
+    interventions = [
+        {"name": "coordinators", "cost_per_unit_eur": 75_000.0, "max_effect": 0.15, "units_for_half_effect": 20.0, "max_units_per_100k": 30.0},
+        {"name": "home_care", "cost_per_unit_eur": 45_000.0, "max_effect": 0.10, "units_for_half_effect": 50.0},
+    ]
+    reform = {"capitation": [{"scope": ["gp"]}],
+              "reinvestment": {"share": 0.5, "method": "optimise", "equity_floor": 0.5, "interventions": interventions}}
+    r = run(reform, None, "run.end_year=2028")["reinvestment"]
+    spent = r.query("year >= 2027")
+    totals = spent.groupby("year").agg(pot=("pot_eur", "first"), spend=("spend_eur", "sum"))
+    np.testing.assert_allclose(totals["spend"], totals["pot"], rtol=1e-6)
+    zone_spend = spent.groupby(["year", "territory"])["spend_eur"].sum().unstack()
+    residents = np.array([30_000, 20_000])  # north, south inhabitants
+    floors = 0.5 * totals["pot"].to_numpy()[:, None] * residents / residents.sum()
+    assert (zone_spend[["north", "south"]].to_numpy() >= floors * 0.98).all()  # floors on residents measured in the year
+    coordinators = spent.query("intervention == 'coordinators'").set_index(["year", "territory"])["units"]
+    per_100k = coordinators / (pd.Series({"north": 30_000, "south": 20_000}).reindex(coordinators.index.get_level_values(1)).to_numpy() / 1e5)
+    assert (per_100k <= 30.0 * 1.02).all()
+
+
+def test_impossible_reinvestment_is_a_plain_error():
+    from simulator.scenario import ScenarioError
+
+    reform = {"capitation": [{"scope": ["gp"]}], "reinvestment": {"share": 1.0, "method": "optimise", "interventions": [
+        {"name": "tiny", "cost_per_unit_eur": 1_000.0, "max_effect": 0.1, "units_for_half_effect": 1.0, "max_units_per_100k": 0.001}]}}
+    with pytest.raises(ScenarioError, match="capacity limits"):
+        run(reform, None, "run.end_year=2027")
