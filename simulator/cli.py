@@ -183,3 +183,76 @@ def compare(runs: tuple[Path, ...], out: Path, overrides: tuple[str, ...]) -> No
     for note in notes:
         click.echo(f"note: {note}")
     click.echo(f"\nWrote {out}/compare.html and compare.csv")
+
+
+class _DefaultRun(click.Group):
+    """`simsim sweep FILE` means `simsim sweep run FILE`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_DefaultRun)
+def sweep() -> None:
+    """Parameter sweeps: `simsim sweep FILE` runs (or resumes) one; `simsim sweep analyse FOLDER` analyses it.
+
+    \b
+    A sweep file names a base scenario, the parameters to vary (dotted paths as in --set;
+    lists, ranges or distributions), a design (grid, random, latin, sobol, morris), the
+    replications and the outcomes to keep; see scenarios/sweeps/shared_savings.toml.
+      simsim sweep scenarios/sweeps/shared_savings.toml --workers 2
+      simsim sweep scenarios/sweeps/shared_savings.toml --scheduler tcp://10.0.0.5:8786
+      simsim sweep analyse sweeps/shared_savings_sensitivity
+    """
+
+
+@sweep.command("run")
+@click.argument("sweep_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Sweep folder (default: sweeps/<sweep.name>).")
+@click.option("--workers", type=int, help="Local processes (or LocalCluster workers), overriding [executor] workers.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--scheduler-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run on the Dask cluster described by this file (dask scheduler --scheduler-file).")
+@click.option("--overwrite", is_flag=True, help="Discard the folder's runs and start again.")
+@click.option("--retry-failed", is_flag=True, help="When resuming, run the failed runs again too.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_bad_input
+def sweep_run(sweep_file: Path, out: Path | None, workers: int | None, scheduler: str | None, scheduler_file: Path | None,
+              overwrite: bool, retry_failed: bool, quiet: bool) -> None:
+    """Run every point of SWEEP_FILE's design; resume if its folder already holds some runs.
+
+    \b
+    The folder holds design.parquet/csv (one row per run: parameters, seed, and the --set
+    assignments that rerun it alone with `simsim run`), runs/run-<id>.parquet (one row per
+    outcome, written atomically: a run is complete only when its file is there),
+    results.parquet/csv (all runs) and manifest.json. Interrupt at any time and run the
+    same command again: complete runs are skipped. A failing run is recorded with its
+    error and the sweep goes on.
+    """
+    from simulator.sweep import run_sweep
+
+    result = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, scheduler_file=str(scheduler_file) if scheduler_file else None,
+                       overwrite=overwrite, retry_failed=retry_failed, progress=not quiet and sys.stderr.isatty())
+    failures = result.results[result.results["status"] == "failed"].drop_duplicates("run_id")
+    for row in failures.head(5).itertuples():
+        click.echo(f"failed: run {row.run_id}: {row.error}", err=True)
+    click.echo(f"{result.spec.sweep.name}: {len(result.design)} runs; this time {result.succeeded} succeeded, {result.failed} failed, "
+               f"{result.skipped} skipped (already complete). Results in {result.folder}/results.parquet")
+
+
+@sweep.command("analyse")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@reports_bad_input
+def sweep_analyse(folder: Path) -> None:
+    """Sensitivity indices per outcome (Sobol for sobol designs, Morris for morris, rank correlations otherwise) and tornado charts."""
+    from simulator.scenario import Problem, ScenarioError
+    from simulator.sweep.analyse import analyse_sweep
+
+    if not (folder / "results.parquet").exists():
+        raise ScenarioError(None, [Problem("FOLDER", str(folder), "a sweep folder (simsim sweep wrote results.parquet there)")])
+    table, _ = analyse_sweep(folder)
+    shown = table.pivot_table(index=["outcome", "parameter"], columns="index", values="value").reset_index()
+    click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    click.echo(f"\nWrote {folder}/sensitivity.csv, tornado.csv and tornado_<outcome>.png")

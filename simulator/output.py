@@ -25,7 +25,7 @@ import pandas as pd
 
 from simulator.scenario.problems import Problem, ScenarioError
 
-PACKAGES = ("simsim", "numpy", "pandas", "pyarrow", "mesa", "pydantic", "click", "pyomo", "highspy")
+PACKAGES = ("simsim", "numpy", "pandas", "pyarrow", "mesa", "pydantic", "click", "pyomo", "highspy", "scipy", "SALib", "dask", "distributed")
 
 
 def check_writable(out: Path, overwrite: bool) -> None:

@@ -1,0 +1,188 @@
+"""Running a sweep: the design table, one result file per run (atomic), resuming, a summary.
+
+A run is complete exactly when `runs/run-<id>.parquet` is in place; files are written to a
+temporary name and renamed, so an interrupted sweep (even by SIGKILL) leaves whole files
+only. Rerunning the same command skips complete runs; a failing run is recorded with its
+error and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.scenario.problems import Problem, ScenarioError
+from simulator.sweep.design import design_table
+from simulator.sweep.spec import Outcome, SweepSpec, fingerprint, load_sweep
+
+RESULT_COLUMNS = ["run_id", "point", "replication", "seed", "outcome", "value", "status", "error", "seconds"]
+
+
+@dataclass
+class SweepResult:
+    """The design, the results (one row per run x outcome) and what happened this time."""
+
+    spec: SweepSpec
+    design: pd.DataFrame
+    results: pd.DataFrame
+    succeeded: int
+    failed: int
+    skipped: int
+    folder: Path
+
+    def wide(self) -> pd.DataFrame:
+        """Design joined with one column per outcome (failed outcomes are NaN)."""
+        values = self.results.pivot(index="run_id", columns="outcome", values="value")
+        return self.design.drop(columns="overrides").merge(values, left_on="run_id", right_index=True, how="left")
+
+
+def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcome], run_id: int) -> dict[str, Any]:
+    """Run one design point (in a worker); never raises: errors are returned with the run."""
+    from simulator.api import run_scenario
+    from simulator.scenario.loading import apply_override, validate
+    from simulator.sweep.outcomes import measure
+
+    started = time.perf_counter()
+    values: list[float | None] = [None] * len(outcomes)
+    errors = [""] * len(outcomes)
+    try:
+        data = copy.deepcopy(base)
+        for assignment in assignments:
+            apply_override(data, assignment)
+        tables = run_scenario(validate(data), workers=1, report=False).tables
+    except Exception as exc:  # noqa: BLE001 - any failure of a run is recorded, the sweep goes on
+        errors = [_message(exc)] * len(outcomes)
+    else:
+        for i, outcome in enumerate(outcomes):
+            try:
+                values[i] = measure(tables, outcome)
+            except Exception as exc:  # noqa: BLE001
+                errors[i] = _message(exc)
+    return {"run_id": run_id, "values": values, "errors": errors, "seconds": time.perf_counter() - started}
+
+
+def _message(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+def run_file(folder: Path, run_id: int) -> Path:
+    return folder / "runs" / f"run-{run_id:06d}.parquet"
+
+
+def write_atomically(path: Path, write: Any) -> None:
+    """Call `write(tmp_path)`, then rename into place (same folder, so the rename is atomic)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _rows(row: pd.Series, outcomes: list[Outcome], done: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "run_id": int(row["run_id"]), "point": int(row["point"]), "replication": int(row["replication"]),
+        "seed": int(row["seed"]), "outcome": [o.name for o in outcomes],
+        "value": [float("nan") if v is None else float(v) for v in done["values"]],
+        "status": ["failed" if e else "ok" for e in done["errors"]], "error": done["errors"], "seconds": float(done["seconds"]),
+    }, columns=RESULT_COLUMNS)
+
+
+def prepare_folder(folder: Path, fp: str, overwrite: bool) -> bool:
+    """Create the sweep folder, or check it holds the same sweep; True when resuming."""
+    manifest = folder / "manifest.json"
+    if folder.exists() and overwrite:
+        shutil.rmtree(folder)
+    if folder.exists():
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+        except (OSError, ValueError, KeyError):
+            raise ScenarioError(None, [Problem("--out", str(folder), "a new folder, a sweep folder to resume, or --overwrite")]) from None
+        if previous != fp:
+            raise ScenarioError(None, [Problem("--out", str(folder), "the folder of the same sweep (its file or base scenario changed), "
+                                               "a new folder, or --overwrite")])
+        return True
+    (folder / "runs").mkdir(parents=True)
+    return False
+
+
+def read_results(folder: Path) -> pd.DataFrame:
+    """Every complete run's rows, ordered by run id and outcome order."""
+    files = sorted((folder / "runs").glob("run-*.parquet"))
+    if not files:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int | None = None, scheduler: str | None = None,
+              scheduler_file: str | None = None, overwrite: bool = False, retry_failed: bool = False,
+              progress: bool = False) -> SweepResult:
+    """Run (or resume) the sweep in `path`; returns its design and results as DataFrames."""
+    from tqdm import tqdm
+
+    from simulator.output import git_commit, sha256, versions
+    from simulator.sweep.executors import make_executor
+
+    spec, base = load_sweep(path)
+    fp = fingerprint(spec, base)
+    folder = Path(out) if out is not None else Path("sweeps") / spec.sweep.name
+    resuming = prepare_folder(folder, fp, overwrite)
+    design = design_table(spec)
+    started = time.perf_counter()
+    manifest = {"sweep": spec.model_dump(mode="json"), "sweep_file": str(path), "sweep_file_sha256": sha256(Path(path)),
+                "base_scenario": base, "fingerprint": fp, "runs": len(design), "versions": versions(), "git_commit": git_commit(),
+                "command": sys.argv, "platform": platform.platform()}
+    write_atomically(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8"))
+    for suffix, writer in (("parquet", lambda t, p: t.to_parquet(p, index=False)), ("csv", lambda t, p: t.to_csv(p, index=False))):
+        write_atomically(folder / f"design.{suffix}", lambda p, w=writer: w(design, p))
+
+    complete = {int(f.stem.split("-")[1]) for f in (folder / "runs").glob("run-*.parquet")}
+    if retry_failed and complete:
+        failed_before = read_results(folder).query("status == 'failed'")["run_id"].unique()
+        complete -= {int(r) for r in failed_before}
+    pending = design[~design["run_id"].isin(complete)]
+    skipped = len(design) - len(pending)
+    succeeded = failed = 0
+    executor = make_executor(spec.executor, workers, scheduler, scheduler_file) if len(pending) else None
+    try:
+        if executor is not None:
+            futures = {executor.submit(evaluate, base, json.loads(row.overrides), list(spec.outcomes), int(row.run_id)): row
+                       for row in pending.itertuples(index=False)}
+            by_id = design.set_index("run_id", drop=False)
+            with tqdm(total=len(design), initial=skipped, unit="run", desc="sweep", disable=not progress) as bar:
+                for future in executor.as_completed(futures):
+                    row = by_id.loc[futures[future].run_id]
+                    try:
+                        done = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a lost worker fails its run, not the sweep
+                        done = {"values": [None] * len(spec.outcomes), "errors": [_message(exc)] * len(spec.outcomes), "seconds": 0.0}
+                    rows = _rows(row, list(spec.outcomes), done)
+                    write_atomically(run_file(folder, int(row["run_id"])), lambda p, r=rows: r.to_parquet(p, index=False))
+                    if (rows["status"] == "failed").all():
+                        failed += 1
+                    else:
+                        succeeded += 1
+                    bar.update()
+    finally:
+        if executor is not None:
+            executor.close()
+    results = read_results(folder)
+    for suffix, writer in (("parquet", lambda t, p: t.to_parquet(p, index=False)),
+                           ("csv", lambda t, p: t.to_csv(p, index=False, float_format="%.10g"))):
+        write_atomically(folder / f"results.{suffix}", lambda p, w=writer: w(results, p))
+    manifest.update(wall_seconds=round(time.perf_counter() - started, 3), executor=executor.description if executor else None,
+                    resumed=resuming, this_time={"succeeded": succeeded, "failed": failed, "skipped": skipped},
+                    complete_runs=int(results["run_id"].nunique()),
+                    failed_runs=int(results.groupby("run_id")["status"].apply(lambda s: (s == "failed").all()).sum()) if len(results) else 0)
+    write_atomically(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8"))
+    return SweepResult(spec, design, results, succeeded, failed, skipped, folder)

@@ -1,0 +1,172 @@
+"""Sweep files: a base scenario, parameters to vary, a design, outcomes to keep, an executor.
+
+Validated like scenario files (unknown keys are errors; every problem reported with its
+dotted path, value and what is allowed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError, model_validator
+
+from simulator.scenario.fields import Section, listing, param
+from simulator.scenario.loading import read_toml
+from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
+
+Design = Literal["grid", "random", "latin", "sobol", "morris"]
+
+
+class Parameter(Section):
+    """One scenario value to vary: a list of values, or a distribution over a range."""
+
+    path: str = param(..., "dotted path", "Scenario value to vary, as in --set, e.g. reform.shared_savings.sharing_rate")
+    values: list[Any] | None = param(None, "list", "Values to take (grid: every one; sampled designs: drawn with equal chance)")
+    distribution: Literal["uniform", "normal", "triangular", "lognormal"] = param(
+        "uniform", "name", "Distribution over the range: uniform(low, high), normal(mean, sd) cut to [low, high] if given, "
+        "triangular(low, mode, high), lognormal(median, sigma)")
+    low: float | None = param(None, "same as the parameter", "Lower bound (uniform, triangular; optional cut for normal)")
+    high: float | None = param(None, "same as the parameter", "Upper bound (uniform, triangular; optional cut for normal)")
+    mode: float | None = param(None, "same as the parameter", "Most likely value (triangular)")
+    mean: float | None = param(None, "same as the parameter", "Mean (normal)")
+    sd: float | None = param(None, "same as the parameter", "Standard deviation (normal)", gt=0)
+    median: float | None = param(None, "same as the parameter", "Median (lognormal)", gt=0)
+    sigma: float | None = param(None, "log units", "Standard deviation of the log (lognormal)", gt=0)
+    levels: int = param(3, "count", "Grid design: evenly spaced values from low to high", ge=2, le=100)
+    integer: bool = param(False, "yes/no", "Round drawn values to whole numbers")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Parameter:
+        if self.values is not None:
+            if not self.values:
+                raise ValueError("allowed: a non-empty list of values")
+            return self
+        needed = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
+                  "lognormal": ("median", "sigma")}[self.distribution]
+        missing = [n for n in needed if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"allowed: values = [...], or {self.distribution} with {', '.join(needed)} (missing: {', '.join(missing)})")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"allowed: low < high (got {self.low} and {self.high})")
+        if self.distribution == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
+            raise ValueError("allowed: low <= mode <= high")
+        return self
+
+
+class Outcome(Section):
+    """One scalar kept per run, read from the run's tables."""
+
+    name: str = param(..., "name", "Column name of the outcome in the results", pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")
+    of: Literal["budget_impact", "indicator", "participation", "provider_revenue_change", "spending"] = param(
+        ..., "kind", "budget_impact: a figure of the budget_impact table; indicator: an indicator; participation: share of "
+        "providers participating; provider_revenue_change: reform vs status quo revenue of a provider kind, share; "
+        "spending: sum of the annual table")
+    figure: Literal["impact_eur", "cumulative_impact_eur", "npv_eur", "reform_eur", "status_quo_eur"] = param(
+        "cumulative_impact_eur", "column", "budget_impact: which figure")
+    payer: str = param("all_payers", "payer", "budget_impact and spending: payer (all_payers: every payer)")
+    indicator: str | None = param(None, "indicator", "indicator: its name (see the indicators table)")
+    arm: Literal["reform", "status_quo", "difference"] = param("reform", "arm", "indicator and spending: arm, or reform minus status quo")
+    territory: str = param("all", "territory", "indicator: territory (all: the whole population)")
+    patient_group: Literal["all", "bim", "non_bim"] = param("all", "group", "indicator: patient group")
+    kind: str | None = param(None, "provider kind", "participation and provider_revenue_change: provider kind (participation: any if omitted)")
+    category: str | None = param(None, "category", "spending: service category (all if omitted)")
+    year: int | Literal["last", "all"] = param("last", "year", "Year to read (last: the scenario's last year; all: sum over years "
+                                               "for money, mean for shares)")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Outcome:
+        if self.of == "indicator" and not self.indicator:
+            raise ValueError("allowed: an `indicator` name with of = 'indicator'")
+        if self.of == "provider_revenue_change" and not self.kind:
+            raise ValueError("allowed: a provider `kind` with of = 'provider_revenue_change'")
+        return self
+
+
+class Slurm(Section):
+    """A Slurm cluster through dask-jobqueue (`SLURMCluster`); each job runs `processes` Dask workers."""
+
+    jobs: int = param(4, "jobs", "Slurm jobs to start", ge=1)
+    cores: int = param(8, "cores per job", "Cores per job", ge=1)
+    processes: int = param(8, "workers per job", "Dask worker processes per job (one run per worker at a time)", ge=1)
+    memory: str = param("32GB", "size", "Memory per job, e.g. 32GB")
+    walltime: str = param("02:00:00", "HH:MM:SS", "Time limit per job")
+    queue: str | None = param(None, "partition", "Slurm partition (none: the cluster's default)")
+    account: str | None = param(None, "account", "Slurm account to charge (none: your default)")
+    job_extra_directives: list[str] = listing(list, "#SBATCH lines", "Extra directives, e.g. ['--qos=normal']")
+    job_script_prologue: list[str] = listing(list, "shell lines", "Lines run before the worker starts, e.g. ['source .venv/bin/activate']")
+    interface: str | None = param(None, "network interface", "Interface the workers listen on (e.g. ib0), if not the default")
+
+
+class Executor(Section):
+    """Where runs execute. Results do not depend on it: each run's seed is fixed by the design."""
+
+    kind: Literal["local", "dask", "slurm"] = param("local", "kind", "local: processes on this machine; dask: an existing "
+                                                    "Dask cluster (--scheduler / scheduler); slurm: start one with dask-jobqueue")
+    workers: int = param(2, "processes", "local: processes on this machine", ge=1)
+    scheduler: str | None = param(None, "address", "dask: scheduler address, e.g. tcp://10.0.0.5:8786")
+    scheduler_file: str | None = param(None, "path", "dask: scheduler file written by `dask scheduler --scheduler-file`")
+    slurm: Slurm = param(Slurm(), "section", "slurm: job settings")
+
+
+class Sweep(Section):
+    """What to run: the base scenario, fixed overrides, the design and its size, the seed."""
+
+    name: str = param(..., "name", "Name of the sweep (the default output folder is sweeps/<name>)", pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")
+    scenario: str = param(..., "path", "Base scenario file, relative to the sweep file")
+    set: list[str] = listing(list, "PATH=VALUE", "Overrides applied to every run, e.g. ['population.size=20000']")
+    design: Design = param("latin", "design", "grid: every combination of values; random: independent draws; latin: Latin "
+                           "hypercube; sobol: Saltelli's scheme for Sobol indices; morris: elementary effects")
+    samples: int = param(16, "points", "random/latin: points; sobol: base samples N (runs = N x (parameters + 2), a power of 2); "
+                         "morris: trajectories (runs = N x (parameters + 1)); unused by grid", ge=1)
+    morris_levels: int = param(4, "levels", "morris: grid levels", ge=2)
+    replications: int = param(1, "runs per point", "Replications of every design point, each its own run", ge=1)
+    seed: int = param(20260101, "seed", "Sweep seed: design draws and every run's seed derive from it", ge=0)
+    common_random_numbers: bool = param(True, "yes/no", "Replication r of every point uses the same seed (differences between "
+                                        "points are then not blurred by noise); no: a seed per run id")
+
+
+class SweepSpec(Section):
+    """A whole sweep file."""
+
+    sweep: Sweep = param(..., "section", "The sweep")
+    parameters: list[Parameter] = listing(..., "list", "Parameters to vary", min_length=1)
+    outcomes: list[Outcome] = listing(..., "list", "Outcomes to keep per run", min_length=1)
+    executor: Executor = param(Executor(), "section", "Where runs execute")
+
+    @model_validator(mode="after")
+    def _unique(self) -> SweepSpec:
+        for label, names in (("parameters", [p.path for p in self.parameters]), ("outcomes", [o.name for o in self.outcomes])):
+            if len(set(names)) != len(names):
+                raise ValueError(f"allowed: {label} named once each (repeated: {sorted({n for n in names if names.count(n) > 1})})")
+        if self.sweep.design == "grid":
+            ranged = [p.path for p in self.parameters if p.values is None and p.distribution != "uniform"]
+            if ranged:
+                raise ValueError(f"allowed: grid parameters given by values or low/high (not distributions): {', '.join(ranged)}")
+        return self
+
+
+def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
+    """Read and validate a sweep file; also return the base scenario's raw data (extends resolved)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(None, [Problem("(file)", str(path), "an existing sweep file")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML (https://toml.io)")]) from None
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(path, from_validation_error(exc, SweepSpec)) from None
+    base = read_toml(path.parent / spec.sweep.scenario)
+    return spec, base
+
+
+def fingerprint(spec: SweepSpec, base: dict[str, Any]) -> str:
+    """Hash of everything that determines the runs: resuming needs the same one."""
+    text = json.dumps({"spec": spec.model_dump(mode="json", exclude={"executor"}), "base": base}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
