@@ -23,7 +23,7 @@ class RunResult:
 
     Each table is also an attribute: `annual`, `activity`, `indicators`, `providers`,
     `budget_impact`, `budget_summary`, `budget_impact_detail`, `settlements`, `decisions`,
-    `shadow_statements`, `participation`, `reinvestment` (see the README for their columns).
+    `shadow_statements`, `participation`, `reinvestment`, `rates` (see the README for their columns).
     """
 
     scenario: Scenario

@@ -17,10 +17,11 @@ EXIT_BAD_INPUT = 2
 
 
 def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn scenario and output problems into plain lines on stderr and exit status 2."""
+    """Turn scenario, output and optimisation problems into plain lines on stderr and exit status 2."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from simulator.optimise import OptimisationError
         from simulator.scenario import ScenarioError
 
         try:
@@ -28,6 +29,9 @@ def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
         except ScenarioError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem.line(exc.file)}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except OptimisationError as exc:
+            click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper
@@ -78,7 +82,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int 
       indicators     rates by arm, year, territory, patient group (numerator, denominator)
       providers      revenue per provider and year, by payer
       budget_impact  reform minus status quo by year and payer
-    plus settlements, decisions, shadow_statements, participation, reinvestment, budget_summary
+    plus settlements, decisions, shadow_statements, participation, reinvestment, rates, budget_summary
     and budget_impact_detail; report.html (charts, self-contained: open it in any browser);
     and manifest.json (resolved scenario, seeds, versions, commit, checksums, wall time).
     The folder appears only once complete.

@@ -46,7 +46,7 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
     """All tables of one replication."""
     frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": [],
                                              "settlements": [], "decisions": [], "shadow_statements": [], "participation": [],
-                                             "reinvestment": []}
+                                             "reinvestment": [], "rates": []}
     for arm, model in arms.items():
         frames["annual"].append(_annual(scenario, model))
         frames["activity"].append(_activity(scenario, model))
@@ -57,6 +57,7 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
         frames["shadow_statements"].append(_shadow_statements(scenario, model))
         frames["participation"].append(_participation(model))
         frames["reinvestment"].append(_reinvestment(model))
+        frames["rates"].append(_rates(model))
     out = {}
     for name, parts in frames.items():
         filled = [p for p in parts if len(p)]  # an empty part would turn every column into objects
@@ -206,6 +207,14 @@ def _reinvestment(model: HealthSystemModel) -> pd.DataFrame:
     if not model.regime.reinvestments:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(model.regime.reinvestments).assign(arm=model.arm)[columns]
+
+
+def _rates(model: HealthSystemModel) -> pd.DataFrame:
+    """Budget-neutral rates set by the optimiser: per year and line (risk cell, episode type), observed cost and rate."""
+    columns = ["arm", "year", "line", "provider_kind", "volume", "observed_eur", "rate_eur"]
+    if not model.regime.rate_lines:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(model.regime.rate_lines).assign(arm=model.arm)[columns]
 
 
 def _decisions(model: HealthSystemModel) -> pd.DataFrame:

@@ -87,6 +87,9 @@ class Regime:
                 e.price_eur if e.price == "given" else status_quo_price(year.episode_claims[k], e.stop_loss, e.discount)
                 for k, e in enumerate(self.book.episodes)]) for year in (reference.years if reference else [None])]
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
+        self.rate_lines: list[dict] = []  # budget-neutral rates set by the optimiser, per year and line
+        if r and (any(c.rates == "budget_neutral" for c in r.capitation) or (r.bundled and any(e.price == "budget_neutral" for e in r.bundled.episodes))):
+            self._set_budget_neutral_rates(reference)
         self.shared_savings = r.shared_savings if r else None
         self.reinvestment = r.reinvestment if r and r.reinvestment.share > 0 else None
         self.guarantee = r.budget_guarantee if r and r.budget_guarantee.share > 0 else None
@@ -151,11 +154,57 @@ class Regime:
             rates = pooled(rates, np.bincount(year.cell[use], weights=year.months[use].astype(float), minlength=N_RISK_CELLS))
         return rates
 
+    def _set_budget_neutral_rates(self, reference: ReferenceCosts) -> None:
+        """Each year, rescale the budget-neutral capitation cells and episode prices to the optimiser's rates."""
+        from simulator.optimise import OptimisationError
+        from simulator.optimise.rates import RateProblem, solve_rates
+        from simulator.scenario import Problem, ScenarioError
+
+        setting, weight = self.scenario.reform.rate_setting, self.scenario.inhabitants / self.scenario.reform.reference.size
+        for y, year in enumerate(reference.years):
+            lines = []  # (label, kind, volume, observed, apply)
+            for plan in self.capitation:
+                if plan.rule.rates != "budget_neutral":
+                    continue
+                eligible = year.months > 0
+                if plan.eligible_mask:
+                    eligible &= (year.conditions & plan.eligible_mask) > 0
+                exposure = np.bincount(year.cell[eligible], weights=year.months[eligible].astype(float), minlength=N_RISK_CELLS)
+                rates = plan.rates_by_year[y]
+                cells = np.flatnonzero(exposure > 0) if plan.rule.risk_adjustment == "cells" else np.array([0])
+                for c in cells:
+                    volume = exposure[c] if plan.rule.risk_adjustment == "cells" else exposure.sum()
+                    lines.append((f"{plan.rule.name}:cell_{c}", plan.rule.provider_kind, volume * weight, float(rates[c].sum()),
+                                  (plan, None if plan.rule.risk_adjustment == "none" else c)))
+            if self.book:
+                for k, e in enumerate(self.book.episodes):
+                    if e.price == "budget_neutral" and year.episode_claims[k].size:
+                        observed = status_quo_price(year.episode_claims[k], e.stop_loss, 0.0)
+                        lines.append((f"bundle:{e.name}", "hospital_network", year.episode_claims[k].size * weight, observed, (None, k)))
+            lines = [line for line in lines if line[3] > 0]
+            if not lines:
+                continue
+            problem = RateProblem(tuple(x[0] for x in lines), tuple(x[1] for x in lines), np.array([x[2] for x in lines]),
+                                  np.array([x[3] for x in lines]), setting.target_saving, setting.cell_corridor, setting.revenue_corridor)
+            try:
+                solved = solve_rates(problem)
+            except OptimisationError as exc:
+                raise ScenarioError(None, [Problem("reform.rate_setting", exc.family, f"{exc} (year {self.scenario.years[y]})")]) from None
+            for (label, kind, volume, observed, (plan, where)), rate in zip(lines, solved):
+                if plan is None:
+                    self.prices_by_year[y][where] = rate
+                elif where is None:
+                    plan.rates_by_year[y] = plan.rates_by_year[y] * (rate / observed)
+                else:
+                    plan.rates_by_year[y][where] *= rate / observed
+                self.rate_lines.append({"year": self.scenario.years[y], "line": label, "provider_kind": kind, "volume": volume,
+                                        "observed_eur": observed, "rate_eur": rate})
+
     def _paid_by_risk_cells(self) -> np.ndarray:
         """[cell] whether money there depends on recorded conditions (risk-adjusted capitation, shared-savings zones)."""
         paid = np.zeros(self.layout.n_cells, bool)
         for p in self.capitation:
-            if p.rule.risk_adjustment == "cells" and p.rule.rates == "status_quo_cost":
+            if p.rule.risk_adjustment == "cells" and p.rule.rates != "given":
                 paid |= p.active_cell
         if self.shared_savings:
             paid |= self.ss_zone[self.layout.cell_territory]

@@ -46,8 +46,9 @@ class Capitation(Section):
     provider_kind: Literal["gp_practice", "home_care"] = param("gp_practice", "provider kind", "Who receives it; patients are enrolled with their GP practice or zone service")
     scope: list[Category] = listing(lambda: ["gp"], "categories", "Categories the amount covers", min_length=1)
     weight: float = param(1.0, "share", "Blend weight: share of in-scope money paid by capitation; fee-for-service pays the rest of the tariff", ge=0, le=1)
-    rates: Literal["status_quo_cost", "given"] = param(
-        "status_quo_cost", "method", "status_quo_cost: the reference population's cost of the scope per risk cell; given: `rate`"
+    rates: Literal["status_quo_cost", "given", "budget_neutral"] = param(
+        "status_quo_cost", "method", "status_quo_cost: the reference population's cost of the scope per risk cell; given: `rate`; "
+        "budget_neutral: set by the optimiser to hit [reform.rate_setting]'s target budget"
     )
     rate: dict[Category, float] = listing(dict, "euro per enrolee-month", "With rates = 'given': euros per enrolee-month per scope category at price-year prices")
     risk_adjustment: Literal["cells", "none"] = param(
@@ -75,7 +76,9 @@ class Episode(Section):
     trigger: list[Reason] = listing(..., "reasons", "Admission reasons that open an episode", min_length=1)
     days_before: int = param(30, "days", "Window before the admission (claims already paid are recovered at settlement)", ge=0, le=90)
     days_after: int = param(90, "days", "Window after the admission", ge=0, le=180)
-    price: Literal["status_quo_cost", "given"] = param("status_quo_cost", "method", "status_quo_cost: the reference population's mean episode cost, minus `discount`; given: `price_eur`")
+    price: Literal["status_quo_cost", "given", "budget_neutral"] = param(
+        "status_quo_cost", "method", "status_quo_cost: the reference population's mean episode cost, minus `discount`; given: `price_eur`; "
+        "budget_neutral: set by the optimiser with the capitation rates to hit [reform.rate_setting]'s target budget")
     price_eur: float = param(0.0, "euro per episode", "Price at price-year prices when price = 'given'", ge=0)
     discount: float = param(0.0, "share", "Discount on the status-quo cost", ge=0, le=0.5)
     stop_loss: float = param(3.0, "multiple of price", "The payer covers an episode's claims above this multiple of its price (0: no stop-loss)", ge=0, le=20)
@@ -246,6 +249,15 @@ class Transition(Section):
         return weights
 
 
+class RateSetting(Section):
+    """Budget-neutral rates (capitation `rates` or episode `price` = "budget_neutral"), solved each year on the reference's
+    status-quo activity: least absolute (relative) deviation from observed cost per risk cell and episode type."""
+
+    target_saving: float = param(0.0, "share", "Target budget = status-quo cost of the priced lines x (1 - this)", ge=-0.5, le=0.5)
+    cell_corridor: float = param(0.2, "share", "Each rate stays within this share of its observed cost", ge=0, le=1)
+    revenue_corridor: float = param(0.1, "share", "Each provider kind's priced revenue stays within this share of its status-quo revenue", ge=0, le=1)
+
+
 class Reform(Section):
     """The reform arm. The other arm is always the status quo (fee-for-service as today)."""
 
@@ -258,6 +270,7 @@ class Reform(Section):
     global_budget: GlobalBudget | None = Field(None, description="Hospital global budget [section]", json_schema_extra={"unit": "section"})
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reference: Reference = Field(default_factory=Reference)
+    rate_setting: RateSetting = Field(default_factory=RateSetting)
     transition: Transition = Field(default_factory=Transition)
     reinvestment: Reinvestment = Field(default_factory=Reinvestment)
     budget_guarantee: BudgetGuarantee = Field(default_factory=BudgetGuarantee)

@@ -1,6 +1,4 @@
-"""The optimisation layer: Pyomo models solved with HiGHS (`appsi_highs`).
-
-Reinvestment allocation: spend per zone x intervention that prevents the most avoidable
+"""Reinvestment allocation: spend per zone x intervention that prevents the most avoidable
 admissions, each intervention's concave effect curve cut into linear segments, subject to
 allocating the pot, an equity floor per zone, capacity limits, and optionally whole units.
 Solver status is always checked; an impossible problem is explained in plain words naming
@@ -14,13 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-class OptimisationError(RuntimeError):
-    """The problem has no solution (or the solver failed); the message says which constraints."""
-
-    def __init__(self, family: str, message: str):
-        self.family = family
-        super().__init__(message)
+from simulator.optimise.solver import OptimisationError, solve
 
 
 @dataclass(frozen=True)
@@ -39,12 +31,18 @@ class AllocationProblem:
     floor_share: float = 0.0  # each zone gets at least this share of its population share of the pot
     integer_units: bool = False
     segments: int = 8
+    mip_gap: float = 1e-3  # with whole units: stop within this relative gap of the best bound
+    time_limit_s: float = 120.0  # with whole units: keep the best allocation found by then
 
     def curve(self, t: int, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Breakpoints (spend, avoided admissions) of zone t x intervention i, from 0 to the most it can absorb."""
         per_100k = self.residents[t] / 100_000
         most_units = min(self.capacity_density[i] * per_100k, self.pot / self.unit_cost[i])
-        spend = np.linspace(0.0, most_units * self.unit_cost[i], self.segments + 1)
+        units = np.linspace(0.0, most_units, self.segments + 1)
+        if self.integer_units:  # breakpoints on whole units keep the relaxation tight: few cells end fractional
+            units = np.unique(np.floor(units))
+            units = units if len(units) > 1 else np.array([0.0, 0.0])
+        spend = units * self.unit_cost[i]
         density = spend / self.unit_cost[i] / max(per_100k, 1e-12)
         avoided = self.avoidable[t] * self.max_effect[i] * density / (density + self.half_density[i])
         return spend, avoided
@@ -66,6 +64,8 @@ class Allocation:
     avoided: float
     build_seconds: float
     solve_seconds: float
+    status: str = "optimal"  # or "time limit" (whole units: best found, within `gap` of the bound)
+    gap: float = 0.0
 
 
 def check_feasible(p: AllocationProblem) -> None:
@@ -86,15 +86,17 @@ def solve_allocation(p: AllocationProblem) -> Allocation:
 
     check_feasible(p)
     started = time.perf_counter()
-    T, I, S = range(len(p.zones)), range(len(p.names)), range(p.segments)
+    T, I = range(len(p.zones)), range(len(p.names))
     curves = {(t, i): p.curve(t, i) for t in T for i in I}
-    width = {(t, i): curves[t, i][0][1] - curves[t, i][0][0] for t in T for i in I}
-    slope = {(t, i, s): (curves[t, i][1][s + 1] - curves[t, i][1][s]) / width[t, i] if width[t, i] > 0 else 0.0
-             for t in T for i in I for s in S}
+    width, slope = {}, {}  # per segment (t, i, s): spend it can take, avoided admissions per euro
+    for (t, i), (xs, ys) in curves.items():
+        for s in range(len(xs) - 1):
+            width[t, i, s] = xs[s + 1] - xs[s]
+            slope[t, i, s] = (ys[s + 1] - ys[s]) / width[t, i, s] if width[t, i, s] > 0 else 0.0
     m = pyo.ConcreteModel()
-    m.x = pyo.Var(T, I, S, bounds=lambda _, t, i, s: (0.0, width[t, i]))
+    m.x = pyo.Var(list(width), bounds=lambda _, t, i, s: (0.0, width[t, i, s]))
     m.objective = pyo.Objective(expr=sum(slope[k] * m.x[k] for k in slope), sense=pyo.maximize)
-    spend = {(t, i): sum(m.x[t, i, s] for s in S) for t in T for i in I}
+    spend = {(t, i): sum(m.x[t, i, s] for s in range(len(curves[t, i][0]) - 1)) for t in T for i in I}
     if p.integer_units:
         m.units = pyo.Var(T, I, within=pyo.NonNegativeIntegers)
         m.whole = pyo.Constraint(T, I, rule=lambda _, t, i: spend[t, i] == m.units[t, i] * p.unit_cost[i])
@@ -104,13 +106,11 @@ def solve_allocation(p: AllocationProblem) -> Allocation:
     floors = p.floors()
     m.floor = pyo.Constraint(T, rule=lambda _, t: sum(spend[t, i] for i in I) >= floors[t])
     built = time.perf_counter()
-    result = pyo.SolverFactory("appsi_highs").solve(m, load_solutions=False)
-    solved = time.perf_counter()
-    condition = str(result.solver.termination_condition)
-    if condition != "optimal":
-        raise OptimisationError("solver", f"HiGHS ended with '{condition}' on the reinvestment allocation "
-                                "(pot, equity floors, capacity limits, whole units): check that they can hold together")
-    m.solutions.load_from(result)
+    solved = solve(m, "reinvestment allocation", "pot, equity floors, capacity limits and whole units",
+                   mip_gap=p.mip_gap if p.integer_units else None, time_limit_s=p.time_limit_s if p.integer_units else None)
+    done = time.perf_counter()
     amounts = np.array([[pyo.value(spend[t, i]) for i in I] for t in T])
     amounts = np.maximum(amounts, 0.0)
-    return Allocation(amounts, amounts / p.unit_cost[None, :], p.avoided(amounts), built - started, solved - built)
+    return Allocation(amounts, amounts / p.unit_cost[None, :], p.avoided(amounts), built - started, done - built,
+                      solved.status, solved.gap)
+
