@@ -260,3 +260,61 @@ def sweep_analyse(folder: Path) -> None:
     shown = table.pivot_table(index=["outcome", "parameter"], columns="index", values="value").reset_index()
     click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"\nWrote {folder}/sensitivity.csv, tornado.csv and tornado_<outcome>.png")
+
+
+@main.command()
+@click.argument("sweep_folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--maximise", "maximise", metavar="OUTCOME", help="Outcome to make as large as possible.")
+@click.option("--minimise", "minimise", metavar="OUTCOME", help="Outcome to make as small as possible.")
+@click.option("--bound", "bounds", multiple=True, metavar="OUTCOME<=X|OUTCOME>=X",
+              help="Constraint on an outcome (repeatable), e.g. --bound 'cumulative_impact_eur<=0' --bound 'gp_revenue_change>=-0.05'.")
+@click.option("--statistic", type=click.Choice(["mean", "worst"]), default="mean", show_default=True,
+              help="Per point: the mean over replications, or the least favourable replication for each bound and the objective.")
+@reports_bad_input
+def optimise(sweep_folder: Path, maximise: str | None, minimise: str | None, bounds: tuple[str, ...], statistic: str) -> None:
+    """Pick the best payment design among a sweep's evaluated points (mixed-integer selection, HiGHS).
+
+    \b
+    The outcomes are those the sweep kept (see its sweep file). For example, the sharing
+    rate and minimum savings rate that avoid the most admissions while the reform costs
+    nothing by the last year and GP practices lose at most 5 %:
+      simsim optimise sweeps/shared_savings_sensitivity --minimise avoidable_admissions_change \\
+          --bound 'cumulative_impact_eur<=0' --bound 'gp_revenue_change>=-0.05'
+    Writes selection.csv (every point: outcomes, feasible, chosen) into the sweep folder and
+    prints the --set assignments that rerun the chosen point with `simsim run`.
+    """
+    from simulator.optimise.selection import Bound, select
+    from simulator.scenario import Problem, ScenarioError
+    from simulator.sweep.runner import write_atomically
+
+    if not (sweep_folder / "results.parquet").exists():
+        raise ScenarioError(None, [Problem("SWEEP_FOLDER", str(sweep_folder), "a sweep folder (simsim sweep wrote results.parquet there)")])
+    if bool(maximise) == bool(minimise):
+        raise ScenarioError(None, [Problem("--maximise/--minimise", maximise or minimise, "exactly one of the two, naming an outcome")])
+    parsed = []
+    for text in bounds:
+        try:
+            parsed.append(Bound.parse(text))
+        except ValueError as exc:
+            raise ScenarioError(None, [Problem("--bound", text, str(exc).split(": ", 1)[1])]) from None
+    import pandas as pd
+
+    design, results = pd.read_parquet(sweep_folder / "design.parquet"), pd.read_parquet(sweep_folder / "results.parquet")
+    objective = maximise or minimise
+    choice = select(design, results, objective, "maximise" if maximise else "minimise", tuple(parsed), statistic)
+    table = choice.table
+    write_atomically(sweep_folder / "selection.csv", lambda p: table.to_csv(p, index=False, float_format="%.10g"))
+    best = table[table["chosen"]].iloc[0]
+    left_out = int((~table["complete"]).sum())
+    click.echo(f"Chosen: point {choice.point} of {len(table)} ({int(table['feasible'].sum())} meet every bound"
+               + (f"; {left_out} left out for failed runs" if left_out else "") + ")")
+    shown = [c for c in table.columns if c not in ("overrides", "complete", "feasible", "chosen", "point")]
+    for column in shown:
+        click.echo(f"  {column} = {best[column]}")
+    ranked = table[table["feasible"]].sort_values(objective, ascending=bool(minimise)).head(5)
+    click.echo("\nBest feasible points:\n" + ranked[["point", *shown]].to_string(index=False))
+    assignments = [a for a in json.loads(best["overrides"]) if not a.startswith(("run.seed=", "run.replications="))]
+    manifest = json.loads((sweep_folder / "manifest.json").read_text(encoding="utf-8"))
+    base = Path(manifest["sweep_file"]).parent / manifest["sweep"]["sweep"]["scenario"]
+    click.echo(f"\nRerun it: simsim run {base} " + " ".join(f"--set '{a}'" for a in assignments))
+    click.echo(f"Wrote {sweep_folder}/selection.csv")
