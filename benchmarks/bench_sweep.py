@@ -2,7 +2,8 @@
 
     python benchmarks/bench_sweep.py              # 12 runs of the shared-savings example at 20,000 people x 5 years
 
-Efficiency = throughput(2 workers) / (2 x throughput(1 worker)). Prints a Markdown table and
+Each setting runs `--repeats` times, alternating; the best wall time counts. Efficiency =
+throughput(2 workers) / (2 x throughput(1 worker)). Prints a Markdown table and
 saves benchmarks/results/sweep.json.
 """
 
@@ -42,16 +43,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--end-year", type=int, default=2030)
+    parser.add_argument("--repeats", type=int, default=2, help="best of this many sweeps per setting")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.toml"
         path.write_text(SWEEP.format(base=ROOT / "scenarios" / "shared_savings.toml", size=args.size, end=args.end_year, runs=args.runs))
-        for workers in (1, 2):
-            started = time.perf_counter()
-            result = run_sweep(path, Path(tmp) / f"w{workers}", workers=workers)
-            seconds = time.perf_counter() - started
-            assert result.succeeded == args.runs
+        best = {1: float("inf"), 2: float("inf")}
+        for repeat in range(args.repeats):  # alternate, so that neither setting gets the warm caches alone
+            for workers in (1, 2):
+                started = time.perf_counter()
+                result = run_sweep(path, Path(tmp) / f"w{workers}-{repeat}", workers=workers)
+                best[workers] = min(best[workers], time.perf_counter() - started)
+                assert result.succeeded == args.runs
+        for workers, seconds in best.items():
             rows.append({"workers": workers, "runs": args.runs, "seconds": round(seconds, 1), "runs_per_minute": round(60 * args.runs / seconds, 2)})
     efficiency = rows[1]["runs_per_minute"] / (2 * rows[0]["runs_per_minute"])
     out = ROOT / "benchmarks" / "results"
