@@ -18,29 +18,41 @@ from simulator.scenario import Scenario
 
 @dataclass(frozen=True)
 class ProviderInfo:
-    """One provider: dense id, kind, name and the territory it sits in (-1 for the network)."""
+    """One provider: dense id, kind, name, the territory it sits in (-1: none) and its hospital network (-1: none)."""
 
     id: int
     kind: str
     name: str
     territory: int
+    network: int = -1
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Providers, territories and billing cells of a scenario."""
+    """Providers, territories and billing cells of a scenario.
+
+    A zone's residents use the hospitals of its network (the network of its home hospital),
+    so a zone's cells cover its practices x its network's hospitals x BIM status.
+    """
 
     territory_names: tuple[str, ...]
     territory_region: np.ndarray  # region index per territory
     providers: tuple[ProviderInfo, ...]
     gp_practices: tuple[np.ndarray, ...]  # provider ids of GP practices, per territory
-    hospitals: np.ndarray  # provider ids of hospitals, in network order
-    home_hospital: np.ndarray  # index into `hospitals`, per territory
+    hospitals: np.ndarray  # provider ids of hospitals, network by network
+    network_names: tuple[str, ...]
+    network_providers: np.ndarray  # provider id of each network
+    territory_network: np.ndarray  # network index per territory
+    zone_hospitals: tuple[np.ndarray, ...]  # per territory: indices into `hospitals` of its network's hospitals
+    home_hospital: np.ndarray  # per territory: rank of the home hospital in `zone_hospitals`
     cell_territory: np.ndarray
     cell_gp: np.ndarray  # provider id
     cell_hospital: np.ndarray  # provider id
+    cell_hospital_rank: np.ndarray  # rank of the cell's hospital in its zone's `zone_hospitals`
+    cell_network: np.ndarray  # provider id of the cell's hospital network
     cell_bim: np.ndarray  # 0 non-BIM, 1 BIM
     cell_provider: np.ndarray  # [category, cell] -> provider id billing that category
+    cell_offset: np.ndarray  # first cell of each territory
 
     @property
     def n_cells(self) -> int:
@@ -54,51 +66,61 @@ class Layout:
     def n_territories(self) -> int:
         return len(self.territory_names)
 
+    def provider_place(self, provider: ProviderInfo) -> str:
+        """The territory a provider's money is reported under: its zone, else its network, else the only network."""
+        if provider.territory >= 0:
+            return self.territory_names[provider.territory]
+        if provider.network >= 0 or len(self.network_names) == 1:
+            return self.network_names[max(provider.network, 0)]
+        return "all"
+
     def cell_of(self, territory: np.ndarray, gp: np.ndarray, hospital_rank: np.ndarray, bim: np.ndarray) -> np.ndarray:
-        """Cell index from a patient's territory, GP practice id, hospital rank and BIM flag."""
-        n_h = self.hospitals.size
-        first_gp = np.array([g[0] for g in self.gp_practices])
-        offsets = np.concatenate([[0], np.cumsum([g.size for g in self.gp_practices])])[:-1] * n_h * 2
-        local_gp = gp - first_gp[territory]
-        return (offsets[territory] + (local_gp * n_h + hospital_rank) * 2 + bim).astype(np.int32)
+        """Cell index from a patient's territory, GP practice id, hospital rank in the zone's network and BIM flag."""
+        n_h = np.array([h.size for h in self.zone_hospitals])[territory]
+        first_gp = np.array([g[0] for g in self.gp_practices])[territory]
+        return (self.cell_offset[territory] + ((gp - first_gp) * n_h + hospital_rank) * 2 + bim).astype(np.int32)
 
 
 def build_layout(scenario: Scenario) -> Layout:
-    """Enumerate providers and cells from the scenario's territories and network."""
+    """Enumerate providers and cells from the scenario's territories and networks."""
     providers: list[ProviderInfo] = []
 
-    def add(kind: str, name: str, territory: int) -> int:
-        providers.append(ProviderInfo(len(providers), kind, name, territory))
+    def add(kind: str, name: str, territory: int, network: int = -1) -> int:
+        providers.append(ProviderInfo(len(providers), kind, name, territory, network))
         return len(providers) - 1
 
-    hospitals = np.array([add("hospital", h.name, -1) for h in scenario.hospital_network.hospitals])
-    add("hospital_network", scenario.hospital_network.name, -1)  # holds bundles; bills no category
+    networks = scenario.networks
+    hospitals = np.array([add("hospital", h.name, -1, j) for j, n in enumerate(networks) for h in n.hospitals])
+    hospital_names = [h.name for n in networks for h in n.hospitals]
+    hospital_network = np.array([j for j, n in enumerate(networks) for _ in n.hospitals])
+    network_providers = np.array([add("hospital_network", n.name, -1, j) for j, n in enumerate(networks)])  # hold bundles
     add("administration", "administration", -1)  # runs the payment systems (cost of parallel systems)
     add("integration_management", "integration_management", -1)  # the pilot's coordination, funded yearly
-    hospital_names = [h.name for h in scenario.hospital_network.hospitals]
-    gp_practices, services = [], {}
-    home = []
+    gp_practices, services, zone_hospitals, home, zone_network = [], {}, [], [], []
     for t, zone in enumerate(scenario.territories):
         n_gp = zone.gp_practices or max(1, round(zone.inhabitants / scenario.providers.patients_per_gp_practice))
         gp_practices.append(np.array([add("gp_practice", f"{zone.name}/gp_{i + 1:04d}", t) for i in range(n_gp)]))
         for kind in ("pharmacy", "home_care", "nursing_home"):
             services[kind, t] = add(kind, f"{zone.name}/{kind}", t)
-        home.append(hospital_names.index(zone.home_hospital) if zone.home_hospital else t % len(hospital_names))
+        if zone.home_hospital:
+            h = hospital_names.index(zone.home_hospital)
+        else:  # a single network: its hospitals in turn
+            h = t % len(hospital_names)
+        mine = np.flatnonzero(hospital_network == hospital_network[h])
+        zone_hospitals.append(mine)
+        home.append(int(np.flatnonzero(mine == h)[0]))
+        zone_network.append(int(hospital_network[h]))
 
-    n_h = hospitals.size
-    cells = [
-        (t, gp, h, b)
-        for t, gps in enumerate(gp_practices)
-        for gp in gps
-        for h in range(n_h)
-        for b in (0, 1)
-    ]
+    cells = [(t, gp, rank, b) for t, gps in enumerate(gp_practices) for gp in gps for rank in range(zone_hospitals[t].size) for b in (0, 1)]
     cell = np.array(cells, dtype=np.int64).reshape(-1, 4)
-    cell_territory, cell_gp, cell_hospital = cell[:, 0], cell[:, 1], hospitals[cell[:, 2]]
+    cell_territory, cell_gp, cell_rank = cell[:, 0], cell[:, 1], cell[:, 2]
+    cell_hospital_index = np.array([zone_hospitals[t][r] for t, r in zip(cell_territory, cell_rank)], dtype=np.int64)
+    cell_hospital = hospitals[cell_hospital_index]
+    per_zone = np.array([g.size * h.size * 2 for g, h in zip(gp_practices, zone_hospitals)])
     by_kind = {
         "gp_practice": cell_gp,
         "hospital": cell_hospital,
-        **{k: np.array([services[k, t] for t in cell_territory]) for k in ("pharmacy", "home_care", "nursing_home")},
+        **{k: np.array([services[k, t] for t in range(len(scenario.territories))])[cell_territory] for k in ("pharmacy", "home_care", "nursing_home")},
     }
     cell_provider = np.stack([by_kind[CATEGORY_PROVIDER_KIND[c]] for c in CATEGORIES]).astype(np.int32)
     return Layout(
@@ -107,10 +129,17 @@ def build_layout(scenario: Scenario) -> Layout:
         providers=tuple(providers),
         gp_practices=tuple(gp_practices),
         hospitals=hospitals,
+        network_names=tuple(n.name for n in networks),
+        network_providers=network_providers,
+        territory_network=np.array(zone_network, dtype=np.int32),
+        zone_hospitals=tuple(zone_hospitals),
         home_hospital=np.array(home, dtype=np.int32),
         cell_territory=cell_territory.astype(np.int32),
         cell_gp=cell_gp.astype(np.int32),
         cell_hospital=cell_hospital.astype(np.int32),
+        cell_hospital_rank=cell_rank.astype(np.int32),
+        cell_network=network_providers[hospital_network[cell_hospital_index]].astype(np.int32),
         cell_bim=cell[:, 3].astype(np.int8),
         cell_provider=cell_provider,
+        cell_offset=np.concatenate([[0], np.cumsum(per_zone)[:-1]]).astype(np.int64),
     )

@@ -162,10 +162,11 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     home_nursing = (rng.random(capacity) < start_hazard / (start_hazard + pa.home_nursing_stop)) & ~nursing_home
 
     hospital_rank = layout.home_hospital[territory].astype(np.int64)
-    n_h = layout.hospitals.size
-    if n_h > 1:
-        other = (hospital_rank + rng.integers(1, n_h, capacity)) % n_h
-        hospital_rank = np.where(rng.random(capacity) < scenario.hospital_network.loyalty, hospital_rank, other)
+    n_h = np.array([h.size for h in layout.zone_hospitals])[territory]  # hospitals of the zone's network
+    loyalty = np.array([n.loyalty for n in scenario.networks])[layout.territory_network[territory]]
+    if layout.hospitals.size > 1:
+        other = (hospital_rank + rng.integers(1, np.maximum(n_h, 2))) % n_h
+        hospital_rank = np.where((rng.random(capacity) < loyalty) | (n_h == 1), hospital_rank, other)
     gp = np.empty(capacity, np.int64)
     for t, practices in enumerate(layout.gp_practices):
         members = np.flatnonzero(territory == t)

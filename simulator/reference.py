@@ -97,7 +97,7 @@ def build_reference(scenario: Scenario) -> ReferenceCosts:
     """Simulate the reference population under the status quo, year by year, and tabulate its costs."""
     size, n_years = scenario.reform.reference.size, len(scenario.years)
     run = scenario.run.model_copy(update={"end_year": scenario.run.end_year + 1})  # room for the extra months
-    ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size}), "run": run})
+    ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size, "sample_fraction": None}), "run": run})
     seed = derived_seed(scenario.run.seed, "reference")
     layout, tables = build_layout(ref), build_tables(ref)
     cohort = synthesise(ref, layout, tables, seed)

@@ -146,7 +146,7 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     territories = model.layout.territory_names
     revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
     for provider in sorted(model.providers, key=lambda p: p.index):
-        where = territories[provider.territory] if provider.territory >= 0 else model.scenario.hospital_network.name
+        where = model.layout.provider_place(model.layout.providers[provider.index])
         for y, year in enumerate(scenario.years):
             r = revenue[y, provider.index]
             rows.append({"arm": model.arm, "year": year, "provider": provider.name, "kind": provider.kind, "territory": where,
@@ -165,10 +165,9 @@ def _settlements(model: HealthSystemModel) -> pd.DataFrame:
 
 def _provider_labels(model: HealthSystemModel) -> pd.DataFrame:
     """Name, kind and zone of every provider, by dense id."""
-    zones = model.layout.territory_names
-    return pd.DataFrame([{"provider_id": p.id, "provider": p.name, "kind": p.kind,
-                          "territory": zones[p.territory] if p.territory >= 0 else model.scenario.hospital_network.name}
-                         for p in model.layout.providers])
+    lay = model.layout
+    return pd.DataFrame([{"provider_id": p.id, "provider": p.name, "kind": p.kind, "territory": lay.provider_place(p)}
+                         for p in lay.providers])
 
 
 def _shadow_statements(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:

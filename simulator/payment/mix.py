@@ -109,7 +109,6 @@ class Regime:
         self.payment_cell = np.zeros(cohort.capacity, np.int16)  # risk cell used for payment (recorded conditions)
         self.coded_cell = self._paid_by_risk_cells()
         self.coding_u = hashed_uniform(derived_seed(scenario.run.seed, "coding"), np.arange(cohort.capacity)) if self.coded_cell.any() else None
-        self.network = next(p.id for p in layout.providers if p.kind == "hospital_network")
         self.effort_zone = np.zeros(layout.n_territories)
         self.effort_practice = np.zeros(layout.n_providers)
         self.transition = scenario.reform.transition if reform else None
@@ -283,7 +282,7 @@ class Regime:
                                    "mandatory": 1.0}[z] for z in self.zone_phase])
         self.response = zone_response[lay.cell_territory] * np.where(
             np.array(self.zone_phase)[lay.cell_territory] == "voluntary", self.paid[lay.cell_gp], 1.0)
-        self.network_response = {"baseline": 0.0, "virtual": tr.anticipation, "voluntary": float(self.paid[self.network]),
+        self.network_response = {"baseline": 0.0, "virtual": tr.anticipation, "voluntary": float(self.paid[lay.network_providers].mean()),
                                  "glide": self.scale, "mandatory": 1.0}[network_phase]
         for p in range(lay.n_providers):
             self.participation.append({"year": year, "provider": p, "phase": str(phase[p]),
@@ -318,7 +317,7 @@ class Regime:
                 continue
             pick = hashed_uniform(derived_seed(self.scenario.run.seed, "selection_target", self.year_index), here) * targets.size
             choice = targets[pick.astype(int)]
-            rank = np.searchsorted(lay.hospitals, lay.cell_hospital[state.cell[here]])
+            rank = lay.cell_hospital_rank[state.cell[here]]
             state.cell[here] = lay.cell_of(np.full(here.size, t), choice, rank, self.cohort.bim[here].astype(np.int64))
 
     def _set_behaviour(self, m: Month, state: PatientState) -> None:
@@ -524,8 +523,9 @@ class Regime:
                                               for k in range(len(self.prices))])
         order = np.concatenate([np.flatnonzero(closed.kind == k) for k in range(len(self.prices))])
         cells = state.cell[closed.slots[order]]
-        transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, np.full(cells.size, self.network), margin)
-        owed[self.network] += margin.sum()
+        holder = self.layout.cell_network[cells]
+        transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, holder, margin)
+        np.add.at(owed, holder, margin)
         w = self.cohort.weight
         kinds = closed.kind[order]
         for k, episode in enumerate(self.book.episodes):
@@ -575,8 +575,9 @@ class Regime:
         network = float(correction.sum() * g.hospital_share / w)
         months = self.cell_counts[0]
         amount = network * months / max(months.sum(), 1e-12)  # attributed to zones and groups by residents
-        transfers.add(INSURANCE, "budget_guarantee", NO_CATEGORY, np.arange(self.n_cells), np.full(self.n_cells, self.network), amount)
-        owed[self.network] += amount.sum()
+        holder = self.layout.cell_network
+        transfers.add(INSURANCE, "budget_guarantee", NO_CATEGORY, np.arange(self.n_cells), holder, amount)
+        np.add.at(owed, holder, amount)
 
     # ----------------------------------------------------------------- reinvestment
 

@@ -105,17 +105,32 @@ def validate(data: dict[str, Any], file: str | Path | None = None) -> Scenario:
 def cross_references(scenario: Scenario) -> list[Problem]:
     """Checks that span sections: unique names, hospitals that exist."""
     problems: list[Problem] = []
-    hospitals = [h.name for h in scenario.hospital_network.hospitals]
+    several = bool(scenario.hospital_networks)
+    hospitals = [h.name for n in scenario.networks for h in n.hospitals]
+    where = [f"hospital_networks[{j}].hospitals[{i}].name" if several else f"hospital_network.hospitals[{i}].name"
+             for j, n in enumerate(scenario.networks) for i in range(len(n.hospitals))]
     for i, name in enumerate(hospitals):
         if name in hospitals[:i]:
-            problems.append(Problem(f"hospital_network.hospitals[{i}].name", name, "a name not used by another hospital"))
+            problems.append(Problem(where[i], name, "a name not used by another hospital"))
+    networks = [n.name for n in scenario.networks]
+    for j, name in enumerate(networks):
+        if name in networks[:j]:
+            problems.append(Problem(f"hospital_networks[{j}].name", name, "a name not used by another network"))
     names = [t.name for t in scenario.territories]
     for i, t in enumerate(scenario.territories):
         if t.name in names[:i]:
             problems.append(Problem(f"territories[{i}].name", t.name, "a name not used by another territory"))
         if t.home_hospital is not None and t.home_hospital not in hospitals:
-            problems.append(Problem(f"territories[{i}].home_hospital", t.home_hospital, "one of " + ", ".join(hospitals)))
+            shown = ", ".join(hospitals[:20]) + (", ..." if len(hospitals) > 20 else "")
+            problems.append(Problem(f"territories[{i}].home_hospital", t.home_hospital, "one of " + shown))
+        if several and t.home_hospital is None:
+            problems.append(Problem(f"territories[{i}].home_hospital", None, "a hospital name: with several networks, a zone's home hospital says its network"))
     problems += _reform_references(scenario, names)
+    if scenario.population.size is not None and scenario.population.sample_fraction is not None:
+        problems.append(Problem("population.sample_fraction", scenario.population.sample_fraction, "either size or sample_fraction, not both"))
+    elif scenario.population.sample_fraction is not None and scenario.simulated_size < 10_000:
+        problems.append(Problem("population.sample_fraction", scenario.population.sample_fraction,
+                                f">= {10_000 / scenario.inhabitants:.3g} (at least 10,000 simulated patients)"))
     if scenario.population.size is not None and scenario.population.size > scenario.inhabitants:
         problems.append(
             Problem("population.size", scenario.population.size, f"<= the inhabitants of all territories ({scenario.inhabitants})")

@@ -51,6 +51,9 @@ class PopulationSection(Section):
         ge=10_000,
         le=12_000_000,
     )
+    sample_fraction: float | None = param(
+        None, "share", "Alternative to `size`: simulate this share of the inhabitants (weights scale counts back up), "
+        "e.g. 0.01 for a quick national run", gt=0, le=1)
     birth_rate: float = param(0.0095, "births per person-year", "Births entering at age 0 (Statbel 2023: ~9.5 per 1,000)", ge=0, le=0.05)
     net_migration_rate: float = param(0.004, "persons per person-year", "Net immigrants entering at ages 18-45", ge=0, le=0.05)
     bim_age_ratio_65plus: float = param(
@@ -336,6 +339,9 @@ class Scenario(Section):
     population: PopulationSection = Field(default_factory=PopulationSection)
     territories: list[Territory] = listing(..., "list", "Primary-care zones", min_length=1)
     hospital_network: HospitalNetwork = Field(default_factory=HospitalNetwork)
+    hospital_networks: list[HospitalNetwork] = listing(
+        list, "list", "Several hospital networks (a national run); when given, they replace `hospital_network`, and each zone "
+        "belongs to the network of its `home_hospital`")
     providers: ProviderSection = Field(default_factory=ProviderSection)
     mortality: Mortality = Field(default_factory=Mortality)
     morbidity: Morbidity = Field(default_factory=Morbidity)
@@ -354,6 +360,11 @@ class Scenario(Section):
         return list(range(self.run.start_year, self.run.end_year + 1))
 
     @property
+    def networks(self) -> list[HospitalNetwork]:
+        """The hospital networks: `hospital_networks` if given, else the single `hospital_network`."""
+        return list(self.hospital_networks) or [self.hospital_network]
+
+    @property
     def inhabitants(self) -> int:
         """Inhabitants represented, over all territories."""
         return sum(t.inhabitants for t in self.territories)
@@ -361,5 +372,7 @@ class Scenario(Section):
     @property
     def simulated_size(self) -> int:
         """Number of simulated patients at the start."""
+        if self.population.sample_fraction is not None:
+            return max(1, round(self.population.sample_fraction * self.inhabitants))
         return self.population.size or self.inhabitants
 

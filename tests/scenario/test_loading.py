@@ -122,3 +122,19 @@ def test_set_with_bad_index_is_reported():
 def test_scenario_is_frozen(scenario):
     with pytest.raises(Exception):
         scenario.run.seed = 3  # type: ignore[misc]
+
+
+def test_sample_fraction_sets_the_simulated_size():
+    import pytest
+
+    from simulator.scenario import ScenarioError, validate
+    from tests.conftest import small_data
+
+    with pytest.raises(ScenarioError, match="either size or sample_fraction"):
+        validate(small_data("population.sample_fraction=0.6"))  # the small scenario also sets size
+    data = small_data("population.sample_fraction=0.6")
+    del data["population"]["size"]
+    assert validate(data).simulated_size == 12_000  # 0.6 x 20,000 inhabitants
+    data["population"]["sample_fraction"] = 0.1
+    with pytest.raises(ScenarioError, match="at least 10,000 simulated patients"):
+        validate(data)
