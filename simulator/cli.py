@@ -318,3 +318,28 @@ def optimise(sweep_folder: Path, maximise: str | None, minimise: str | None, bou
     base = Path(manifest["sweep_file"]).parent / manifest["sweep"]["sweep"]["scenario"]
     click.echo(f"\nRerun it: simsim run {base} " + " ".join(f"--set '{a}'" for a in assignments))
     click.echo(f"Wrote {sweep_folder}/selection.csv")
+
+
+@main.command()
+@click.argument("calibration_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: calibration/<name>/).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_bad_input
+def calibrate(calibration_file: Path, out: Path | None, quiet: bool) -> None:
+    """Fit scenario parameters to published figures (bounded Nelder-Mead, common random numbers).
+
+    \b
+    The file names a base scenario, a targets CSV (indicator, value, weight, source...),
+    the parameters to fit with their bounds, and the search budget; see calibration/belgium.toml.
+    Writes calibrated.toml (the fitted values; a scenario can `extends` it), fit.csv and
+    fit.png (target vs model), trace.csv (every evaluation) and manifest.json.
+    """
+    from simulator.calibrate import calibrate as run_calibration, load_calibration
+
+    spec, _, _ = load_calibration(calibration_file)
+    folder = out or calibration_file.parent / spec.calibration.name
+    result = run_calibration(calibration_file, folder, progress=not quiet and sys.stderr.isatty())
+    for path, value in result.values.items():
+        click.echo(f"{path} = {value:.6g}")
+    click.echo("\n" + result.fit.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    click.echo(f"\n{len(result.trace)} runs. Wrote {folder}/calibrated.toml, fit.csv, fit.png, trace.csv")
