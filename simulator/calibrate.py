@@ -63,9 +63,12 @@ class CalibrationSpec(Section):
 
 @dataclass(frozen=True)
 class Target:
+    """One published figure, its weight in the loss, and a note (why it may not be reached)."""
+
     indicator: str
     value: float
     weight: float
+    note: str = ""
 
 
 def load_calibration(path: str | Path) -> tuple[CalibrationSpec, dict[str, Any], list[Target]]:
@@ -84,14 +87,17 @@ def load_calibration(path: str | Path) -> tuple[CalibrationSpec, dict[str, Any],
 
 
 def read_targets(path: Path) -> list[Target]:
-    """Targets with a positive weight (rows starting with # are comments)."""
+    """Every target (rows starting with # are comments); weight 0 ones are reported, not fitted."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(None, [Problem("calibration.targets", str(path), "an existing CSV file")]) from None
     rows = csv.DictReader(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    targets = [Target(r["indicator"], float(r["value"]), float(r.get("weight") or 1.0)) for r in rows]
-    return [t for t in targets if t.weight > 0]
+    targets = [Target(r["indicator"], float(r["value"]), float(r["weight"]) if r.get("weight") not in (None, "") else 1.0,
+                      r.get("note") or "") for r in rows]
+    if not any(t.weight > 0 for t in targets):
+        raise ScenarioError(None, [Problem("calibration.targets", str(path), "a CSV with at least one target of positive weight")])
+    return targets
 
 
 def _outcomes(targets: list[Target], year: int) -> list[Any]:
@@ -174,7 +180,9 @@ def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = 
     values = {p.path: float(v) for p, v in zip(ps, best)}
     model = model_values(base, assignments(result.x), targets, year)
     fit = pd.DataFrame({"indicator": [t.indicator for t in targets], "target": [t.value for t in targets], "model": model,
-                        "relative_error": model / np.array([t.value for t in targets]) - 1, "weight": [t.weight for t in targets]})
+                        "relative_error": model / np.array([t.value for t in targets]) - 1, "weight": [t.weight for t in targets],
+                        "note": [t.note for t in targets]})
+    fit.insert(4, "within_10pct", fit["relative_error"].abs() <= 0.10)
     outcome = CalibrationResult(values, fit, pd.DataFrame(trace))
     if out is not None:
         outcome.folder = _write(Path(out), Path(path), spec, outcome, result, time.perf_counter() - started)
@@ -209,7 +217,7 @@ def to_toml(values: dict[str, float], header: str) -> str:
         table, _, key = path.rpartition(".")
         tables.setdefault(table, {})[key] = value
     lines = [f"# {line}" for line in header.splitlines()]
-    for table, items in tables.items():
+    for table, items in sorted(tables.items()):
         lines += ["", f"[{table}]"] if table else [""]
         lines += [f"{key} = {value!r}" for key, value in items.items()]
     return "\n".join(lines) + "\n"

@@ -57,6 +57,8 @@ def main() -> None:
       simsim validate scenarios/pilot_zone.toml
       simsim run scenarios/pilot_zone.toml --out runs/pilot
       simsim schema > scenario.schema.json
+      simsim sweep scenarios/sweeps/shared_savings.toml
+      simsim calibrate calibration/belgium.toml
     """
 
 
@@ -341,5 +343,5 @@ def calibrate(calibration_file: Path, out: Path | None, quiet: bool) -> None:
     result = run_calibration(calibration_file, folder, progress=not quiet and sys.stderr.isatty())
     for path, value in result.values.items():
         click.echo(f"{path} = {value:.6g}")
-    click.echo("\n" + result.fit.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    click.echo("\n" + result.fit.drop(columns="note").to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     click.echo(f"\n{len(result.trace)} runs. Wrote {folder}/calibrated.toml, fit.csv, fit.png, trace.csv")
