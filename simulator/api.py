@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.experiment import replication_seed, simulate
+from simulator.experiment import ARMS, replication_seed, simulate
 from simulator.reference import ReferenceCosts, build_reference, needs_reference
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
-from simulator.results import combine
+from simulator.results import combine, merge_arms
 from simulator.scenario import Scenario, load_scenario
 
 
@@ -38,9 +38,9 @@ class RunResult:
         raise AttributeError(f"no table or attribute {name!r}; tables: {', '.join(tables)}")
 
 
-def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None]) -> dict[str, pd.DataFrame]:
-    scenario, replication, reference = args
-    return simulate(scenario, replication, reference=reference)
+def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None, tuple[str, ...]]) -> dict[str, pd.DataFrame]:
+    scenario, replication, reference, arms = args
+    return simulate(scenario, replication, reference=reference, arms=arms)
 
 
 def run_scenario(
@@ -72,7 +72,7 @@ def run_scenario(
 
     started = time.perf_counter()
     reps = scenario.run.replications
-    n_workers = min(workers or scenario.run.workers, reps)
+    n_workers = min(workers or scenario.run.workers, 2 * reps)  # at most one process per arm
     parts = _run_replications(scenario, reps, n_workers, progress)
     tables = combine(parts, scenario)
     seeds = [replication_seed(scenario, r) for r in range(reps)]
@@ -100,11 +100,15 @@ def _run_replications(scenario: Scenario, reps: int, workers: int, progress: boo
     if workers <= 1:
         with tqdm(total=reps * months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
             return [simulate(scenario, r, on_month=bar.update, reference=reference) for r in range(reps)]
-    with ProcessPoolExecutor(max_workers=workers) as pool, tqdm(
-        total=reps, unit="replication", desc="simulating", disable=not progress, leave=False
+    # with more processes than replications, each replication's arms run apart (same draws, same tables)
+    jobs = [(r, (arm,)) for r in range(reps) for arm in ARMS] if workers > reps else [(r, ARMS) for r in range(reps)]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool, tqdm(
+        total=len(jobs), unit="job", desc="simulating", disable=not progress, leave=False
     ) as bar:
-        parts = []
-        for part in pool.map(_simulate_one, [(scenario, r, reference) for r in range(reps)]):
-            parts.append(part)
+        done = []
+        for part in pool.map(_simulate_one, [(scenario, r, reference, arms) for r, arms in jobs]):
+            done.append(part)
             bar.update()
-        return parts
+    if workers > reps:
+        return [merge_arms(done[2 * r:2 * r + 2]) for r in range(reps)]
+    return done

@@ -41,15 +41,16 @@ class Replication:
     arms: dict[str, HealthSystemModel]
 
     @classmethod
-    def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None) -> Replication:
-        """Population and both arms; the reference costs are built here if the reform needs them and none are given."""
-        if reference is None and needs_reference(scenario):
+    def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None,
+              arms: tuple[str, ...] = ARMS) -> Replication:
+        """Population and the arms (both by default); the reference costs are built here if the reform needs them and none are given."""
+        if reference is None and needs_reference(scenario) and "reform" in arms:
             reference = build_reference(scenario)
         layout = build_layout(scenario)
         tables = build_tables(scenario)
         cohort = synthesise(scenario, layout, tables, seed)
         arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform"), cohort, layout, seed)
-                for arm in ARMS}
+                for arm in arms}
         return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
 
     @property
@@ -65,9 +66,14 @@ class Replication:
 
 
 def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None,
-             reference: ReferenceCosts | None = None) -> dict[str, pd.DataFrame]:
-    """Run one replication to the end of the horizon and return its tables."""
-    run = Replication.build(scenario, replication_seed(scenario, replication), reference)
+             reference: ReferenceCosts | None = None, arms: tuple[str, ...] = ARMS) -> dict[str, pd.DataFrame]:
+    """Run one replication to the end of the horizon and return its tables.
+
+    With one arm, the same replication can run its arms in two processes: the draws are keyed
+    by (seed, process, month), so each arm reads the same numbers wherever it runs, and
+    `merge_arms` gives the tables of a run of both arms together.
+    """
+    run = Replication.build(scenario, replication_seed(scenario, replication), reference, arms)
     for step in range(run.months):
         run.step(step)
         if on_month is not None:

@@ -222,6 +222,15 @@ def _decisions(model: HealthSystemModel) -> pd.DataFrame:
         arm=model.arm)[["arm", "year", "unit", "kind", "effort", "incentive_eur"]]
 
 
+def merge_arms(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The tables of one replication whose arms ran apart, as if they had run together (arm order kept)."""
+    out = {}
+    for name in parts[0]:
+        filled = [p[name] for p in parts if len(p[name])]
+        out[name] = pd.concat(filled, ignore_index=True) if filled else parts[0][name]
+    return out
+
+
 def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
     names = parts[0].keys()

@@ -65,3 +65,15 @@ def test_manifest_records_what_reruns_need(tmp_path, scenario):
     assert {"numpy", "pandas", "mesa", "python"} <= set(m["versions"]) and "wall_time_seconds" in m
     assert output.sha256(tmp_path / "run" / "annual.parquet") == __import__("json").loads(
         (tmp_path / "run" / "manifest.json").read_text())["files"]["annual.parquet"]
+
+
+@pytest.mark.parametrize("reform", ["reform.shared_savings={sharing_rate=0.5}",
+                                    "reform.capitation=[{name='gp', scope=['gp']}]"])
+def test_arms_in_two_processes_give_the_same_tables(reform):
+    s = small_scenario(reform, "run.end_year=2027", "reform.reference.size=10000")
+    together = simulator.run_scenario(s, workers=1)
+    apart = simulator.run_scenario(s, workers=2)  # one replication, two processes: one arm each
+    assert apart.manifest["workers"] == 2
+    for name in together.tables:
+        pd.testing.assert_frame_equal(together.tables[name], apart.tables[name], obj=name)
+    assert (together.budget_impact["impact_eur"] != 0).any()

@@ -29,7 +29,7 @@ class RunSection(Section):
     end_year: int = param(2035, "calendar year", "Last simulated year, inclusive", ge=2000, le=2150)
     seed: int = param(20260101, "integer", "Base seed; replication r uses a seed derived from it and r", ge=0)
     replications: int = param(1, "count", "Independent replications (new population and events each)", ge=1, le=10_000)
-    workers: int = param(1, "processes", "Parallel processes for replications; results do not depend on it", ge=1, le=256)
+    workers: int = param(1, "processes", "Parallel processes for replications (with more processes than replications, a replication's two arms run in two processes); results do not depend on it", ge=1, le=256)
 
     @field_validator("end_year")
     @classmethod
