@@ -13,7 +13,7 @@ import pandas as pd
 from simulator.experiment import ARMS, replication_seed, simulate
 from simulator.reference import ReferenceCosts, build_reference, needs_reference
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
-from simulator.results import combine, merge_arms
+from simulator.results import combine, concatenate
 from simulator.scenario import Scenario, load_scenario
 
 
@@ -110,5 +110,5 @@ def _run_replications(scenario: Scenario, reps: int, workers: int, progress: boo
             done.append(part)
             bar.update()
     if workers > reps:
-        return [merge_arms(done[2 * r:2 * r + 2]) for r in range(reps)]
+        return [concatenate(done[2 * r:2 * r + 2]) for r in range(reps)]
     return done

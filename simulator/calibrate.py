@@ -106,18 +106,6 @@ def _outcomes(targets: list[Target], year: int) -> list[Any]:
     return [Outcome(name=f"t{i}", of="indicator", indicator=t.indicator, arm="status_quo", year=year) for i, t in enumerate(targets)]
 
 
-def first_year(base: dict[str, Any], assignments: list[str]) -> int:
-    """The start year of the base scenario with these overrides."""
-    import copy
-
-    from simulator.scenario.loading import apply_override, validate
-
-    data = copy.deepcopy(base)
-    for a in assignments:
-        apply_override(data, a)
-    return validate(data).run.start_year
-
-
 def model_values(base: dict[str, Any], assignments: list[str], targets: list[Target], year: int) -> np.ndarray:
     """The model's value of every target in `year` at these assignments (one run, via the sweep engine)."""
     from simulator.sweep.runner import evaluate
@@ -154,8 +142,11 @@ def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = 
     spec, base, targets = load_calibration(path)
     c, ps = spec.calibration, spec.parameters
     low, high = np.array([p.low for p in ps]), np.array([p.high for p in ps])
-    start = np.array([_start(p, base) for p in ps])
-    year = first_year(base, list(c.set))
+    from simulator.scenario.loading import resolve
+
+    scenario = resolve(base, list(c.set))
+    start = np.array([_start(p, scenario) for p in ps])
+    year = scenario.run.start_year
     trace: list[dict[str, Any]] = []
     started = time.perf_counter()
     bar = tqdm(total=c.max_evaluations, unit="run", desc="calibrating", disable=not progress)
@@ -189,25 +180,18 @@ def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = 
     return outcome
 
 
-def _start(p: FitParameter, base: dict[str, Any]) -> float:
+def _start(p: FitParameter, scenario: Any) -> float:
+    """The given start, else the scenario's current value (file or default) if within bounds, else mid-range."""
     if p.start is not None:
         return p.start
-    node: Any = base
-    for part in p.path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    if isinstance(node, (int, float)) and p.low <= node <= p.high:
-        return float(node)
-    from simulator.scenario.loading import validate
-
-    try:  # the schema default, when the base file does not set it
-        value: Any = validate(base)
+    value = scenario
+    try:
         for part in p.path.split("."):
             value = getattr(value, part)
-        if p.low <= float(value) <= p.high:
-            return float(value)
-    except (ScenarioError, AttributeError, TypeError, ValueError):
-        pass
-    return (p.low + p.high) / 2
+        value = float(value)
+    except (AttributeError, TypeError, ValueError):
+        return (p.low + p.high) / 2
+    return value if p.low <= value <= p.high else (p.low + p.high) / 2
 
 
 def to_toml(values: dict[str, float], header: str) -> str:

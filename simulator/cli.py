@@ -287,7 +287,7 @@ def optimise(sweep_folder: Path, maximise: str | None, minimise: str | None, bou
     """
     from simulator.optimise.selection import Bound, select
     from simulator.scenario import Problem, ScenarioError
-    from simulator.sweep.runner import write_atomically
+    from simulator.output import write_atomically
 
     if not (sweep_folder / "results.parquet").exists():
         raise ScenarioError(None, [Problem("SWEEP_FOLDER", str(sweep_folder), "a sweep folder (simsim sweep wrote results.parquet there)")])

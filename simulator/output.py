@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,22 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     for name, table in tables.items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
         table.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Call `write(tmp_path)`, then rename into place (same folder, so the rename is atomic)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_table_atomically(folder: Path, name: str, table: pd.DataFrame, float_format: str = "%.10g") -> None:
+    """`name.parquet` and `name.csv`, each renamed into place once whole."""
+    write_atomically(folder / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
+    write_atomically(folder / f"{name}.csv", lambda p: table.to_csv(p, index=False, float_format=float_format))
 
 
 def sha256(path: Path) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from simulator import charts
+from simulator.output import write_atomically
 
 TABLES = ("annual", "indicators", "providers", "budget_impact", "budget_summary", "settlements", "shadow_statements",
           "participation", "reinvestment")
@@ -132,9 +132,7 @@ def page(title: str, body: str) -> str:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write next to the target, then rename over it."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_run_report(folder: Path) -> Path:

@@ -44,26 +44,14 @@ RATES: dict[str, tuple[str, str, float]] = {
 
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
     """All tables of one replication."""
-    frames: dict[str, list[pd.DataFrame]] = {"annual": [], "activity": [], "indicators": [], "providers": [],
-                                             "settlements": [], "decisions": [], "shadow_statements": [], "participation": [],
-                                             "reinvestment": [], "rates": []}
-    for arm, model in arms.items():
-        frames["annual"].append(_annual(scenario, model))
-        frames["activity"].append(_activity(scenario, model))
-        frames["indicators"].append(_indicators(scenario, model))
-        frames["providers"].append(_providers(scenario, model))
-        frames["settlements"].append(_settlements(model))
-        frames["decisions"].append(_decisions(model))
-        frames["shadow_statements"].append(_shadow_statements(scenario, model))
-        frames["participation"].append(_participation(model))
-        frames["reinvestment"].append(_reinvestment(model))
-        frames["rates"].append(_rates(model))
-    out = {}
-    for name, parts in frames.items():
-        filled = [p for p in parts if len(p)]  # an empty part would turn every column into objects
-        table = pd.concat(filled, ignore_index=True) if filled else parts[0]
+    per_arm = [{"annual": _annual(scenario, model), "activity": _activity(scenario, model),
+                "indicators": _indicators(scenario, model), "providers": _providers(scenario, model),
+                "settlements": _settlements(model), "decisions": _decisions(model),
+                "shadow_statements": _shadow_statements(scenario, model), "participation": _participation(model),
+                "reinvestment": _reinvestment(model), "rates": _rates(model)} for model in arms.values()]
+    out = concatenate(per_arm)
+    for table in out.values():
         table.insert(1, "replication", replication)
-        out[name] = table
     return out
 
 
@@ -143,7 +131,6 @@ def _indicators(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
 def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     """Revenue per provider per year, by payer, euros."""
     rows = []
-    territories = model.layout.territory_names
     revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
     for provider in sorted(model.providers, key=lambda p: p.index):
         where = model.layout.provider_place(model.layout.providers[provider.index])
@@ -222,8 +209,11 @@ def _decisions(model: HealthSystemModel) -> pd.DataFrame:
         arm=model.arm)[["arm", "year", "unit", "kind", "effort", "incentive_eur"]]
 
 
-def merge_arms(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """The tables of one replication whose arms ran apart, as if they had run together (arm order kept)."""
+def concatenate(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Each table of several parts (arms, or replications) stacked in the parts' order.
+
+    An empty part is left out: concatenating it would turn every column into objects.
+    """
     out = {}
     for name in parts[0]:
         filled = [p[name] for p in parts if len(p[name])]
@@ -233,11 +223,7 @@ def merge_arms(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
 
 def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
-    names = parts[0].keys()
-    tables = {}
-    for name in names:
-        filled = [p[name] for p in parts if len(p[name])]
-        tables[name] = pd.concat(filled, ignore_index=True) if filled else parts[0][name]
+    tables = concatenate(parts)
     annual = tables["annual"]
     used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
     tables["annual"] = annual[used].reset_index(drop=True)  # drop payer x mechanism x item never used

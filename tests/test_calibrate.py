@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from simulator.calibrate import Target, calibrate, first_year, load_calibration, model_values, to_toml
+from simulator.calibrate import Target, calibrate, load_calibration, model_values, to_toml
 from simulator.scenario import ScenarioError
 
 BASE = """
@@ -87,4 +87,6 @@ def test_bad_calibration_files(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_calibration(path)
     assert info.value.problems[0].path == "parameters[0]" and "low < high" in info.value.problems[0].allowed
-    assert first_year(tomllib.loads(BASE), ["run.start_year=2027", "run.end_year=2027"]) == 2027
+    from simulator.scenario.loading import resolve
+
+    assert resolve(tomllib.loads(BASE), ["run.start_year=2027", "run.end_year=2027"]).run.start_year == 2027

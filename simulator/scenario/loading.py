@@ -141,13 +141,20 @@ def cross_references(scenario: Scenario) -> list[Problem]:
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Read, merge, override and validate a scenario file."""
     path = Path(path)
-    data = read_toml(path)
+    return resolve(read_toml(path), overrides, path)
+
+
+def resolve(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = (), file: str | Path | None = None) -> Scenario:
+    """Validate raw scenario data with `--set` overrides applied to a copy of it."""
+    import copy
+
+    data = copy.deepcopy(data)
     for assignment in overrides:
         try:
             apply_override(data, assignment)
         except ScenarioError as exc:
-            raise ScenarioError(path, exc.problems) from None
-    return validate(data, path)
+            raise ScenarioError(file, exc.problems) from None
+    return validate(data, file)
 
 
 def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:

@@ -28,7 +28,7 @@ def load(folder: Path) -> tuple[SweepSpec, pd.DataFrame, pd.DataFrame]:
     return spec, pd.read_parquet(folder / "design.parquet"), results
 
 
-def point_means(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame, outcome: str) -> pd.Series:
+def point_means(design: pd.DataFrame, results: pd.DataFrame, outcome: str) -> pd.Series:
     """Mean over replications of one outcome, per design point (NaN where a run failed)."""
     values = results[results["outcome"] == outcome].set_index("run_id")["value"]
     by_run = design.set_index("run_id")["point"].to_frame().join(values.rename("value"))
@@ -41,7 +41,7 @@ def indices(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame) -> pd.
     problem = salib_problem(spec)
     rows = []
     for outcome in [o.name for o in spec.outcomes]:
-        y = point_means(spec, design, results, outcome).to_numpy(dtype=float)
+        y = point_means(design, results, outcome).to_numpy(dtype=float)
         if np.isnan(y).any() or np.ptp(y) == 0:
             reason = "some runs failed" if np.isnan(y).any() else "the outcome does not vary"
             rows += [(outcome, p, "none", reason, np.nan, np.nan) for p in problem["names"]]
@@ -83,7 +83,7 @@ def tornado(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame) -> pd.
     x = _numeric_design(spec, design)
     rows = []
     for outcome in [o.name for o in spec.outcomes]:
-        y = point_means(spec, design, results, outcome).reset_index(drop=True)
+        y = point_means(design, results, outcome).reset_index(drop=True)
         for name in x:
             rank = x[name].rank(pct=True, method="average")
             low, high = y[rank <= 1 / 3 + 1e-9].mean(), y[rank > 2 / 3 - 1e-9].mean()
@@ -120,13 +120,12 @@ def tornado_png(table: pd.DataFrame, outcome: str, path: Path) -> None:
 
 def analyse_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Write sensitivity.csv/.parquet, tornado.csv and tornado_<outcome>.png into the sweep folder; return both tables."""
-    from simulator.sweep.runner import write_atomically
+    from simulator.output import write_atomically, write_table_atomically
 
     folder = Path(folder)
     spec, design, results = load(folder)
     table, swings = indices(spec, design, results), tornado(spec, design, results)
-    write_atomically(folder / "sensitivity.parquet", lambda p: table.to_parquet(p, index=False))
-    write_atomically(folder / "sensitivity.csv", lambda p: table.to_csv(p, index=False, float_format="%.6g"))
+    write_table_atomically(folder, "sensitivity", table, float_format="%.6g")
     write_atomically(folder / "tornado.csv", lambda p: swings.to_csv(p, index=False, float_format="%.6g"))
     for outcome in swings["outcome"].unique():
         write_atomically(folder / f"tornado_{outcome}.png", lambda p, o=outcome: tornado_png(swings, o, p))

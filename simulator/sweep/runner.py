@@ -8,7 +8,6 @@ error and the sweep goes on.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import platform
@@ -21,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.output import write_atomically, write_table_atomically
 from simulator.scenario.problems import Problem, ScenarioError
 from simulator.sweep.design import design_table
 from simulator.sweep.spec import Outcome, SweepSpec, fingerprint, load_sweep
@@ -40,26 +40,18 @@ class SweepResult:
     skipped: int
     folder: Path
 
-    def wide(self) -> pd.DataFrame:
-        """Design joined with one column per outcome (failed outcomes are NaN)."""
-        values = self.results.pivot(index="run_id", columns="outcome", values="value")
-        return self.design.drop(columns="overrides").merge(values, left_on="run_id", right_index=True, how="left")
-
 
 def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcome], run_id: int) -> dict[str, Any]:
     """Run one design point (in a worker); never raises: errors are returned with the run."""
     from simulator.api import run_scenario
-    from simulator.scenario.loading import apply_override, validate
+    from simulator.scenario.loading import resolve
     from simulator.sweep.outcomes import measure
 
     started = time.perf_counter()
     values: list[float | None] = [None] * len(outcomes)
     errors = [""] * len(outcomes)
     try:
-        data = copy.deepcopy(base)
-        for assignment in assignments:
-            apply_override(data, assignment)
-        tables = run_scenario(validate(data), workers=1, report=False).tables
+        tables = run_scenario(resolve(base, assignments), workers=1, report=False).tables
     except Exception as exc:  # noqa: BLE001 - any failure of a run is recorded, the sweep goes on
         errors = [_message(exc)] * len(outcomes)
     else:
@@ -79,16 +71,6 @@ def run_file(folder: Path, run_id: int) -> Path:
     return folder / "runs" / f"run-{run_id:06d}.parquet"
 
 
-def write_atomically(path: Path, write: Any) -> None:
-    """Call `write(tmp_path)`, then rename into place (same folder, so the rename is atomic)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _rows(row: pd.Series, outcomes: list[Outcome], done: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({
         "run_id": int(row["run_id"]), "point": int(row["point"]), "replication": int(row["replication"]),
@@ -96,6 +78,11 @@ def _rows(row: pd.Series, outcomes: list[Outcome], done: dict[str, Any]) -> pd.D
         "value": [float("nan") if v is None else float(v) for v in done["values"]],
         "status": ["failed" if e else "ok" for e in done["errors"]], "error": done["errors"], "seconds": float(done["seconds"]),
     }, columns=RESULT_COLUMNS)
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=2, default=str)
+    write_atomically(folder / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def prepare_folder(folder: Path, fp: str, overwrite: bool) -> bool:
@@ -142,9 +129,8 @@ def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int |
     manifest = {"sweep": spec.model_dump(mode="json"), "sweep_file": str(path), "sweep_file_sha256": sha256(Path(path)),
                 "base_scenario": base, "fingerprint": fp, "runs": len(design), "versions": versions(), "git_commit": git_commit(),
                 "command": sys.argv, "platform": platform.platform()}
-    write_atomically(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8"))
-    for suffix, writer in (("parquet", lambda t, p: t.to_parquet(p, index=False)), ("csv", lambda t, p: t.to_csv(p, index=False))):
-        write_atomically(folder / f"design.{suffix}", lambda p, w=writer: w(design, p))
+    _write_manifest(folder, manifest)
+    write_table_atomically(folder, "design", design)
 
     complete = {int(f.stem.split("-")[1]) for f in (folder / "runs").glob("run-*.parquet")}
     if retry_failed and complete:
@@ -177,12 +163,10 @@ def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int |
         if executor is not None:
             executor.close()
     results = read_results(folder)
-    for suffix, writer in (("parquet", lambda t, p: t.to_parquet(p, index=False)),
-                           ("csv", lambda t, p: t.to_csv(p, index=False, float_format="%.10g"))):
-        write_atomically(folder / f"results.{suffix}", lambda p, w=writer: w(results, p))
+    write_table_atomically(folder, "results", results)
     manifest.update(wall_seconds=round(time.perf_counter() - started, 3), executor=executor.description if executor else None,
                     resumed=resuming, this_time={"succeeded": succeeded, "failed": failed, "skipped": skipped},
                     complete_runs=int(results["run_id"].nunique()),
                     failed_runs=int(results.groupby("run_id")["status"].apply(lambda s: (s == "failed").all()).sum()) if len(results) else 0)
-    write_atomically(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8"))
+    _write_manifest(folder, manifest)
     return SweepResult(spec, design, results, succeeded, failed, skipped, folder)
