@@ -10,25 +10,17 @@ Its initial condition masks and care states are copied into each arm's `PatientS
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-
 import numpy as np
 
-from simulator.care.tables import MAX_AGE, N_CONDITIONS, CareTables
-from simulator.categories import CONDITIONS, REGIONS
+from simulator.care.equilibrium import draw_states, power_mean_one, stratum
+from simulator.care.tables import MAX_ADMISSION_FRAILTY, MAX_AGE, N_CONDITIONS, CareTables
+from simulator.categories import CONDITIONS
 from simulator.layout import Layout
 from simulator.rng import generator
 from simulator.scenario import Scenario
+from simulator.statbel import OLDEST_BAND_MEAN_YEARS, statbel_age_sex
 
-MAX_ADMISSION_FRAILTY = 25.0  # no one's admission hazard exceeds 25 times the average for their age and conditions
-
-
-def statbel_age_sex() -> dict[str, np.ndarray]:
-    """Statbel 1 Jan 2021 counts per region: array [age band (18), sex (m, f)]."""
-    text = resources.files("simulator.data").joinpath("statbel_population_2021.csv").read_text(encoding="utf-8")
-    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith(("#", "age_band"))]
-    counts = np.array([[int(v) for v in row[1:]] for row in rows], dtype=np.float64)
-    return {region: counts[:, 2 * i : 2 * i + 2] for i, region in enumerate(REGIONS)}
+__all__ = ["Cohort", "entries_schedule", "frailty_power", "statbel_age_sex", "synthesise"]
 
 
 @dataclass
@@ -44,20 +36,19 @@ class Cohort:
     territory: np.ndarray  # int16
     region: np.ndarray  # uint8
     cell: np.ndarray  # int32 billing cell
-    frailty: np.ndarray  # float32, lognormal mean 1
+    frailty: np.ndarray  # float32, lognormal mean 1 at birth; drawn from the stationary cohort at the age of entry
     propensity: np.ndarray  # float32, gamma mean 1
     drug_intensity: np.ndarray  # float32, lognormal mean 1
     conditions: np.ndarray  # uint8 mask at entry
     home_nursing: np.ndarray  # bool at entry
     nursing_home: np.ndarray  # bool at entry
     entries_per_month: np.ndarray  # int64 [month]: slots entering each month
-    death_norm: np.ndarray  # float32 [age]: mean individual death multiplier at the start, by age
     condition_mult: np.ndarray  # float32: frailty and social gradient on prevalence and onset
-    death_frailty: np.ndarray  # float32: frailty ** mortality.frailty_exponent
-    admission_frailty: np.ndarray  # float32: frailty ** hospital.frailty_exponent, mean one
-    stay_frailty: np.ndarray  # float32: frailty ** hospital.los_frailty_exponent, mean one
+    death_frailty: np.ndarray  # float32: frailty ** mortality.frailty_exponent (mean one at birth)
+    admission_frailty: np.ndarray  # float32: frailty ** hospital.frailty_exponent (mean one at birth, capped)
+    stay_frailty: np.ndarray  # float32: frailty ** hospital.los_frailty_exponent (mean one at birth)
     n_territories: int
-    death_key: np.ndarray  # intp: row of the death table, region * 2 + sex
+    stratum: np.ndarray  # uint8: (region * 2 + sex) * 2 + BIM, the row of the age tables
     group: np.ndarray  # intp: patient group, territory * 2 + BIM
 
     @property
@@ -82,6 +73,12 @@ def _split(total: int, weights: np.ndarray) -> np.ndarray:
     out = np.floor(raw).astype(np.int64)
     out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
     return out
+
+
+def _oldest_band_months(u: np.ndarray) -> np.ndarray:
+    """Months above 85: exponential with mean OLDEST_BAND_MEAN_YEARS, truncated at 20 years (none piled at 105)."""
+    mean, cap = 12 * OLDEST_BAND_MEAN_YEARS, 20 * 12
+    return (-mean * np.log1p(-u * -np.expm1(-cap / mean))).astype(np.int64)
 
 
 def _lognormal_mean_one(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
@@ -116,7 +113,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         counts = structure[scenario.territories[t].region]
         cell = rng.choice(counts.size, size=n, p=(counts / counts.sum()).ravel())
         band, sx = np.divmod(cell, 2)
-        within = np.where(band < 17, rng.integers(0, 60, n), np.minimum(rng.exponential(72, n).astype(np.int32), 20 * 12))
+        within = np.where(band < 17, rng.integers(0, 60, n), _oldest_band_months(rng.random(n)))
         territory[start : start + n], sex[start : start + n] = t, sx
         age_months[start : start + n] = band * 60 + within
         start += n
@@ -142,15 +139,12 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     bim = (rng.random(capacity) < np.clip(bim_share * ratio / norm[territory], 0, 1)).astype(np.uint8)
 
     morb = scenario.morbidity
-    frailty = _lognormal_mean_one(rng, morb.frailty_sigma, capacity)
+    strata = stratum(region, sex, bim)
+    # frailty and conditions as the stationary cohort has them at the age of entry (newborns: none yet)
+    frailty, conditions = draw_states(tables.equilibrium, strata, age, rng.random(capacity), rng.random(capacity), morb.frailty_sigma)
     propensity = rng.gamma(scenario.primary_care.propensity_shape, 1 / scenario.primary_care.propensity_shape, capacity).astype(np.float32)
     drug_intensity = _lognormal_mean_one(rng, scenario.drugs.intensity_sigma, capacity)
     multiplier = condition_multiplier(scenario, frailty, bim, territory)
-    conditions = np.zeros(capacity, np.uint8)
-    newborn = (entry > 0) & (age_months == 0)
-    for i in range(len(CONDITIONS)):
-        p = np.clip(tables.prevalence[i, age] * multiplier, 0, 0.95)
-        conditions |= ((rng.random(capacity) < p) & ~newborn).astype(np.uint8) << i
 
     # care states at the start: the share that the entry and exit hazards sustain
     pa = scenario.post_acute
@@ -175,11 +169,6 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     cell = layout.cell_of(territory.astype(np.int64), gp, hospital_rank, bim.astype(np.int64))
 
     sigma = morb.frailty_sigma
-    death_frailty = frailty_power(frailty, scenario.mortality.frailty_exponent, sigma)
-    death_multiplier = tables.death_ratio[conditions] * death_frailty
-    initial = entry == 0
-    death_norm = _mean_by_age(age[initial], death_multiplier[initial])
-
     return Cohort(
         n_initial=n0,
         weight=scenario.inhabitants / n0,
@@ -197,20 +186,19 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         home_nursing=home_nursing,
         nursing_home=nursing_home,
         entries_per_month=births + migrants,
-        death_norm=death_norm,
         condition_mult=multiplier,
-        death_frailty=death_frailty,
+        death_frailty=frailty_power(frailty, scenario.mortality.frailty_exponent, sigma),
         admission_frailty=np.minimum(frailty_power(frailty, scenario.hospital.frailty_exponent, sigma), MAX_ADMISSION_FRAILTY),
         stay_frailty=frailty_power(frailty, scenario.hospital.los_frailty_exponent, sigma),
         n_territories=len(per_zone),
-        death_key=(region.astype(np.intp) * 2 + sex),
+        stratum=strata,
         group=(territory.astype(np.intp) * 2 + bim),
     )
 
 
 def frailty_power(frailty: np.ndarray, exponent: float, sigma: float) -> np.ndarray:
     """frailty ** exponent rescaled to mean one (frailty is lognormal with log-sd sigma and mean one)."""
-    return (frailty.astype(np.float64) ** exponent / np.exp(exponent * (exponent - 1) * sigma * sigma / 2)).astype(np.float32)
+    return power_mean_one(frailty, exponent, sigma).astype(np.float32)
 
 
 def condition_multiplier(scenario: Scenario, frailty: np.ndarray, bim: np.ndarray, territory: np.ndarray) -> np.ndarray:
@@ -220,12 +208,3 @@ def condition_multiplier(scenario: Scenario, frailty: np.ndarray, bim: np.ndarra
     bim_shares = np.array([t.bim_share for t in scenario.territories])
     social = np.where(bim == 1, morb.bim_prevalence_ratio, 1.0) / (1 + bim_shares[territory] * (morb.bim_prevalence_ratio - 1))
     return (frail * social).astype(np.float32)
-
-
-def _mean_by_age(age: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Mean of values by year of age, pooled in 5-year bands for stability; 1 where empty."""
-    band = np.minimum(age // 5, MAX_AGE // 5)
-    total = np.bincount(band, weights=values, minlength=MAX_AGE // 5 + 1)
-    count = np.bincount(band, minlength=MAX_AGE // 5 + 1)
-    mean = np.where(count > 0, total / np.maximum(count, 1), 1.0)
-    return mean[np.minimum(np.arange(MAX_AGE + 1) // 5, MAX_AGE // 5)].astype(np.float32)

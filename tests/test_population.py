@@ -69,10 +69,13 @@ def test_cells_agree_with_zone_and_bim(built):
     assert np.array_equal(layout.cell_bim[c.cell], c.bim)
 
 
-def test_individual_terms_have_mean_one(built):
+def test_individual_terms_have_mean_one_at_birth_and_frailty_is_selected_by_age(built):
     _, _, c = built
-    for values in (c.frailty, c.condition_mult, c.propensity):
-        assert values.mean() == pytest.approx(1.0, rel=0.05)
+    assert c.propensity.mean() == pytest.approx(1.0, rel=0.05)
+    initial, age = c.entry_month == 0, c.age(0)
+    young, old = initial & (age < 20), initial & (age >= 80)
+    assert c.frailty[young].mean() == pytest.approx(1.0, rel=0.1)
+    assert c.frailty[old].mean() < 0.8 * c.frailty[young].mean()  # the frail die first: survivors are less frail
 
 
 @pytest.mark.parametrize(("sigma", "exponent"), [(0.5, 2.0), (0.8, 0.5), (0.3, 1.0)])

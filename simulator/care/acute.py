@@ -17,14 +17,15 @@ MAX_STAYS_PER_MONTH = 3  # classic stays of at least a day each, with time at ho
 
 def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monthly rates per slot: avoidable (care-sensitive conditions), after-discharge, other."""
-    t, c = m.tables, m.cohort
-    avoidable = t.admission_avoidable[state.conditions] * c.admission_frailty
+    t = m.tables
+    frailty = m.admission_frailty()
+    avoidable = t.admission_avoidable[state.conditions] * frailty
     if behaviour.avoidable is not None:
         avoidable = avoidable * behaviour.avoidable[state.cell]
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)
     if behaviour.in_episode is not None and behaviour.in_episode_readmission != 1.0:
         after_discharge = after_discharge * np.where(behaviour.in_episode, np.float32(behaviour.in_episode_readmission), np.float32(1))
-    other = m.shared("admission_other", lambda: t.admission_other[m.age] * c.admission_frailty)
+    other = m.shared("admission_other", lambda: t.admission_other[m.age] * frailty)
     return avoidable, after_discharge, other
 
 
@@ -48,7 +49,8 @@ def length_of_stay(m: Month, slots: np.ndarray, stay: int = 0) -> np.ndarray:
     """Lognormal days around the median for age and frailty: the `stay`-th stay of the month per slot (unrounded)."""
     u1, u2 = m.draws.at(f"los_radius_{stay}", slots), m.draws.at(f"los_angle_{stay}", slots)
     z = np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
-    return m.tables.los_median[m.age[slots]] * m.cohort.stay_frailty[slots] * np.exp(m.scenario.hospital.los_sigma * z)
+    frailty = m.cohort.stay_frailty[slots] * m.tables.stay_scale[m.stratum_age()[slots]]
+    return m.tables.los_median[m.age[slots]] * frailty * np.exp(m.scenario.hospital.los_sigma * z)
 
 
 def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.care.tables import CareTables
+from simulator.care.tables import MAX_AGE, CareTables
 from simulator.population import Cohort
 from simulator.rng import MonthlyDraws
 from simulator.scenario import Scenario
@@ -31,6 +31,14 @@ class Month:
         if value is None:
             value = self._cache[key] = compute()
         return value
+
+    def stratum_age(self) -> np.ndarray:
+        """Row of the [stratum, age] tables per slot (flat index), computed once a month."""
+        return self.shared("stratum_age", lambda: self.cohort.stratum.astype(np.intp) * (MAX_AGE + 1) + self.age)
+
+    def admission_frailty(self) -> np.ndarray:
+        """Admission frailty relative to the mean of the living at the same age and stratum."""
+        return self.shared("admission_frailty", lambda: self.cohort.admission_frailty * self.tables.admission_scale[self.stratum_age()])
 
     def contact_base(self, process: str) -> np.ndarray:
         """Age part of a contact process's monthly rate times propensity."""

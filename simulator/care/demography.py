@@ -7,22 +7,19 @@ import numpy as np
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
-from simulator.care.tables import MAX_AGE
 
 
 def death_probability(m: Month, state: PatientState) -> np.ndarray:
     """Monthly probability of death per slot (before checking who is alive).
 
-    Gompertz hazard for region, sex and age, times the hazard ratios of the patient's
-    conditions and frailty, divided by their mean at that age in the starting population,
-    so that life expectancy stays at its target while risk is spread by need.
+    Gompertz probability for region, sex and age (Statbel), times the hazard ratios of the
+    patient's conditions and frailty, divided by their mean among the living of that age
+    in the stationary cohort, so that age-specific death rates stay on Statbel's while risk
+    is spread by need.
     """
     c, t = m.cohort, m.tables
-
-    def individual_base() -> np.ndarray:
-        return t.death_hazard.reshape(-1)[c.death_key * (MAX_AGE + 1) + m.age] * c.death_frailty / c.death_norm[m.age]
-
-    return np.minimum(m.shared("death", individual_base) * t.death_ratio[state.conditions], 1.0)
+    base = m.shared("death", lambda: t.death_base[m.stratum_age()] * c.death_frailty)
+    return np.minimum(base * t.death_ratio[state.conditions], 1.0)
 
 
 def step(m: Month, state: PatientState, activity: Activity) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.care.equilibrium import Equilibrium, bin_means, social_factor, solve
+from simulator.care.life_table import death_probabilities
 from simulator.categories import CONDITIONS, REGIONS
 from simulator.scenario import Scenario
 from simulator.scenario.schema import ContactProcess
@@ -43,24 +45,6 @@ def prevalence_curves(scenario: Scenario) -> np.ndarray:
     return out
 
 
-def gompertz_scale(life_expectancy: float, slope: float) -> float:
-    """Gompertz level A such that mu(x) = A exp(slope x) gives this life expectancy at birth."""
-    x = np.arange(0.0, 130.0, 0.05)
-
-    def expectancy(level: float) -> float:
-        survival = np.exp(-level / slope * np.expm1(slope * x))
-        return float(np.trapezoid(survival, x))
-
-    lo, hi = 1e-9, 1.0
-    for _ in range(200):  # bisection on log A: expectancy falls as A rises
-        mid = np.sqrt(lo * hi)
-        if expectancy(mid) > life_expectancy:
-            lo = mid
-        else:
-            hi = mid
-    return float(np.sqrt(lo * hi))
-
-
 def _contact_tables(p: ContactProcess) -> tuple[np.ndarray, np.ndarray]:
     by_age = p.base_rate * np.exp(p.age_slope * (AGES - 40))
     by_age[:5] *= p.under5_ratio
@@ -71,11 +55,16 @@ def _contact_tables(p: ContactProcess) -> tuple[np.ndarray, np.ndarray]:
 class CareTables:
     """Every lookup the monthly processes need; monthly rates unless said."""
 
-    death_hazard: np.ndarray  # [region, sex, age] monthly hazard before individual risk
+    death_hazard: np.ndarray  # [region, sex, age] monthly death probability (Gompertz, Statbel)
+    gompertz_slope: np.ndarray  # [region, sex] per year of age
+    death_base: np.ndarray  # [stratum * (MAX_AGE + 1) + age] death_hazard / mean individual multiplier at that age
     death_ratio: np.ndarray  # [mask] hazard ratio of the conditions
     prevalence: np.ndarray  # [condition, age]
-    onset: np.ndarray  # [condition, age] monthly onset probability among those without
-    onset_total: np.ndarray  # [age] sum over conditions
+    onset: np.ndarray  # [stratum, condition, age] monthly onset probability among those without, per unit multiplier
+    onset_total: np.ndarray  # [stratum * (MAX_AGE + 1) + age] sum over conditions
+    admission_scale: np.ndarray  # [stratum * (MAX_AGE + 1) + age] 1 / mean admission frailty of the living at that age
+    stay_scale: np.ndarray  # [stratum * (MAX_AGE + 1) + age] 1 / mean stay frailty of the living at that age
+    equilibrium: Equilibrium  # the stationary cohort the population is drawn from
     contacts: dict[str, tuple[np.ndarray, np.ndarray]]  # process -> ([age], [mask]) monthly rates
     drugs: tuple[np.ndarray, np.ndarray]  # ([age], [mask]) euros per month
     admission_other: np.ndarray  # [age] monthly rate
@@ -86,20 +75,40 @@ class CareTables:
     nursing_home_entry: np.ndarray  # [age] monthly, without dementia
 
 
+MAX_ADMISSION_FRAILTY = 25.0  # no one's admission hazard exceeds 25 times the average for their age and conditions
+
+
+def regional_bim_share(s: Scenario) -> np.ndarray:
+    """[region] inhabitant-weighted BIM share of the scenario's zones (21 % where a region has none)."""
+    share = np.full(len(REGIONS), 0.21)
+    for r, region in enumerate(REGIONS):
+        zones = [t for t in s.territories if t.region == region]
+        if zones:
+            share[r] = sum(t.bim_share * t.inhabitants for t in zones) / sum(t.inhabitants for t in zones)
+    return share
+
+
+def stationary_cohort(s: Scenario, death: np.ndarray, death_ratio: np.ndarray, prevalence: np.ndarray) -> Equilibrium:
+    """The equilibrium of today's rates (see `care.equilibrium`)."""
+    morb, h = s.morbidity, s.hospital
+    frailty = bin_means(
+        morb.frailty_sigma,
+        {"death": s.mortality.frailty_exponent, "condition": morb.frailty_condition_exponent,
+         "admission": h.frailty_exponent, "stay": h.los_frailty_exponent},
+        MAX_ADMISSION_FRAILTY,
+    )
+    social = social_factor(morb.bim_prevalence_ratio, regional_bim_share(s))
+    return solve(death, death_ratio, prevalence, social, frailty)
+
+
 def build_tables(s: Scenario) -> CareTables:
     """Precompute the lookup tables of a scenario."""
-    m = s.mortality
-    death = np.zeros((len(REGIONS), 2, MAX_AGE + 1))
-    for r, region in enumerate(REGIONS):
-        gap = getattr(m.region_gap, region)
-        for sex, le in enumerate((m.life_expectancy_male, m.life_expectancy_female)):
-            yearly = gompertz_scale(le + gap, m.gompertz_slope) * np.exp(m.gompertz_slope * AGES)
-            death[r, sex] = -np.expm1(-yearly / 12)
-
+    death, slopes = death_probabilities(s.mortality, MAX_AGE)
+    death_ratio = hazard_ratio_per_mask(s.mortality.hazard_ratio.model_dump())
     prevalence = prevalence_curves(s)
-    # onsets that keep prevalence at age a+1 what it is at age a: the cohort derivative
-    rise = np.clip(np.diff(prevalence, axis=1, append=prevalence[:, -1:]), 0, None)
-    onset = s.morbidity.incidence_multiplier * rise / np.clip(1 - prevalence, 0.05, None) / 12
+    eq = stationary_cohort(s, death, death_ratio, prevalence)
+    onset = s.morbidity.incidence_multiplier * eq.onset
+    by_stratum = np.repeat(death.reshape(-1, MAX_AGE + 1), 2, axis=0)  # [stratum, age]: BIM does not change the base
 
     pc, h, pa = s.primary_care, s.hospital, s.post_acute
     contacts = {name: _contact_tables(getattr(pc, name)) for name in ("gp", "specialist", "lab_imaging", "emergency")}
@@ -111,10 +120,15 @@ def build_tables(s: Scenario) -> CareTables:
     )
     return CareTables(
         death_hazard=death.astype(np.float32),
-        death_ratio=hazard_ratio_per_mask(m.hazard_ratio.model_dump()).astype(np.float32),
+        gompertz_slope=slopes,
+        death_base=(by_stratum / eq.death_norm).ravel().astype(np.float32),
+        death_ratio=death_ratio.astype(np.float32),
         prevalence=prevalence,
         onset=onset.astype(np.float32),
-        onset_total=onset.sum(axis=0).astype(np.float32),
+        onset_total=onset.sum(axis=1).ravel().astype(np.float32),
+        admission_scale=(1 / eq.admission_norm).ravel().astype(np.float32),
+        stay_scale=(1 / eq.stay_norm).ravel().astype(np.float32),
+        equilibrium=eq,
         contacts=contacts,
         drugs=drugs,
         admission_other=(h.admission_rate_at_50 * np.exp(h.admission_age_slope * (AGES - 50)) / 12).astype(np.float32),

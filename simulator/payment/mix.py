@@ -222,7 +222,7 @@ class Regime:
             recorded = recorded + ((self.coding_u < level * self.response[state.cell]) & self.coded_cell[state.cell])
         self.payment_cell = risk_cell(m.age, self.cohort.sex, self.cohort.bim, recorded)
         if self.reform and b.risk_selection > 0 and year_index > 0:
-            self._select_risks(state, b.risk_selection)
+            self._select_risks(m, state, b.risk_selection)
         self.year_index, self.year = year_index, year
         self.index = (1 + self.ffs.indexation) ** (year - self.ffs.price_year)
         pick = lambda by_year: by_year[min(year_index, len(by_year) - 1)]  # noqa: E731 - this year's status-quo estimate
@@ -294,7 +294,7 @@ class Regime:
         yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.scale * self.index * (1 + gb.growth) ** self.year_index
         self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
 
-    def _select_risks(self, state: PatientState, strength: float) -> None:
+    def _select_risks(self, m: Month, state: PatientState, strength: float) -> None:
         """Capitated practices shed a share of their costliest decile (as they see it) to fee-for-service practices."""
         capitated = np.zeros(self.n_cells, bool)
         for plan in self.capitation:
@@ -303,7 +303,7 @@ class Regime:
         if not capitated.any() or capitated.all():
             return
         alive = np.flatnonzero(state.alive & capitated[state.cell])
-        seen = state.risk_score[alive] * self.cohort.admission_frailty[alive]  # providers know frailty
+        seen = state.risk_score[alive] * m.admission_frailty()[alive]  # providers know frailty
         costly = alive[seen >= np.quantile(seen, 0.9)] if alive.size else alive
         u = hashed_uniform(derived_seed(self.scenario.run.seed, "risk_selection", self.year_index + 1), costly)
         movers = costly[u < strength * self.response[state.cell[costly]]]  # only where the reform is (partly) paid
@@ -373,7 +373,7 @@ class Regime:
         """Zones under shared savings and practices under P4P choose coordination effort."""
         b, lay = self.scenario.reform.behaviour, self.layout
         cost = self._avoidable_cost()
-        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * self.cohort.admission_frailty[alive])
+        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.admission_frailty()[alive])
         zone_of = lay.cell_territory[state.cell[alive]]
         enrolees_zone = np.bincount(zone_of, minlength=lay.n_territories).astype(float) * self.cohort.weight
         if self.shared_savings:

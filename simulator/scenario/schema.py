@@ -119,12 +119,28 @@ RegionLifeExpectancyGap = keyed_section(
 )
 
 
+CrudeDeathRate = keyed_section(
+    "CrudeDeathRate",
+    {"brussels_male": 7.0, "brussels_female": 7.7, "flanders_male": 9.5, "flanders_female": 9.5,
+     "wallonia_male": 10.2, "wallonia_female": 10.3},
+    "deaths per 1,000 per year",
+    "Crude death rate by region and sex (Statbel, mortality rates per sex and region, 2019; V), "
+    "the last year before COVID-19",
+    module=__name__,
+    ge=1,
+    le=40,
+)
+
+
 class Mortality(Section):
-    """Deaths: a Gompertz hazard by age, fitted to life expectancy, times individual risk."""
+    """Deaths: a Gompertz hazard by region, sex and age (life expectancy and crude rate), times individual risk."""
 
     life_expectancy_male: float = param(80.2, "years", "Life expectancy at birth, men (Statbel 2023)", ge=40, le=100)
     life_expectancy_female: float = param(84.3, "years", "Life expectancy at birth, women (Statbel 2023)", ge=40, le=100)
-    gompertz_slope: float = param(0.11, "per year of age", "Rate at which the death hazard rises with age", gt=0.02, le=0.2)
+    gompertz_slope: float | None = param(
+        None, "per year of age", "Rate at which the death hazard rises with age. Default: fitted for each region and "
+        "sex so that the Statbel 2021 population at the Gompertz rates has `crude_death_rate` (D)", gt=0.02, le=0.2)
+    crude_death_rate: CrudeDeathRate = Field(default_factory=CrudeDeathRate)  # type: ignore[valid-type]
     region_gap: RegionLifeExpectancyGap = Field(default_factory=RegionLifeExpectancyGap)  # type: ignore[valid-type]
     hazard_ratio: ConditionHazardRatios = Field(default_factory=ConditionHazardRatios)  # type: ignore[valid-type]
     frailty_exponent: float = param(0.5, "exponent", "Death hazard scales with frailty to this power (normalised by age)", ge=0, le=3)

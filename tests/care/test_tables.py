@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.care.tables import HAS, N_CONDITIONS, build_tables, gompertz_scale, hazard_ratio_per_mask, per_mask
+from simulator.care.life_table import gompertz_scale
+from simulator.care.tables import HAS, N_CONDITIONS, build_tables, hazard_ratio_per_mask, per_mask
 from simulator.categories import CONDITIONS, REGIONS
 
 
