@@ -1,7 +1,8 @@
-"""Phase 10: indicators counted per year and patient group (territory x BIM).
+"""Phase 10: indicators counted per year, patient group (territory x BIM) and five-year age band.
 
 Counts are kept as numerators and denominators so that indicators can be re-aggregated
-exactly (over groups, territories or replications); `indicator_rows` turns them into rates.
+exactly (over groups, territories, age bands or replications); `results` turns them into
+crude and age-standardised rates.
 """
 
 from __future__ import annotations
@@ -32,9 +33,18 @@ COUNTS: tuple[str, ...] = (
     "persons_75plus",
     "chronic_75plus",
     "persons_1_january",
-    "risk_score_1_january",
+    "chronic_1_january",
+    "risk_score_1_january",  # expected cost relative to the base year's mean (so that drift shows)
+    "persons_capitated_1_january",
+    "risk_score_capitated_1_january",
 )
 C = {name: i for i, name in enumerate(COUNTS)}
+N_AGE_BANDS = 18  # 0-4, 5-9, ..., 80-84, 85+ (Statbel's bands)
+
+
+def age_band(age: np.ndarray) -> np.ndarray:
+    """Five-year age band per slot (uint8, 85+ last)."""
+    return np.minimum(age // 5, N_AGE_BANDS - 1).astype(np.uint8)
 
 
 class Observer:
@@ -43,17 +53,27 @@ class Observer:
     def __init__(self, cohort: Cohort, n_years: int):
         self.cohort = cohort
         self.n_groups = cohort.n_territories * 2
-        self.counts = np.zeros((n_years, len(COUNTS), self.n_groups))
+        self.counts = np.zeros((n_years, len(COUNTS), self.n_groups, N_AGE_BANDS))  # [year, count, group, age band]
+        self.band = np.zeros(cohort.capacity, np.uint8)
         self.spend = np.zeros(cohort.capacity, np.float32)
         self.gp_user = np.zeros(cohort.capacity, bool)
         self.present = np.zeros(cohort.capacity, bool)
         self.concentration = np.zeros((n_years, 3))  # top 5 % share, top 1 % share, persons over 100 k EUR
 
     def _add(self, year: int, name: str, slots: np.ndarray, weights: np.ndarray | None = None) -> None:
-        self.counts[year, C[name]] += np.bincount(self.cohort.group[slots], weights=weights, minlength=self.n_groups)
+        cell = self.cohort.group[slots] * N_AGE_BANDS + self.band[slots]
+        self.counts[year, C[name]] += np.bincount(cell, weights=weights, minlength=self.n_groups * N_AGE_BANDS).reshape(self.n_groups, N_AGE_BANDS)
 
-    def start_year(self, year: int, state: PatientState, age: np.ndarray) -> None:
-        """Reset per-patient accumulators; take the prevalence snapshot of 1 January."""
+    def set_age(self, band: np.ndarray) -> None:
+        """This month's age band per slot (shared by both arms)."""
+        self.band = band
+
+    def start_year(self, year: int, state: PatientState, age: np.ndarray, cost_index: float, capitated: np.ndarray) -> None:
+        """Reset per-patient accumulators; take the snapshot of 1 January.
+
+        `cost_index` is this year's mean expected cost over the base year's, so that the
+        risk-score counts show drift in case mix; `capitated` marks the cells paid by capitation.
+        """
         self.spend[:] = 0
         self.gp_user[:] = False
         self.present[:] = state.alive
@@ -66,7 +86,12 @@ class Observer:
         self._add(year, "persons_75plus", old)
         self._add(year, "chronic_75plus", alive[(age[alive] >= 75) & (conditions >= 1)])
         self._add(year, "persons_1_january", alive)
-        self._add(year, "risk_score_1_january", alive, state.risk_score[alive])
+        self._add(year, "chronic_1_january", alive[conditions >= 1])
+        score = state.risk_score[alive] * cost_index
+        self._add(year, "risk_score_1_january", alive, score)
+        enrolled = capitated[state.cell[alive]]
+        self._add(year, "persons_capitated_1_january", alive[enrolled])
+        self._add(year, "risk_score_capitated_1_january", alive[enrolled], score[enrolled])
 
     def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray) -> None:
         """Count the month's events and add each patient's insurance spending."""

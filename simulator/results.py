@@ -13,7 +13,7 @@ import pandas as pd
 
 from simulator.categories import CATEGORIES, CATEGORY_UNITS, ITEMS, MECHANISMS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
 from simulator.model import HealthSystemModel
-from simulator.observe import COUNTS
+from simulator.observe import COUNTS, N_AGE_BANDS
 from simulator.scenario import Scenario
 
 #: Categories covered by the sectors of the Court of Audit split used as the per-capita target
@@ -35,11 +35,22 @@ RATES: dict[str, tuple[str, str, float]] = {
     "chronic_prevalence_15plus": ("chronic_15plus", "persons_15plus", 1.0),
     "multimorbidity_15plus": ("multimorbid_15plus", "persons_15plus", 1.0),
     "chronic_prevalence_75plus": ("chronic_75plus", "persons_75plus", 1.0),
+    "chronic_prevalence": ("chronic_1_january", "persons_1_january", 1.0),
     "mean_risk_score": ("risk_score_1_january", "persons_1_january", 1.0),
+    "mean_risk_score_capitated": ("risk_score_capitated_1_january", "persons_capitated_1_january", 1.0),
+    "mean_risk_score_not_capitated": ("risk_score_not_capitated_1_january", "persons_not_capitated_1_january", 1.0),
     "out_of_pocket_per_capita": ("patient_payments", "person_years", 1.0),
     "insurance_spending_per_capita": ("insurance_payments", "person_years", 1.0),
     "insurance_spending_target_sectors_per_capita_price_year": ("insurance_target_sectors_price_year", "person_years", 1.0),
 }
+
+
+#: Rates also reported age-standardised (direct method) to the base year's population of 1 January,
+#: by five-year band: they move only when behaviour or health change, not with ageing.
+STANDARDISED: tuple[str, ...] = (
+    "admissions_per_1000", "avoidable_admissions_per_1000", "bed_days_per_capita", "day_cases_per_1000",
+    "emergency_visits_per_1000", "gp_contacts_per_capita", "chronic_prevalence", "mortality_per_1000",
+)
 
 
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
@@ -91,34 +102,46 @@ def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
 
 
 def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarray]:
-    """Counters per [year, territory, group], scaled, with the money ones added."""
+    """Counters per [year, territory, group, age band], scaled, with the money ones added (in the last band)."""
     weight = model.cohort.weight
     n_years = len(scenario.years)
-    counts = {name: model.observer.counts[:, i].reshape(n_years, -1, 2) * weight for i, name in enumerate(COUNTS)}
+    shape = (n_years, -1, 2, N_AGE_BANDS)
+    counts = {name: model.observer.counts[:, i].reshape(shape) * weight for i, name in enumerate(COUNTS)}
     counts["person_years"] = counts["person_months"] / 12
+    counts["persons_not_capitated_1_january"] = counts["persons_1_january"] - counts["persons_capitated_1_january"]
+    counts["risk_score_not_capitated_1_january"] = counts["risk_score_1_january"] - counts["risk_score_capitated_1_january"]
     money = _money(scenario, model).sum(axis=2)  # over mechanisms: [year, payer, item, territory, group]
-    counts["patient_payments"] = money[:, PAYER_INDEX["patients"]].sum(axis=1)
     insurance = money[:, PAYER_INDEX["federal_insurance"]]
-    counts["insurance_payments"] = insurance.sum(axis=1)
     price = np.array([(1 + scenario.tariffs.indexation) ** (y - scenario.tariffs.price_year) for y in scenario.years])
     target = [CATEGORIES.index(c) for c in TARGET_SECTOR_CATEGORIES]
-    counts["insurance_target_sectors_price_year"] = insurance[:, target].sum(axis=1) / price[:, None, None]
+    for name, value in (("patient_payments", money[:, PAYER_INDEX["patients"]].sum(axis=1)),
+                        ("insurance_payments", insurance.sum(axis=1)),
+                        ("insurance_target_sectors_price_year", insurance[:, target].sum(axis=1) / price[:, None, None])):
+        banded = np.zeros(value.shape + (N_AGE_BANDS,))
+        banded[..., -1] = value  # money is not kept by age: all of it in one band, so sums over bands are right
+        counts[name] = banded
     return counts
 
 
 def _indicators(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
-    """Rates per territory and patient group, with 'all' totals; spending concentration for the whole population."""
+    """Rates per territory and patient group, with 'all' totals, crude and age-standardised; spending concentration."""
     counts = _counts(scenario, model)
     territories = list(model.layout.territory_names)
+    standard = counts["persons_1_january"][0]  # [territory, group, band]: the base year's population, equal in both arms
     rows = []
-    for name, (num, den, mult) in RATES.items():
-        for t_label, t_sel in [(t, [i]) for i, t in enumerate(territories)] + [("all", list(range(len(territories))))]:
-            for g_label, g_sel in (("non_bim", [0]), ("bim", [1]), ("all", [0, 1])):
-                n = counts[num][:, t_sel][:, :, g_sel].sum(axis=(1, 2))
-                d = counts[den][:, t_sel][:, :, g_sel].sum(axis=(1, 2))
-                for y, year in enumerate(scenario.years):
-                    value = mult * n[y] / d[y] if d[y] > 0 else np.nan
-                    rows.append((model.arm, year, t_label, g_label, name, value, n[y], d[y]))
+    for t_label, t_sel in [(t, [i]) for i, t in enumerate(territories)] + [("all", list(range(len(territories))))]:
+        for g_label, g_sel in (("non_bim", [0]), ("bim", [1]), ("all", [0, 1])):
+            pick = lambda a: a[:, t_sel][:, :, g_sel].sum(axis=(1, 2))  # noqa: E731 - [year, band]
+            weights = standard[t_sel][:, g_sel].sum(axis=(0, 1))
+            for name, (num, den, mult) in RATES.items():
+                n_band, d_band = pick(counts[num]), pick(counts[den])
+                _rate_rows(rows, model.arm, scenario.years, t_label, g_label, name, mult, n_band.sum(axis=1), d_band.sum(axis=1))
+                if name in STANDARDISED:
+                    # direct standardisation: each band's rate applied to the standard population
+                    rate = np.divide(n_band, d_band, out=np.zeros_like(n_band), where=d_band > 0)
+                    expected = (rate * weights).sum(axis=1)
+                    covered = np.where(d_band > 0, weights, 0.0).sum(axis=1)
+                    _rate_rows(rows, model.arm, scenario.years, t_label, g_label, f"{name}_age_standardised", mult, expected, covered)
     for y, year in enumerate(scenario.years):
         top5, top1, over = model.observer.concentration[y]
         rows.append((model.arm, year, "all", "all", "spending_share_top5pct", top5, np.nan, np.nan))
@@ -126,6 +149,14 @@ def _indicators(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
         rows.append((model.arm, year, "all", "all", "persons_over_100k_eur", over, np.nan, np.nan))
     columns = ["arm", "year", "territory", "patient_group", "indicator", "value", "numerator", "denominator"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _rate_rows(rows: list, arm: str, years, territory: str, group: str, name: str, mult: float,
+               numerator: np.ndarray, denominator: np.ndarray) -> None:
+    """One row per year: value = mult * numerator / denominator (NaN where the denominator is 0)."""
+    for y, year in enumerate(years):
+        value = mult * numerator[y] / denominator[y] if denominator[y] > 0 else np.nan
+        rows.append((arm, year, territory, group, name, value, numerator[y], denominator[y]))
 
 
 def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:

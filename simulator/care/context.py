@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.care.tables import MAX_AGE, CareTables
+from simulator.observe import age_band
 from simulator.population import Cohort
 from simulator.rng import MonthlyDraws
 from simulator.scenario import Scenario
@@ -35,6 +36,10 @@ class Month:
     def stratum_age(self) -> np.ndarray:
         """Row of the [stratum, age] tables per slot (flat index), computed once a month."""
         return self.shared("stratum_age", lambda: self.cohort.stratum.astype(np.intp) * (MAX_AGE + 1) + self.age)
+
+    def age_band(self) -> np.ndarray:
+        """Five-year age band per slot (for age-standardised indicators)."""
+        return self.shared("age_band", lambda: age_band(self.age))
 
     def admission_frailty(self) -> np.ndarray:
         """Admission frailty relative to the mean of the living at the same age and stratum."""

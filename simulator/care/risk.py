@@ -43,10 +43,9 @@ def expected_monthly_cost(tables: CareTables, scenario: Scenario, age: np.ndarra
     return cost
 
 
-def risk_scores(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """Expected cost relative to the mean over the living (float32; 0 for the others)."""
+def risk_scores(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray,
+                alive: np.ndarray) -> tuple[np.ndarray, float]:
+    """(expected cost relative to the mean over the living, float32 and 0 for the others; that mean in euros a month)."""
     cost = expected_monthly_cost(tables, scenario, age, conditions)
-    mean = cost[alive].mean() if alive.any() else 1.0
-    return np.where(alive, cost / mean, 0.0).astype(np.float32)
-
-
+    mean = float(cost[alive].mean()) if alive.any() else 1.0
+    return np.where(alive, cost / mean, 0.0).astype(np.float32), mean

@@ -209,6 +209,13 @@ class Regime:
             paid |= self.ss_zone[self.layout.cell_territory]
         return paid
 
+    def capitated_cells(self) -> np.ndarray:
+        """Billing cells whose patients a capitation plan covers (bool [cell])."""
+        out = np.zeros(self.layout.n_cells, bool)
+        for plan in self.capitation:
+            out |= plan.active_cell
+        return out
+
     # ----------------------------------------------------------------- yearly
 
     def start_year(self, year_index: int, year: int, m: Month, state: PatientState) -> None:

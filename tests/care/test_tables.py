@@ -54,5 +54,6 @@ def test_risk_score_is_one_on_average_and_rises_with_age_and_conditions(scenario
     cost = expected_monthly_cost(tables, scenario, age, mask)
     assert cost[1] > cost[0] and cost[2] > cost[0] and cost[3] > cost[2]
     alive = np.array([True, True, True, False])
-    scores = risk_scores(tables, scenario, age, mask, alive)
+    scores, mean = risk_scores(tables, scenario, age, mask, alive)
+    assert mean == pytest.approx(cost[alive].mean())
     assert scores[alive].mean() == pytest.approx(1.0) and scores[3] == 0
