@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.experiment import ARMS, replication_seed, simulate
-from simulator.reference import ReferenceCosts, build_reference, needs_reference
+from simulator.reference import ReferenceCosts
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
 from simulator.results import combine, concatenate
 from simulator.scenario import Scenario, load_scenario
@@ -96,17 +96,16 @@ def _run_replications(scenario: Scenario, reps: int, workers: int, progress: boo
     months = 12 * len(scenario.years)
     from tqdm import tqdm
 
-    reference = build_reference(scenario) if needs_reference(scenario) else None  # one for all replications
     if workers <= 1:
         with tqdm(total=reps * months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
-            return [simulate(scenario, r, on_month=bar.update, reference=reference) for r in range(reps)]
+            return [simulate(scenario, r, on_month=bar.update) for r in range(reps)]
     # with more processes than replications, each replication's arms run apart (same draws, same tables)
     jobs = [(r, (arm,)) for r in range(reps) for arm in ARMS] if workers > reps else [(r, ARMS) for r in range(reps)]
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool, tqdm(
         total=len(jobs), unit="job", desc="simulating", disable=not progress, leave=False
     ) as bar:
         done = []
-        for part in pool.map(_simulate_one, [(scenario, r, reference, arms) for r, arms in jobs]):
+        for part in pool.map(_simulate_one, [(scenario, r, None, arms) for r, arms in jobs]):
             done.append(part)
             bar.update()
     if workers > reps:

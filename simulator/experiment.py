@@ -43,13 +43,14 @@ class Replication:
     @classmethod
     def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None,
               arms: tuple[str, ...] = ARMS) -> Replication:
-        """Population and the arms (both by default); the reference costs are built here if the reform needs them and none are given."""
+        """Population and the arms (both by default); the replication's own reference costs are built here if the
+        reform needs them and none are given."""
         if reference is None and needs_reference(scenario) and "reform" in arms:
-            reference = build_reference(scenario)
+            reference = build_reference(scenario, seed)
         layout = build_layout(scenario)
         tables = build_tables(scenario)
         cohort = synthesise(scenario, layout, tables, seed)
-        arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform"), cohort, layout, seed)
+        arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform", seed), cohort, layout, seed)
                 for arm in arms}
         return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
 

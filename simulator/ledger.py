@@ -37,8 +37,11 @@ class Ledger:
         """Post a period's statement (and claims volumes); raise ConservationError if money does not add up."""
         t = statement.transfers.columns()
         n_prov = self.layout.n_providers
+        if not np.isfinite(t["amount"]).all() or not np.isfinite(statement.owed).all():
+            raise ConservationError("a payment is not a finite number of euros (NaN or infinite)")
         received = np.bincount(t["provider"], weights=t["amount"], minlength=n_prov)
-        self.check(statement.owed, received, float(t["amount"].sum()))
+        outflows = np.bincount(t["payer"], weights=t["amount"], minlength=len(PAYERS))
+        self.check(statement.owed, received, outflows, statement.paid)
         group = self._cell_group[t["cell"]]
         shape = self.money.shape[1:]
         key = np.ravel_multi_index((t["payer"], t["mechanism"], t["item"], group), shape)
@@ -51,12 +54,19 @@ class Ledger:
             self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
 
     @staticmethod
-    def check(owed: np.ndarray, received: np.ndarray, paid: float) -> None:
-        """Per provider, received == owed; in total, paid == received."""
+    def check(owed: np.ndarray, received: np.ndarray, outflows: np.ndarray, paid: np.ndarray | None = None) -> None:
+        """Per provider, received == owed (the rules' own figure); payers' outflows == providers' inflows as the
+        rules computed them; per payer, outflows == what the rules say each payer pays, where they say it."""
         scale = max(1.0, float(np.abs(owed).max(initial=0.0)))
         gap = np.abs(received - owed)
         if gap.max(initial=0.0) > TOLERANCE * scale:
             worst = int(np.argmax(gap))
             raise ConservationError(f"provider {worst} received {received[worst]:.6f} EUR but is owed {owed[worst]:.6f} EUR")
-        if abs(paid - float(received.sum())) > TOLERANCE * max(1.0, float(np.abs(owed).sum())):
-            raise ConservationError(f"payers paid {paid:.6f} EUR but providers received {float(received.sum()):.6f} EUR")
+        total_scale = max(1.0, float(np.abs(owed).sum()))
+        if abs(float(outflows.sum()) - float(owed.sum())) > TOLERANCE * total_scale:
+            raise ConservationError(f"payers paid {float(outflows.sum()):.6f} EUR but providers are owed {float(owed.sum()):.6f} EUR")
+        if paid is not None:
+            gap = np.abs(outflows - paid)
+            if gap.max(initial=0.0) > TOLERANCE * total_scale:
+                worst = int(np.argmax(gap))
+                raise ConservationError(f"{PAYERS[worst]} paid {outflows[worst]:.6f} EUR but owes {paid[worst]:.6f} EUR")

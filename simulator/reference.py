@@ -35,21 +35,27 @@ EXTRA_MONTHS = 6  # so that episodes opened in the last year can close
 class ReferenceYear:
     """One year of the reference population: per person alive on 1 January, claims by category (price-year euros)."""
 
-    cost: np.ndarray  # float32 [patient, category]
+    cost: np.ndarray  # float32 [patient, category] claims at the full tariff
+    insured: np.ndarray  # float32 [patient, category] the insurance's share of them (co-payments excluded)
     months: np.ndarray  # int8 months alive in the year
     cell: np.ndarray  # int16 risk cell on 1 January
     conditions: np.ndarray  # uint8 condition mask on 1 January
     avoidable: np.ndarray  # int16 avoidable admissions in the year
     episode_claims: tuple[np.ndarray, ...]  # per episode type opened in the year: in-scope window claims
 
-    def cell_rates(self, categories: list[int], eligible: np.ndarray | None = None, cap: float = 0.0) -> np.ndarray:
+    def cell_rates(self, categories: list[int], eligible: np.ndarray | None = None, cap: float = 0.0,
+                   insured: bool = False, exclude_above: float = 0.0) -> np.ndarray:
         """[risk cell, category] cost per person-month; cells never observed take the overall mean.
 
-        With `cap`, a patient's yearly cost over the categories counts at most `cap` (shared out
-        pro rata over the categories).
+        `insured` counts the insurance's share only. With `cap`, a patient's yearly cost over the
+        categories counts at most `cap` (shared out pro rata over the categories); with
+        `exclude_above`, patients costing more are left out.
         """
         use = self.months > 0 if eligible is None else (self.months > 0) & eligible
-        cost = self.cost[use][:, categories].astype(np.float64)
+        cost = (self.insured if insured else self.cost)[:, categories].astype(np.float64)
+        if exclude_above > 0:
+            use = use & (cost.sum(axis=1) <= exclude_above)
+        cost = cost[use]
         if cap > 0:
             total = cost.sum(axis=1)
             cost *= np.where(total > cap, cap / np.maximum(total, 1e-12), 1.0)[:, None]
@@ -60,8 +66,8 @@ class ReferenceYear:
         return np.where(exposure[:, None] > 0, sums / np.maximum(exposure, 1.0)[:, None], overall[None, :])
 
     def enrolee_year_rates(self, categories: list[int]) -> np.ndarray:
-        """[risk cell] cost of the year per person alive on 1 January (decedents' costs included): for envelopes."""
-        cost = self.cost[:, categories].astype(np.float64).sum(axis=1)
+        """[risk cell] insurance cost of the year per person alive on 1 January (decedents' costs included): for envelopes."""
+        cost = self.insured[:, categories].astype(np.float64).sum(axis=1)
         sums = np.bincount(self.cell, weights=cost, minlength=N_RISK_CELLS)
         count = np.bincount(self.cell, minlength=N_RISK_CELLS)
         return np.where(count > 0, sums / np.maximum(count, 1), cost.mean() if cost.size else 0.0)
@@ -93,17 +99,22 @@ def needs_reference(scenario: Scenario) -> bool:
                 or r.budget_guarantee.share > 0)
 
 
-def build_reference(scenario: Scenario) -> ReferenceCosts:
-    """Simulate the reference population under the status quo, year by year, and tabulate its costs."""
+def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
+    """Simulate the reference population under the status quo, year by year, and tabulate its costs.
+
+    `seed` is the replication's: every replication draws its own reference population, so
+    that the benchmark's estimation error is part of the uncertainty over replications.
+    """
     size, n_years = scenario.reform.reference.size, len(scenario.years)
     run = scenario.run.model_copy(update={"end_year": scenario.run.end_year + 1})  # room for the extra months
     ref = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size, "sample_fraction": None}), "run": run})
-    seed = derived_seed(scenario.run.seed, "reference")
+    seed = derived_seed(seed, "reference")
     layout, tables = build_layout(ref), build_tables(ref)
     cohort = synthesise(ref, layout, tables, seed)
     state, draws, behaviour = PatientState.from_cohort(cohort), MonthlyDraws(seed, cohort.capacity), Behaviour()
     ffs = FeeForService.status_quo(ref)
     price = ffs.tariffs(ffs.price_year)  # price-year euros per unit
+    insurer = ffs.insurer_unit_value(ffs.price_year)  # [category, bim]
     book = EpisodeBook(scenario.reform.bundled, cohort.capacity) if scenario.reform.bundled else None
     closed, years = [], []
     months_total = 12 * n_years + (EXTRA_MONTHS if book else 0)
@@ -117,6 +128,7 @@ def build_reference(scenario: Scenario) -> ReferenceCosts:
             position = np.full(cohort.capacity, -1, np.int64)
             position[present] = np.arange(present.size)
             cost = np.zeros((present.size, len(CATEGORIES)), np.float32)
+            insured = np.zeros((present.size, len(CATEGORIES)), np.float32)
             months = np.zeros(present.size, np.int8)
             avoidable = np.zeros(present.size, np.int16)
         activity = care_month(m, state, behaviour)
@@ -128,19 +140,21 @@ def build_reference(scenario: Scenario) -> ReferenceCosts:
                 if slots is not None and slots.size:
                     rows = position[slots]
                     keep = rows >= 0
-                    cost[rows[keep], i] += activity.volume[category][keep] * price[i]
+                    volume = activity.volume[category][keep]
+                    cost[rows[keep], i] += volume * price[i]
+                    insured[rows[keep], i] += volume * insurer[i, cohort.bim[slots[keep]]]
             rows = position[activity.admissions[activity.avoidable]]
             np.add.at(avoidable, rows[rows >= 0], 1)
             if step % 12 == 11:
-                years.append((cost, months, cell, conditions, avoidable))
+                years.append((cost, insured, months, cell, conditions, avoidable))
         if book:
-            closed.append(book.month(step, activity, price))
+            closed.append(book.month(step, activity, price, draws.at("admission_day", activity.admissions)))
     if book:
         closed.append(book.close_all(months_total - 1))
     out = []
-    for y, (cost, months, cell, conditions, avoidable) in enumerate(years):
+    for y, (cost, insured, months, cell, conditions, avoidable) in enumerate(years):
         episodes = tuple(
             np.concatenate([c.claims[(c.kind == k) & (c.start // 12 == y) & (c.elapsed >= 1)] for c in closed])
             for k in range(len(book.episodes))) if book else ()
-        out.append(ReferenceYear(cost, months, cell, conditions, avoidable, episodes))
+        out.append(ReferenceYear(cost, insured, months, cell, conditions, avoidable, episodes))
     return ReferenceCosts(tuple(out))

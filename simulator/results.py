@@ -14,6 +14,7 @@ import pandas as pd
 from simulator.categories import CATEGORIES, CATEGORY_UNITS, ITEMS, MECHANISMS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS, N_AGE_BANDS
+from simulator.savings import settlement_rows, with_true_savings
 from simulator.scenario import Scenario
 
 #: Categories covered by the sectors of the Court of Audit split used as the per-capita target
@@ -175,10 +176,8 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
 
 
 def _settlements(model: HealthSystemModel) -> pd.DataFrame:
-    """Yearly settlements (shared savings per zone, bundles per episode type, P4P per indicator), long format."""
-    rows = [(model.arm, s["year"], s["mechanism"], s["unit"], k, float(v))
-            for s in model.regime.settlements for k, v in s.items() if k not in ("year", "mechanism", "unit")]
-    return pd.DataFrame(rows, columns=["arm", "year", "mechanism", "unit", "measure", "value"])
+    """Yearly settlements (shared savings, guarantee and reinvestment per zone, bundles per episode type, P4P per indicator)."""
+    return settlement_rows(model.arm, model.regime.settlements)
 
 
 def _provider_labels(model: HealthSystemModel) -> pd.DataFrame:
@@ -261,6 +260,8 @@ def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[st
     tables["budget_impact"] = budget_impact(tables["annual"], scenario.budget.discount_rate)
     tables["budget_summary"] = budget_summary(tables["budget_impact"], scenario.budget.interval)
     tables["budget_impact_detail"] = budget_impact_detail(tables["annual"])
+    if len(tables["settlements"]):
+        tables["settlements"] = with_true_savings(tables["settlements"], tables["annual"], scenario)
     return tables
 
 

@@ -30,7 +30,9 @@ def by_mechanism(annual: pd.DataFrame) -> pd.DataFrame:
 
 def settlements_by_year(settlements: pd.DataFrame) -> pd.DataFrame:
     """Yearly settlement totals per mechanism and measure (mean over replications), money in million EUR."""
-    money = settlements[settlements["measure"].str.endswith("_eur") & ~settlements["measure"].str.startswith("price")]
+    money = settlements[settlements["measure"].str.endswith("_eur") & ~settlements["measure"].str.startswith("price")].copy()
+    shadow = (money["measure"] == "payment_eur") & ~money["paid"].astype(bool)
+    money.loc[shadow, "measure"] = "shadow_payment_eur"  # settled on paper only (not in the ledger)
     per_rep = money.groupby(["replication", "year", "mechanism", "measure"])["value"].sum()
     table = per_rep.groupby(["year", "mechanism", "measure"]).mean().unstack(["mechanism", "measure"]) / 1e6
     table.columns = [f"{m}:{k.removesuffix('_eur')}" for m, k in table.columns]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, MECHANISM_INDEX, NO_CATEGORY, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, MECHANISM_INDEX, NO_CATEGORY, PAYER_INDEX, PAYERS
 from simulator.layout import build_layout
 from simulator.ledger import ConservationError, Ledger
 from simulator.payment.statement import Statement, Transfers
@@ -66,3 +66,33 @@ def test_ledger_refuses_a_statement_that_does_not_add_up(layout):
     inflated[0] += 5.0
     with pytest.raises(ConservationError):
         Ledger(layout, 1).post(0, Statement(statement.transfers, inflated), volume)
+
+
+def test_ledger_refuses_nan_and_infinite_postings(layout):
+    statement, volume = fee_statement(layout)
+    for bad in (np.nan, np.inf):
+        t = Transfers()
+        t.add("federal_insurance", "fee_for_service", 0, np.array([0]), layout.cell_gp[:1], np.array([bad]))
+        owed = np.zeros(layout.n_providers)
+        with pytest.raises(ConservationError, match="finite"):
+            Ledger(layout, 1).post(0, Statement(t, owed))
+    owed = statement.owed.copy()
+    owed[0] = np.nan
+    with pytest.raises(ConservationError, match="finite"):
+        Ledger(layout, 1).post(0, Statement(statement.transfers, owed), volume)
+
+
+def test_ledger_compares_payers_outflows_with_what_the_rules_say_each_payer_pays(layout):
+    statement, volume = fee_statement(layout)
+    n = volume.size
+    nh_cells = layout.n_cells
+    rules = np.zeros(len(PAYERS))
+    rules[PAYER_INDEX["patients"]] = 20.0 * n
+    rules[PAYER_INDEX["federated_entities"]] = 80.0 * nh_cells
+    rules[PAYER_INDEX["federal_insurance"]] = 80.0 * (n - nh_cells)
+    Ledger(layout, 1).post(0, Statement(statement.transfers, statement.owed, rules), volume)  # the rules agree
+    wrong = rules.copy()
+    wrong[PAYER_INDEX["patients"]] += 10.0 * n  # the rules say patients pay 30 per claim, the transfers 20
+    wrong[PAYER_INDEX["federal_insurance"]] -= 10.0 * n
+    with pytest.raises(ConservationError, match="paid .* EUR but owes"):
+        Ledger(layout, 1).post(0, Statement(statement.transfers, statement.owed, wrong), volume)

@@ -4,6 +4,10 @@ Providers keep billing their claims; when an episode's window closes, the holder
 the price minus the in-scope claims of the window (a margin, or a loss it pays back).
 For the payer this nets to the price per episode; above the stop-loss threshold the
 payer covers the excess. Readmissions inside an open window belong to that episode.
+
+Windows are counted in days (at most 180 in all, as in the Belgian hospital pilots): the
+admission falls on a drawn day of its month, and the months at either edge of the window
+count pro rata, their claims spread evenly over their days; the admission month counts whole.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from simulator.care.claims import value_by_slot
 from simulator.categories import ADMISSION_REASONS, CATEGORY_INDEX, REASON_INDEX
 from simulator.scenario.reform import Bundled, Episode
 
-DAYS_PER_MONTH = 30
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def bundle_margin(price: np.ndarray | float, claims: np.ndarray | float, stop_loss: float) -> np.ndarray:
@@ -67,14 +71,15 @@ class EpisodeBook:
         for k, episode in enumerate(self.episodes):
             for reason in episode.trigger:
                 self.trigger[REASON_INDEX[reason]] = k  # a later type wins for a shared reason
-        self.before = np.array([math.ceil(e.days_before / DAYS_PER_MONTH) for e in self.episodes], np.int32)
-        self.after = np.array([math.ceil(e.days_after / DAYS_PER_MONTH) for e in self.episodes], np.int32)
-        self.depth = int(self.before.max(initial=0))
+        self.before = np.array([e.days_before for e in self.episodes], np.float64)  # days
+        self.after = np.array([e.days_after for e in self.episodes], np.float64)  # days
+        self.depth = int(math.ceil(self.before.max(initial=0) / DAYS_PER_MONTH)) + 1  # months a window can reach back
         self.recent = np.zeros((self.depth, capacity), np.float32)
         self.kind = np.full(capacity, -1, np.int8)
-        self.end = np.zeros(capacity, np.int32)
+        self.first = np.zeros(capacity, np.float64)  # first day of the window, in days since the start of the run
+        self.end = np.zeros(capacity, np.float64)  # last day of the window (exclusive)
         self.claims = np.zeros(capacity, np.float64)
-        self.start = np.zeros(capacity, np.int32)
+        self.start = np.zeros(capacity, np.int32)  # month of the admission
 
     @property
     def open(self) -> np.ndarray:
@@ -85,39 +90,50 @@ class EpisodeBook:
         """[reason] 1 - strength for reasons that open an episode, 1 otherwise."""
         return np.where(self.trigger >= 0, 1.0 - strength, 1.0)
 
-    def month(self, step: int, activity: Activity, unit_value: np.ndarray) -> Closed:
-        """Add the month's in-scope claims, open triggered episodes, close those whose window ended."""
+    def month(self, step: int, activity: Activity, unit_value: np.ndarray, day: np.ndarray) -> Closed:
+        """Add the month's in-scope claims, open triggered episodes, close those whose window ended.
+
+        `day[i]` in [0, 1) places admission i within its month.
+        """
         value = value_by_slot(activity, unit_value, self.scope, self.kind.size)
+        month_start = step * DAYS_PER_MONTH
         active = np.flatnonzero(self.open)
-        self.claims[active] += value[active]
+        self.claims[active] += value[active] * self._inside(active, month_start)
         admitted = activity.admissions
         kind = self.trigger[activity.reason]
         new = (kind >= 0) & (self.kind[admitted] < 0)
         slots, kind = admitted[new], kind[new]
-        self.kind[slots], self.end[slots], self.start[slots] = kind, step + self.after[kind], step
-        self.claims[slots] = value[slots] + self._before(step, slots, self.before[kind])
-        if self.depth:
-            self.recent[step % self.depth] = value
-        return self._close(np.flatnonzero(self.open & (self.end <= step)), step)
+        admission = month_start + day[new] * DAYS_PER_MONTH
+        self.kind[slots], self.start[slots] = kind, step
+        self.first[slots], self.end[slots] = admission - self.before[kind], admission + self.after[kind]
+        self.claims[slots] = value[slots] + self._before(step, slots)
+        self.recent[step % self.depth] = value
+        return self._close(np.flatnonzero(self.open & (self.end <= month_start + DAYS_PER_MONTH)), step)
+
+    def _inside(self, slots: np.ndarray, month_start: float) -> np.ndarray:
+        """Share of this month's days inside each window (its claims spread evenly over the month)."""
+        return np.clip((self.end[slots] - month_start) / DAYS_PER_MONTH, 0.0, 1.0)
 
     def close_all(self, step: int) -> Closed:
         """Close every open episode at the end of the horizon (month `step`); `elapsed` says how much of each window ran."""
         return self._close(np.flatnonzero(self.open), step)
 
-    def _before(self, step: int, slots: np.ndarray, months: np.ndarray) -> np.ndarray:
-        """In-scope claims of the `months` months before `step`, per slot."""
+    def _before(self, step: int, slots: np.ndarray) -> np.ndarray:
+        """In-scope claims of the months before `step` that fall in each window, pro rata."""
         total = np.zeros(slots.size)
-        for back in range(1, self.depth + 1):
+        for back in range(1, self.depth):
             if step - back < 0:
                 break
-            use = months >= back
-            total[use] += self.recent[(step - back) % self.depth, slots[use]]
+            month_end = (step - back + 1) * DAYS_PER_MONTH
+            share = np.clip((month_end - self.first[slots]) / DAYS_PER_MONTH, 0.0, 1.0)
+            total += self.recent[(step - back) % self.depth, slots] * share
         return total
 
     def _close(self, slots: np.ndarray, step: int) -> Closed:
         kind, start = self.kind[slots].copy(), self.start[slots]
-        window = self.before[kind] + 1 + self.after[kind]
-        elapsed = np.minimum(1.0, (self.before[kind] + 1 + step - start) / window)
+        length = self.end[slots] - self.first[slots]
+        ran = (step + 1) * DAYS_PER_MONTH - self.first[slots]
+        elapsed = np.where(length > 0, np.minimum(1.0, ran / np.maximum(length, 1e-9)), 1.0)
         closed = Closed(slots, kind, self.claims[slots].copy(), start.copy(), elapsed)
         self.kind[slots] = -1
         self.claims[slots] = 0.0

@@ -23,9 +23,12 @@ from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYE
 from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook, bundle_margin, status_quo_price
 from simulator.payment.capitation import capitation_amount, pooled
+from simulator.payment.coordination import monthly_by_cell
+from simulator.payment.measurement import Measured, Measurement
 from simulator.payment.fee_for_service import FeeForService
 from simulator.payment.p4p import p4p_bonus
-from simulator.payment.shared_savings import shared_savings_payment
+from simulator.payment.reinvest import Reinvesting
+from simulator.payment.settle import Settling
 from simulator.payment.statement import Statement, Transfers
 from simulator.population import Cohort
 from simulator.reference import ReferenceCosts
@@ -64,11 +67,12 @@ class CapitationPlan:
         return covered
 
 
-class Regime:
+class Regime(Settling, Reinvesting):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
-    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool):
-        self.scenario, self.layout, self.cohort, self.reform = scenario, layout, cohort, reform
+    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int):
+        """`seed` is the replication's: every draw of the regime (benchmark errors, opt-in, coding, selection) comes from it."""
+        self.scenario, self.layout, self.cohort, self.reform, self.seed = scenario, layout, cohort, reform, seed
         self.ffs = FeeForService.reform(scenario) if reform else FeeForService.status_quo(scenario)
         self.status_quo = FeeForService.status_quo(scenario)
         self.behaviour = Behaviour()
@@ -93,22 +97,24 @@ class Regime:
         self.shared_savings = r.shared_savings if r else None
         self.reinvestment = r.reinvestment if r and r.reinvestment.share > 0 else None
         self.guarantee = r.budget_guarantee if r and r.budget_guarantee.share > 0 else None
-        # expected (reference) vs actual cost per zone: for shared savings, the gain to reinvest, the budget guarantee
-        self.measure = self.shared_savings or (SharedSavings(benchmark_error_sd=0.0) if self.reinvestment or self.guarantee else None)
-        if self.measure:
-            ss = self.measure
-            self.ss_scope = [CATEGORY_INDEX[c] for c in ss.scope]
-            self.ss_zone = np.array([not ss.territories or z in ss.territories for z in zones])
-            self.ss_rate_by_year = [y.cell_rates(self.ss_scope, cap=ss.outlier_cap_eur).sum(axis=1) for y in reference.years]
-            self.ss_avoidable_by_year = [y.avoidable_rate() for y in reference.years]
-            self.ss_spend = np.zeros(cohort.capacity)
-            self.ss_months = np.zeros(cohort.capacity, np.int8)
+        # expected (reference) vs actual insurance spending per zone: shared savings, the gain to reinvest, the guarantee
+        everywhere = np.ones(layout.n_territories, bool)
+        self.ss_zone = np.array([not self.shared_savings.territories or z in self.shared_savings.territories for z in zones]) \
+            if self.shared_savings else np.zeros(layout.n_territories, bool)
+        rules = {"shared_savings": (self.shared_savings, self.ss_zone), "reinvestment": (self.reinvestment and self.reinvestment.measurement, everywhere),
+                 "budget_guarantee": (self.guarantee and self.guarantee.measurement, everywhere)}
+        self.measurements: dict[str, Measurement] = {}
+        for name, (rule, zone_mask) in rules.items():
+            if rule:
+                same = [m for m in self.measurements.values() if m.rule == rule and np.array_equal(m.zones, zone_mask)]
+                self.measurements[name] = same[0] if same else Measurement(rule, zone_mask, reference, layout, cohort.capacity, seed)
+        self.first_paid_year = np.full(layout.n_territories, -1)  # per zone: year index from which the reform is paid
         self.p4p = r.p4p if r else None
         self.n_cells = layout.n_cells
         self.cell_counts = np.zeros((5, layout.n_cells))  # person-months, admissions, avoidable, readmissions, none
         self.payment_cell = np.zeros(cohort.capacity, np.int16)  # risk cell used for payment (recorded conditions)
         self.coded_cell = self._paid_by_risk_cells()
-        self.coding_u = hashed_uniform(derived_seed(scenario.run.seed, "coding"), np.arange(cohort.capacity)) if self.coded_cell.any() else None
+        self.coding_u = hashed_uniform(derived_seed(seed, "coding"), np.arange(cohort.capacity)) if self.coded_cell.any() else None
         self.effort_zone = np.zeros(layout.n_territories)
         self.effort_practice = np.zeros(layout.n_providers)
         self.transition = scenario.reform.transition if reform else None
@@ -147,7 +153,7 @@ class Regime:
     def _status_quo_rates(year, scope: list[int], mask: int, adjustment: str) -> np.ndarray:
         """A reference year's cost of the scope per enrolee-month, by risk cell or pooled."""
         eligible = (year.conditions & mask) > 0 if mask else None
-        rates = year.cell_rates(scope, eligible)
+        rates = year.cell_rates(scope, eligible, insured=True)  # the insurance's money: co-payments end under capitation
         if adjustment == "none":
             use = year.months > 0 if eligible is None else (year.months > 0) & eligible
             rates = pooled(rates, np.bincount(year.cell[use], weights=year.months[use].astype(float), minlength=N_RISK_CELLS))
@@ -205,8 +211,7 @@ class Regime:
         for p in self.capitation:
             if p.rule.risk_adjustment == "cells" and p.rule.rates != "given":
                 paid |= p.active_cell
-        if self.shared_savings:
-            paid |= self.ss_zone[self.layout.cell_territory]
+        paid |= self.ss_zone[self.layout.cell_territory]
         return paid
 
     def capitated_cells(self) -> np.ndarray:
@@ -239,14 +244,11 @@ class Regime:
             self.gb_year_rate = pick(self.gb_rate)
         if self.book:
             self.prices = pick(self.prices_by_year)
-        if self.measure:
-            self.ss_rate, self.ss_avoidable_rate = pick(self.ss_rate_by_year), pick(self.ss_avoidable_by_year)
         if self.global_budget:
             self._set_envelopes(state)
         self.cell_counts[:] = 0
-        if self.measure:
-            self.ss_spend[:] = 0
-            self.ss_months[:] = 0
+        for measurement in set(self.measurements.values()):
+            measurement.start_year()
         if self.reform:
             self._set_behaviour(m, state)
         if self.reinvestment:
@@ -279,8 +281,8 @@ class Regime:
             gain = (self.shadow[year_index - 1, :, 0] - self.shadow[year_index - 1, :, 1]) * self.cohort.weight
         voluntary = phase == "voluntary"
         if voluntary.any():
-            noise = generator(self.scenario.run.seed, "opt_in", year_index).normal(0.0, tr.opt_in_noise_eur, lay.n_providers)
-            stay = generator(self.scenario.run.seed, "opt_out", year_index).random(lay.n_providers) >= tr.exit_rate
+            noise = generator(self.seed, "opt_in", year_index).normal(0.0, tr.opt_in_noise_eur, lay.n_providers)
+            stay = generator(self.seed, "opt_out", year_index).random(lay.n_providers) >= tr.exit_rate
             join = ~self.joined & (gain + noise > tr.switching_cost_eur)
             leave = self.joined & (gain + noise < 0) & ~stay
             self.joined = (self.joined | (voluntary & join)) & ~leave
@@ -312,7 +314,7 @@ class Regime:
         alive = np.flatnonzero(state.alive & capitated[state.cell])
         seen = state.risk_score[alive] * m.admission_frailty()[alive]  # providers know frailty
         costly = alive[seen >= np.quantile(seen, 0.9)] if alive.size else alive
-        u = hashed_uniform(derived_seed(self.scenario.run.seed, "risk_selection", self.year_index + 1), costly)
+        u = hashed_uniform(derived_seed(self.seed, "risk_selection", self.year_index + 1), costly)
         movers = costly[u < strength * self.response[state.cell[costly]]]  # only where the reform is (partly) paid
         lay = self.layout
         capitated_practice = np.zeros(lay.n_providers, bool)
@@ -322,7 +324,7 @@ class Regime:
             here = movers[lay.cell_territory[state.cell[movers]] == t]
             if not targets.size or not here.size:
                 continue
-            pick = hashed_uniform(derived_seed(self.scenario.run.seed, "selection_target", self.year_index), here) * targets.size
+            pick = hashed_uniform(derived_seed(self.seed, "selection_target", self.year_index), here) * targets.size
             choice = targets[pick.astype(int)]
             rank = lay.cell_hospital_rank[state.cell[here]]
             state.cell[here] = lay.cell_of(np.full(here.size, t), choice, rank, self.cohort.bim[here].astype(np.int64))
@@ -386,7 +388,8 @@ class Regime:
         if self.shared_savings:
             ss = self.shared_savings
             avoided = np.bincount(zone_of, weights=expected_avoidable, minlength=lay.n_territories) * cost * self.cohort.weight
-            benchmark = np.bincount(zone_of, weights=12 * self.ss_rate[self.payment_cell[alive]], minlength=lay.n_territories) * self.index * self.cohort.weight
+            rate = self.measurements["shared_savings"].rate(self.year_index)
+            benchmark = np.bincount(zone_of, weights=12 * rate[self.payment_cell[alive]], minlength=lay.n_territories) * self.index * self.cohort.weight
             effect = effort_effect(EFFORT_GRID, b.effort_max_effect, b.effort_curvature)[None, :]
             savings_rate = avoided[:, None] * effect / np.maximum(benchmark, 1.0)[:, None]
             sd = ss.benchmark_error_sd
@@ -414,16 +417,32 @@ class Regime:
 
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
-        reform = self._reform_month(m, state, activity, volume)
+        reform = paid = self._reform_month(m, state, activity, volume)
         if self.shadowing:
             status_quo = self._status_quo_month(volume)
             year = m.step // 12
             self.shadow[year, :, 0] += reform.owed
             self.shadow[year, :, 1] += status_quo.owed
-            reform = self._combine(reform, status_quo, self._transition_costs(activity, state))
+            paid = self._combine(reform, status_quo, self._transition_costs(activity, state))
+        if self.measurements:
+            value = self.ffs.insurer_unit_value(self.year)
+            for measurement in set(self.measurements.values()):
+                measurement.month(state, activity, value, self.cohort.bim)
+                self._post_measured(measurement, paid, reform)
         if self.reinvestment:
-            reform = self._combine_all(reform, self._reinvestment_month(state, activity))
-        return reform
+            paid = self._combine_all(paid, self._reinvestment_month(state, activity))
+        if self.reform and self.scenario.reform.coordination.eur_per_territory > 0:
+            paid = self._combine_all(paid, self._coordination_month(activity, state))
+        return paid
+
+    def _post_measured(self, measurement: Measurement, paid: Statement, reform: Statement) -> None:
+        """Money counted as actual: what is paid where the reform is in force, what it would pay elsewhere (shadow)."""
+        if not self.shadowing:
+            measurement.post(paid)
+            return
+        in_force = self._in_force()[self.layout.cell_territory]
+        measurement.post(paid, in_force)
+        measurement.post(reform, ~in_force)
 
     @staticmethod
     def _combine_all(first: Statement, second: Statement) -> Statement:
@@ -450,22 +469,26 @@ class Regime:
         return Statement(transfers, owed)
 
     def _transition_costs(self, activity: Activity, state: PatientState) -> Statement:
-        """Administration of two systems side by side and coordination funding, shared over cells by residents."""
-        tr, lay = self.transition, self.layout
-        owed, transfers = np.zeros(lay.n_providers), Transfers()
+        """Administration of two systems side by side, shared over cells by residents."""
+        lay = self.layout
         residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        phase = np.array(self.zone_phase)[lay.cell_territory]
-        parallel = residents * np.isin(phase, ("virtual", "voluntary", "glide"))
-        funded = residents * (phase != "baseline")
-        cells = np.arange(self.n_cells)
-        index = self.index
-        for mechanism, payee, amount in (
-            ("transition_admin", "administration", parallel * tr.admin_cost_eur / 12 * index),
-            ("coordination", "integration_management",
-             funded / max(funded.sum(), 1.0) * tr.coordination_funding_eur / 12 * index / self.cohort.weight),
-        ):
-            transfers.add(INSURANCE, mechanism, NO_CATEGORY, cells, np.full(self.n_cells, self.payee[payee]), amount)
-            owed[self.payee[payee]] += amount.sum()
+        parallel = residents * np.isin(np.array(self.zone_phase)[lay.cell_territory], ("virtual", "voluntary", "glide"))
+        return self._pay_untied("transition_admin", "administration", parallel * self.transition.admin_cost_eur / 12 * self.index)
+
+    def _coordination_month(self, activity: Activity, state: PatientState) -> Statement:
+        """Coordination funding of the zones out of the baseline phase (all zones without phases)."""
+        rule, lay = self.scenario.reform.coordination, self.layout
+        listed = np.array([not rule.territories or z in rule.territories for z in lay.territory_names])
+        funded = listed & (np.array(self.zone_phase) != "baseline")
+        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+        amount = monthly_by_cell(rule, self.year, funded, residents, lay.cell_territory, self.cohort.weight)
+        return self._pay_untied("coordination", "integration_management", amount)
+
+    def _pay_untied(self, mechanism: str, payee: str, amount: np.ndarray) -> Statement:
+        """Insurance pays `amount` per cell to one payee, on no category."""
+        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
+        transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), np.full(self.n_cells, self.payee[payee]), amount)
+        owed[self.payee[payee]] += amount.sum()
         return Statement(transfers, owed)
 
     def _reform_month(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
@@ -476,25 +499,26 @@ class Regime:
         for plan in self.capitation:
             covered = plan.covered(state)
             self._pay_capitation(plan, state, covered, transfers, owed)
-            ffs_volume -= plan.rule.weight * self.scale * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
+            replaced = plan.rule.weight * self.scale * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
+            ffs_volume -= replaced
+            if plan.rule.patient_copayment == "kept":
+                self._keep_copayments(replaced, "capitation", transfers, owed)
         if self.global_budget:
             gb = self.global_budget
             hospital = self.layout.cell_hospital
+            enveloped = np.zeros_like(volume)
             for c in self.gb_scope:  # the envelope is booked on the scope's categories in equal parts
                 transfers.add(INSURANCE, "global_budget", c, np.arange(self.n_cells), hospital, self.gb_cell / len(self.gb_scope))
-                ffs_volume[c] -= gb.weight * self.scale * volume[c]
+                enveloped[c] = gb.weight * self.scale * volume[c]
+            ffs_volume -= enveloped
             owed += np.bincount(hospital, weights=self.gb_cell, minlength=self.layout.n_providers)
+            self._keep_copayments(enveloped, "global_budget", transfers, owed)  # the envelope replaces the insurance's part only
         self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs)
         if self.book:
-            closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year))
-            self._settle_episodes(closed, state, transfers, owed)
+            closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year), m.draws.at("admission_day", activity.admissions))
+            self._settle_episodes(closed, state, Statement(transfers, owed))
             self.behaviour.in_episode = self.book.open  # who is inside a window next month
         self._count(state, activity)
-        if self.measure:
-            zone = self.ss_zone[self.layout.cell_territory[state.cell]]
-            value = value_by_slot(activity, self.ffs.tariffs(self.year), tuple(self.ss_scope), self.cohort.capacity)
-            self.ss_spend += value * zone
-            self.ss_months += (state.alive & zone).astype(np.int8)
         return Statement(transfers, owed)
 
     def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, ffs: FeeForService) -> None:
@@ -507,6 +531,14 @@ class Regime:
         third = np.array([PAYER_INDEX[CATEGORY_THIRD_PAYER[c]] for c in CATEGORIES])
         transfers.add("patients", "fee_for_service", items, cells, lay.cell_provider, patient)
         transfers.add(np.broadcast_to(third[:, None], due.shape), "fee_for_service", items, cells, lay.cell_provider, due - patient)
+
+    def _keep_copayments(self, volume: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
+        """Patients still pay their co-payment on `volume[category, cell]` that a rule pays instead of fee-for-service."""
+        lay = self.layout
+        _, copay = self.ffs.charges(volume, self.year, lay.cell_bim)
+        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], copay.shape)
+        transfers.add("patients", mechanism, items, np.broadcast_to(np.arange(self.n_cells), copay.shape), lay.cell_provider, copay)
+        owed += np.bincount(lay.cell_provider.ravel(), weights=copay.ravel(), minlength=lay.n_providers)
 
     def _pay_capitation(self, plan: CapitationPlan, state: PatientState, covered: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
         """Rate by payment risk cell x enrolee-months, per cell and scope category; owed checked per provider."""
@@ -521,27 +553,6 @@ class Regime:
                                   minlength=self.layout.n_providers * N_RISK_CELLS).reshape(-1, N_RISK_CELLS)
         owed += capitation_amount(by_provider, plan.rates, plan.rule.weight * self.scale, self.index).sum(axis=1)
 
-    def _settle_episodes(self, closed, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
-        """The holder gets price minus the window's in-scope claims (counted up to the stop-loss)."""
-        if not closed.slots.size:
-            return
-        price = self.prices[closed.kind] * self.index * closed.elapsed
-        margin = self.scale * np.concatenate([bundle_margin(price[closed.kind == k], closed.claims[closed.kind == k], self.stop_loss[k])
-                                              for k in range(len(self.prices))])
-        order = np.concatenate([np.flatnonzero(closed.kind == k) for k in range(len(self.prices))])
-        cells = state.cell[closed.slots[order]]
-        holder = self.layout.cell_network[cells]
-        transfers.add(INSURANCE, "bundle", NO_CATEGORY, cells, holder, margin)
-        np.add.at(owed, holder, margin)
-        w = self.cohort.weight
-        kinds = closed.kind[order]
-        for k, episode in enumerate(self.book.episodes):
-            sel = kinds == k
-            if sel.any():
-                self.settlements.append({"year": self.year, "mechanism": "bundle", "unit": episode.name, "episodes": float(sel.sum() * w),
-                                         "price_per_episode_eur": float(self.prices[k] * self.index),
-                                         "claims_eur": float(closed.claims[order][sel].sum() * w), "payment_eur": float(margin[sel].sum() * w)})
-
     def _count(self, state: PatientState, activity: Activity) -> None:
         """Per-cell counters for yearly settlements."""
         cell = state.cell
@@ -550,187 +561,3 @@ class Regime:
         self.cell_counts[1] += np.bincount(cell[adm], weights=activity.stays, minlength=self.n_cells)
         self.cell_counts[2] += np.bincount(cell[adm[activity.avoidable]], minlength=self.n_cells)
         self.cell_counts[3] += np.bincount(cell[adm], weights=activity.readmissions, minlength=self.n_cells)
-
-    # ----------------------------------------------------------------- settlements
-
-    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray) -> Statement:
-        """Shared savings per zone and P4P per practice for the year ending."""
-        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
-        if self.shared_savings:
-            self._settle_shared_savings(state, transfers, owed)
-        if self.p4p:
-            self._settle_p4p(state, gp_user, present, transfers, owed)
-        if self.reinvestment:
-            self._plan_reinvestment(state)
-        if self.guarantee:
-            self._settle_guarantee(state, transfers, owed)
-        return self._settled(Statement(transfers, owed))
-
-    def _in_force(self) -> np.ndarray:
-        """[zone] whether the reform is paid there this year (always, outside a transition)."""
-        return np.array([z in ("voluntary", "glide", "mandatory") for z in self.zone_phase])
-
-    def _settle_guarantee(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
-        """Budgeted (expected) minus actual spending per zone: topped up or recovered, split between GPs and the network."""
-        g, lay, w = self.guarantee, self.layout, self.cohort.weight
-        budget, actual, _ = self._efficiency(state)
-        correction = g.share * (budget - actual) * self._in_force()
-        for t, name in enumerate(lay.territory_names):
-            self.settlements.append({"year": self.year, "mechanism": "budget_guarantee", "unit": name, "budget_eur": float(budget[t]),
-                                     "actual_eur": float(actual[t]), "payment_eur": float(correction[t])})
-        self._distribute(correction * (1 - g.hospital_share) / w, lay.cell_territory, "budget_guarantee", transfers, owed)
-        network = float(correction.sum() * g.hospital_share / w)
-        months = self.cell_counts[0]
-        amount = network * months / max(months.sum(), 1e-12)  # attributed to zones and groups by residents
-        holder = self.layout.cell_network
-        transfers.add(INSURANCE, "budget_guarantee", NO_CATEGORY, np.arange(self.n_cells), holder, amount)
-        np.add.at(owed, holder, amount)
-
-    # ----------------------------------------------------------------- reinvestment
-
-    def _plan_reinvestment(self, state: PatientState) -> None:
-        """The pot: a share of this year's positive efficiency gains, allocated to zones for next year."""
-        ri, lay = self.reinvestment, self.layout
-        benchmark, actual, _ = self._efficiency(state)
-        gain = np.maximum(benchmark - actual, 0.0) * self._in_force()  # no gain before the reform is paid
-        pot = ri.share * float(gain.sum())
-        shares = np.array([i.share for i in ri.interventions], float)
-        shares = shares / shares.sum() if shares.sum() > 0 else shares
-        residents = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories) / 12 * self.cohort.weight
-        if ri.method == "optimise" and pot > 0:
-            self.reinvest_next = self._optimise_reinvestment(pot, residents)
-        else:
-            weights = gain if ri.method == "proportional_to_savings" else residents
-            by_zone = pot * weights / weights.sum() if weights.sum() > 0 else np.zeros(lay.n_territories)
-            self.reinvest_next = by_zone[:, None] * shares[None, :]  # [zone, intervention]
-        self.reinvest_pot, self.reinvest_from = pot, self.year
-
-    def _optimise_reinvestment(self, pot: float, residents: np.ndarray) -> np.ndarray:
-        """Spend per zone x intervention from the optimiser, on this year's avoidable admissions per zone."""
-        from simulator.optimise import AllocationProblem, OptimisationError, solve_allocation
-        from simulator.scenario import Problem, ScenarioError
-
-        ri, lay = self.reinvestment, self.layout
-        avoidable = np.bincount(lay.cell_territory, weights=self.cell_counts[2], minlength=lay.n_territories) * self.cohort.weight
-        next_index = self.index * (1 + self.ffs.indexation)
-        problem = AllocationProblem(
-            pot=pot, zones=lay.territory_names, residents=residents, avoidable=avoidable,
-            names=tuple(i.name for i in ri.interventions),
-            unit_cost=np.array([i.cost_per_unit_eur * next_index for i in ri.interventions]),
-            max_effect=np.array([i.max_effect for i in ri.interventions]),
-            half_density=np.array([i.units_for_half_effect for i in ri.interventions]),
-            capacity_density=np.array([i.max_units_per_100k or np.inf for i in ri.interventions]),
-            floor_share=ri.equity_floor, integer_units=ri.integer_units)
-        try:
-            return solve_allocation(problem).spend
-        except OptimisationError as exc:
-            raise ScenarioError(None, [Problem("reform.reinvestment", exc.family, str(exc))]) from None
-
-    def _fund_interventions(self, state: PatientState) -> None:
-        """Split each zone's allocation over interventions; their effects cut avoidable admissions this year."""
-        ri, lay = self.reinvestment, self.layout
-        plan = getattr(self, "reinvest_next", np.zeros((lay.n_territories, len(ri.interventions))))  # [zone, intervention]
-        self.reinvest_month = plan.sum(axis=1) / 12 / self.cohort.weight  # simulated scale, per month
-        residents = np.bincount(lay.cell_territory[state.cell[state.alive]], minlength=lay.n_territories) * self.cohort.weight
-        for i, intervention in enumerate(ri.interventions):
-            spend = plan[:, i]
-            units = spend / (intervention.cost_per_unit_eur * self.index)
-            density = units / np.maximum(residents / 100_000, 1e-12)
-            effect = intervention.max_effect * density / (density + intervention.units_for_half_effect)
-            arrival = self.year_index + intervention.lag_years
-            self.intervention_effect[arrival] = self.intervention_effect.get(arrival, np.ones(lay.n_territories)) * (1 - effect)
-            for t in range(lay.n_territories):
-                self.reinvestments.append({"year": self.year, "territory": lay.territory_names[t], "intervention": intervention.name,
-                                           "pot_eur": getattr(self, "reinvest_pot", 0.0), "savings_year": getattr(self, "reinvest_from", None),
-                                           "spend_eur": float(spend[t]), "units": float(units[t]), "effect": float(effect[t])})
-        multiplier = self.intervention_effect.pop(self.year_index, np.ones(lay.n_territories))
-        cell_multiplier = multiplier[lay.cell_territory].astype(np.float32)
-        b = self.behaviour
-        b.avoidable = cell_multiplier if b.avoidable is None else b.avoidable * cell_multiplier
-
-    def _reinvestment_month(self, state: PatientState, activity: Activity) -> Statement:
-        """This month's twelfth of each zone's allocation, paid to the zone's home-care service."""
-        lay = self.layout
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        per_zone = np.bincount(lay.cell_territory, weights=residents, minlength=lay.n_territories)
-        amount = self.reinvest_month[lay.cell_territory] * residents / np.maximum(per_zone[lay.cell_territory], 1e-12)
-        provider = lay.cell_provider[CATEGORY_INDEX["home_nursing"]]
-        transfers = Transfers()
-        transfers.add(INSURANCE, "reinvestment", NO_CATEGORY, np.arange(self.n_cells), provider, amount)
-        return Statement(transfers, np.bincount(provider, weights=amount, minlength=lay.n_providers))
-
-    def _settled(self, statement: Statement) -> Statement:
-        """A settlement in a transition: in the shadow statements for all, paid to providers under the reform only."""
-        if not self.shadowing:
-            return statement
-        self.shadow[self.year_index, :, 0] += statement.owed
-        return self._combine(statement, None)
-
-    def close_horizon(self, step: int, state: PatientState) -> Statement:
-        """Settle episodes still open at the end of the horizon: the claims so far against the price pro rata."""
-        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
-        if self.book:
-            self._settle_episodes(self.book.close_all(step), state, transfers, owed)
-        return self._settled(Statement(transfers, owed))
-
-    def _distribute(self, amount_by_unit: np.ndarray, unit_of_cell: np.ndarray, mechanism: str, transfers: Transfers,
-                    owed: np.ndarray) -> None:
-        """Share each unit's payment over its cells by person-months, paid to the cells' GP practices."""
-        months = self.cell_counts[0]
-        total = np.bincount(unit_of_cell, weights=months, minlength=amount_by_unit.size)
-        amount = amount_by_unit[unit_of_cell] * months / np.maximum(total[unit_of_cell], 1e-12)
-        transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), self.layout.cell_gp, amount)
-        owed += np.bincount(self.layout.cell_gp, weights=amount, minlength=self.layout.n_providers)
-
-    def _efficiency(self, state: PatientState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per zone: benchmark (expected cost, with its estimation error), actual cost, avoidable-admission ratio; euros scaled."""
-        ss, lay, w = self.measure, self.layout, self.cohort.weight
-        slots = np.flatnonzero(self.ss_months > 0)
-        zone = lay.cell_territory[state.cell[slots]]
-        cap = ss.outlier_cap_eur * self.index
-        spend = np.minimum(self.ss_spend[slots], cap) if ss.outlier_cap_eur > 0 else self.ss_spend[slots]
-        actual = np.bincount(zone, weights=spend, minlength=lay.n_territories) * w
-        months = self.ss_months[slots].astype(float)
-        expected = np.bincount(zone, weights=months * self.ss_rate[self.payment_cell[slots]], minlength=lay.n_territories) * self.index * w
-        error = generator(self.scenario.run.seed, "benchmark_error", self.year_index).normal(0, ss.benchmark_error_sd, lay.n_territories)
-        benchmark = expected * (1 + error)
-        zone_cells = lay.cell_territory
-        observed = np.bincount(zone_cells, weights=self.cell_counts[2], minlength=lay.n_territories)
-        expected_avoidable = np.bincount(zone, weights=months * self.ss_avoidable_rate[self.payment_cell[slots]], minlength=lay.n_territories)
-        return benchmark, actual, observed / np.maximum(expected_avoidable, 1e-12)
-
-    def _settle_shared_savings(self, state: PatientState, transfers: Transfers, owed: np.ndarray) -> None:
-        ss, lay, w = self.shared_savings, self.layout, self.cohort.weight
-        benchmark, actual, ratio = self._efficiency(state)
-        zone_cells = lay.cell_territory
-        payment = np.zeros(lay.n_territories)
-        for t in np.flatnonzero(self.ss_zone):
-            ok = ss.quality_gate == 0 or ratio[t] <= ss.quality_gate
-            payment[t] = self.scale * shared_savings_payment(float(benchmark[t]), float(actual[t]), ok, self.year_index, ss)
-            self.settlements.append({"year": self.year, "mechanism": "shared_savings", "unit": lay.territory_names[t],
-                                     "benchmark_eur": float(benchmark[t]), "actual_eur": float(actual[t]),
-                                     "savings_eur": float(benchmark[t] - actual[t]), "quality_ratio": float(ratio[t]),
-                                     "quality_ok": bool(ok), "payment_eur": float(payment[t])})
-        self._distribute(payment / w, zone_cells, "shared_savings", transfers, owed)
-
-    def _settle_p4p(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
-        lay, n = self.layout, self.layout.n_providers
-        cells_gp = lay.cell_gp
-        persons = np.bincount(cells_gp[state.cell[present]], minlength=n).astype(float)
-        users = np.bincount(cells_gp[state.cell[present & gp_user]], minlength=n).astype(float)
-        months = np.bincount(cells_gp, weights=self.cell_counts[0], minlength=n)
-        admissions = np.bincount(cells_gp, weights=self.cell_counts[1], minlength=n)
-        values = {
-            "gp_contact_coverage": np.where(persons > 0, users / np.maximum(persons, 1), np.nan),
-            "avoidable_admissions_per_1000": np.where(months > 0, np.bincount(cells_gp, weights=self.cell_counts[2], minlength=n)
-                                                      / np.maximum(months / 12, 1e-12) * 1000, np.nan),
-            "readmission_rate": np.where(admissions > 0, np.bincount(cells_gp, weights=self.cell_counts[3], minlength=n)
-                                         / np.maximum(admissions, 1e-12), np.nan),
-        }
-        bonus = np.zeros(n)
-        for ind in self.p4p.indicators:
-            earned = self.scale * p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, months / 12)
-            bonus += earned
-            self.settlements.append({"year": self.year, "mechanism": "p4p", "unit": ind.indicator,
-                                     "providers_reaching": int((earned > 0).sum()), "payment_eur": float(earned.sum() * self.cohort.weight)})
-        self._distribute(bonus, cells_gp, "p4p", transfers, owed)

@@ -72,3 +72,4 @@ class Statement:
 
     transfers: Transfers
     owed: np.ndarray  # [provider] euros
+    paid: np.ndarray | None = None  # [payer] euros, where the rules compute what each payer pays (checked by the ledger)

@@ -165,6 +165,7 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
     named = [(f"reform.capitation[{i}].territories", r.territories) for i, r in enumerate(reform.capitation)]
     if reform.shared_savings:
         named.append(("reform.shared_savings.territories", reform.shared_savings.territories))
+    named.append(("reform.coordination.territories", reform.coordination.territories))
     for path, listed in named:
         for j, zone in enumerate(listed):
             if zone not in zones:

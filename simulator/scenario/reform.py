@@ -51,6 +51,9 @@ class Capitation(Section):
         "budget_neutral: set by the optimiser to hit [reform.rate_setting]'s target budget"
     )
     rate: dict[Category, float] = listing(dict, "euro per enrolee-month", "With rates = 'given': euros per enrolee-month per scope category at price-year prices")
+    patient_copayment: Literal["kept", "waived"] = param(
+        "kept", "rule", "kept: patients still pay their co-payment on in-scope services, to the capitated provider (the rate, "
+        "at status-quo cost, replaces the insurance's part only); waived: they pay nothing, as in Belgian medical houses")
     risk_adjustment: Literal["cells", "none"] = param(
         "cells", "method", "cells: rate per age band x sex x BIM x recorded condition count; none: one rate for all"
     )
@@ -97,10 +100,33 @@ class Bundled(Section):
     episodes: list[Episode] = listing(..., "list", "Episode types", min_length=1)
 
 
-class SharedSavings(Section):
-    """Fee-for-service continues; yearly, attributed spending is compared with a risk-adjusted benchmark."""
+PaidMechanism = Literal["fee_for_service", "capitation", "bundle", "global_budget", "p4p"]
+
+
+class Measurement(Section):
+    """Expected against actual cost per zone and year, the AIM way (integrated-care pilots, seed 001).
+
+    Actual: the compulsory-insurance money really paid for the scope by the listed mechanisms
+    (co-payments excluded). Expected: the reference population's insurance cost per risk cell
+    times the zone's enrolee-months, with an estimation error drawn per zone and year.
+    """
 
     scope: list[Category] = listing(lambda: [c for c in CATEGORIES if c != "nursing_home"], "categories", "Categories counted in spending", min_length=1)
+    mechanisms: list[PaidMechanism] = listing(
+        lambda: ["fee_for_service", "capitation", "bundle", "global_budget", "p4p"], "mechanisms",
+        "Insurance payments counted as actual spending (bundle margins and P4P bonuses count when listed)", min_length=1)
+    benchmark_error_sd: float = param(0.0, "share of benchmark", "Error of the expected-cost estimate, drawn per zone and year (disputed in the Belgian pilots)", ge=0, le=0.5)
+    outlier_rule: Literal["cap", "exclude", "none"] = param(
+        "cap", "rule", "cap: a patient's yearly spending counts up to `outlier_cap_eur`; exclude: patients above it are left out of "
+        "actual and expected (the AIM pilots' disputed rule); none: all counted")
+    outlier_cap_eur: float = param(100_000.0, "euro per patient-year", "Outlier threshold (insurance share of in-scope claims)", gt=0)
+    minimum_savings_rate: float = param(0.0, "share of benchmark", "Differences below this are noise and not counted; above it, counted from the first euro", ge=0, le=0.5)
+    noise_corridor: float = param(0.0, "share of benchmark", "A deductible: this share of the benchmark is taken off every difference before it counts", ge=0, le=0.5)
+
+
+class SharedSavings(Measurement):
+    """Fee-for-service continues; yearly, attributed spending is compared with a risk-adjusted benchmark."""
+
     territories: list[str] = listing(list, "zone names", "Zones with an agreement; empty: all")
     minimum_savings_rate: float = param(0.02, "share of benchmark", "Savings (or losses) below this are noise and not shared (MSSP 2-3.9 %)", ge=0, le=0.5)
     sharing_rate: float = param(0.5, "share", "Share of savings paid to the zone's providers (MSSP 40-75 %)", ge=0, le=1)
@@ -108,9 +134,9 @@ class SharedSavings(Section):
     downside: bool = param(False, "yes/no", "Two-sided risk after the upside-only years")
     loss_rate: float = param(0.3, "share", "Share of losses paid back when two-sided (MSSP 30-75 %)", ge=0, le=1)
     loss_cap: float = param(0.05, "share of benchmark", "Ceiling of losses paid back", ge=0, le=1)
-    upside_only_years: int = param(2, "years", "Years of upside-only before losses are shared (KCE: start upside-only)", ge=0, le=50)
+    upside_only_years: int = param(2, "years", "Upside-only years before losses are shared, counted from each zone's first paid year "
+                                   "(KCE: start upside-only)", ge=0, le=50)
     benchmark_error_sd: float = param(0.02, "share of benchmark", "Error of the expected-cost estimate, drawn per zone and year (disputed in the Belgian pilots)", ge=0, le=0.5)
-    outlier_cap_eur: float = param(100_000.0, "euro per patient-year", "A patient's spending counts up to this cap in actual and benchmark (0: no cap)", ge=0)
     quality_gate: float = param(
         1.2, "ratio", "Savings are shared only if avoidable admissions are at most this multiple of the reference rate (0: no gate)", ge=0, le=10
     )
@@ -163,7 +189,9 @@ class Behaviour(Section):
     post_acute_response: float = param(0.15, "share", "Fewer rehabilitation episodes when the episode holder pays for them", ge=0, le=0.9)
     readmission_response: float = param(0.3, "share", "Fewer readmissions when the episode holder pays for them", ge=0, le=0.9)
     coding_drift: float = param(
-        0.01, "per year", "Share of patients paid by risk cell coded one condition higher, added each year (US risk scores: +1-2 %/year)", ge=0, le=0.5)
+        0.0, "per year", "Share of patients paid by risk cell coded one condition higher, added each year. U, default 0: Belgium "
+        "has no risk-adjusted payment on recorded diagnoses to learn from; for sensitivity, 0-0.02 from US Medicare Advantage "
+        "(coding intensity +1-2 % of risk score a year; Kronick & Welch 2014, Geruso & Layton 2020)", ge=0, le=0.5)
     coding_cap: float = param(0.04, "share", "Ceiling of that share (MSSP caps risk-score growth at 3 % per agreement)", ge=0, le=1)
     risk_selection: float = param(0.0, "per year", "Share of high unfunded-risk enrolees that capitated practices shed yearly to fee-for-service practices", ge=0, le=1)
 
@@ -190,6 +218,7 @@ class Reinvestment(Section):
     """A declared share of each year's efficiency gain (expected minus actual cost, per zone) returned to care next year."""
 
     share: float = param(0.0, "share", "Share of the positive efficiency gain reinvested (0: none)", ge=0, le=1)
+    measurement: Measurement = Field(default_factory=Measurement)
     method: Literal["proportional_to_savings", "per_capita", "optimise"] = param(
         "proportional_to_savings", "rule", "How the pot is allocated: to zones by savings or residents (then over interventions by "
         "share), or by the optimiser (Pyomo + HiGHS) to prevent the most avoidable admissions")
@@ -207,6 +236,7 @@ class BudgetGuarantee(Section):
 
     share: float = param(0.0, "share", "Share of the difference corrected (1: the full guarantee; 0: none)", ge=0, le=1)
     hospital_share: float = param(0.5, "share", "Part of each correction borne by the hospital network; the rest by the zone's GP practices", ge=0, le=1)
+    measurement: Measurement = Field(default_factory=Measurement)
 
 
 class Phase(Section):
@@ -226,9 +256,6 @@ class Transition(Section):
     anticipation: float = param(0.0, "share", "Share of the full provider response already shown during a virtual phase", ge=0, le=1)
     glide_weights: list[float] = listing(lambda: [0.25, 0.5, 0.75, 1.0], "share per year", "Reform weight in the 1st, 2nd ... year of a glide phase (the last repeats)")
     admin_cost_eur: float = param(2.0, "euro per inhabitant-year", "Cost of running two systems side by side (virtual, voluntary, glide phases; U)", ge=0)
-    coordination_funding_eur: float = param(
-        0.0, "euro per year", "Coordination funding paid from the first non-baseline year; the integrated-care pilots had "
-        "EUR 159,342.07 (2021, indexed) + EUR 208,333 = EUR 367,675 a year (seed 001)", ge=0)
     switching_cost_eur: float = param(5_000.0, "euro per provider", "Gain a provider needs before joining the reform (voluntary phase)", ge=0)
     opt_in_noise_eur: float = param(10_000.0, "euro per provider-year", "Spread of the idiosyncratic term in the opt-in decision", ge=0)
     exit_rate: float = param(0.2, "per year", "Chance that a participant whose shadow gain is negative leaves", ge=0, le=1)
@@ -247,6 +274,17 @@ class Transition(Section):
         if not weights or any(not 0 <= w <= 1 for w in weights):
             raise ValueError("allowed: a non-empty list of shares between 0 and 1")
         return weights
+
+
+class CoordinationFunding(Section):
+    """Integration management paid to each zone's coordination body, whatever the payment rules (seed 001)."""
+
+    eur_per_territory: float = param(
+        0.0, "euro per zone-year", "Paid to every zone in `territories` from its first year out of the baseline phase (every year "
+        "without phases); the integrated-care pilots had EUR 159,342.07 (2021, indexed) + EUR 208,333 = EUR 367,675 a year", ge=0)
+    price_year: int = param(2021, "calendar year", "Year in which the amount is expressed", ge=2000, le=2150)
+    indexation: float = param(0.02, "per year", "Yearly uprating of the amount from its price year", ge=-0.1, le=0.2)
+    territories: list[str] = listing(list, "zone names", "Zones funded; empty: all")
 
 
 class RateSetting(Section):
@@ -274,6 +312,7 @@ class Reform(Section):
     transition: Transition = Field(default_factory=Transition)
     reinvestment: Reinvestment = Field(default_factory=Reinvestment)
     budget_guarantee: BudgetGuarantee = Field(default_factory=BudgetGuarantee)
+    coordination: CoordinationFunding = Field(default_factory=CoordinationFunding)
 
     @field_validator("capitation")
     @classmethod

@@ -1,0 +1,130 @@
+"""Expected against actual cost per zone and year, on money the insurance really paid (the AIM way).
+
+Actual is the compulsory-insurance money paid for the scope by every mechanism the rule
+lists: the fee-for-service insurance share, capitation, envelopes, bundle margins, P4P.
+It is read from the statements as they are posted, so it is what the ledger holds, not
+claims valued at tariffs. Co-payments are not counted. Outliers are identified on each
+patient's insurance share of in-scope claims: their excess over the threshold (cap), or
+their whole cost (exclude), comes off actual at the zone's ratio of money paid to claims.
+
+Expected is the reference population's insurance cost per risk cell and enrolee-month
+(with the same outlier rule) times the zone's enrolee-months, times one plus an
+estimation error drawn per zone and year from the replication's seed. Rules measured on
+the same scope share that draw.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.care.activity import Activity
+from simulator.care.state import PatientState
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, ITEMS, MECHANISM_INDEX, MECHANISMS, NO_CATEGORY, PAYER_INDEX
+from simulator.layout import Layout
+from simulator.payment.statement import Statement
+from simulator.reference import ReferenceCosts
+from simulator.rng import generator
+from simulator.scenario.reform import Measurement as MeasurementRule
+
+INSURANCE = PAYER_INDEX["federal_insurance"]
+UNTIED = ("bundle", "p4p")  # mechanisms booked on no category: counted when listed, whatever the scope
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One year's measurement per zone (euros at the represented scale)."""
+
+    expected: np.ndarray  # before the estimation error
+    error: np.ndarray  # relative error drawn
+    benchmark: np.ndarray  # expected * (1 + error)
+    actual: np.ndarray  # insurance money paid for the scope, outliers removed
+    quality_ratio: np.ndarray  # avoidable admissions over the reference's expectation
+
+
+class Measurement:
+    """Accumulates one rule's actual spending through the year and measures it against the benchmark."""
+
+    def __init__(self, rule: MeasurementRule, zones: np.ndarray, reference: ReferenceCosts, layout: Layout, capacity: int, seed: int):
+        self.rule, self.zones, self.layout, self.seed = rule, zones, layout, seed
+        self.scope = [CATEGORY_INDEX[c] for c in rule.scope]
+        self.counted = np.zeros((len(MECHANISMS), len(ITEMS)), bool)  # [mechanism, item] money that counts
+        for name in rule.mechanisms:
+            if name in UNTIED:
+                self.counted[MECHANISM_INDEX[name], NO_CATEGORY] = True
+            else:
+                self.counted[MECHANISM_INDEX[name], self.scope] = True
+        cap = rule.outlier_cap_eur if rule.outlier_rule == "cap" else 0.0
+        exclude = rule.outlier_cap_eur if rule.outlier_rule == "exclude" else 0.0
+        self.rates = [y.cell_rates(self.scope, cap=cap, insured=True, exclude_above=exclude).sum(axis=1) for y in reference.years]
+        self.avoidable_rates = [y.avoidable_rate() for y in reference.years]
+        self.error_key = zlib.crc32(",".join(sorted(rule.scope)).encode())  # the same scope, the same estimate
+        self.claims = np.zeros(capacity, np.float32)  # insurance share of each patient's in-scope claims this year
+        self.months = np.zeros(capacity, np.int8)
+        self.paid = np.zeros(layout.n_cells)  # counted insurance money this year, per cell
+
+    def rate(self, year_index: int) -> np.ndarray:
+        """[risk cell] expected insurance cost per enrolee-month of the year, price-year euros."""
+        return self.rates[min(year_index, len(self.rates) - 1)]
+
+    def start_year(self) -> None:
+        """Forget last year's accumulations."""
+        self.claims[:] = 0
+        self.months[:] = 0
+        self.paid[:] = 0
+
+    def month(self, state: PatientState, activity: Activity, insurer_value: np.ndarray, bim: np.ndarray) -> None:
+        """Enrolee-months and each patient's in-scope claims (insurance share, `insurer_value[category, bim]`)."""
+        inside = self.zones[self.layout.cell_territory[state.cell]]
+        self.months += (state.alive & inside).astype(np.int8)
+        for i in self.scope:
+            slots = activity.slots.get(CATEGORIES[i])
+            if slots is not None and slots.size:
+                keep = inside[slots]
+                slots = slots[keep]
+                self.claims[slots] += activity.volume[CATEGORIES[i]][keep] * insurer_value[i, bim[slots]]
+
+    def post(self, statement: Statement, cells: np.ndarray | None = None) -> None:
+        """Add the money of a statement where the rule counts it (only in `cells`, a bool mask, if given).
+
+        The regime posts what it really pays in zones where the reform is paid, and what the
+        reform would pay in zones where it is not yet (shadow settlements in a virtual phase).
+        """
+        t = statement.transfers.columns()
+        keep = (t["payer"] == INSURANCE) & self.counted[t["mechanism"], t["item"]]
+        if cells is not None:
+            keep &= cells[t["cell"]]
+        self.paid += np.bincount(t["cell"][keep], weights=t["amount"][keep], minlength=self.paid.size)
+
+    def close(self, year_index: int, state: PatientState, payment_cell: np.ndarray, avoidable_by_cell: np.ndarray,
+              index: float, weight: float) -> Measured:
+        """The year's expected and actual spending per zone; `index` uprates price-year rates to the year's prices."""
+        lay, rule = self.layout, self.rule
+        n_zones = lay.n_territories
+        slots = np.flatnonzero(self.months > 0)
+        zone = lay.cell_territory[state.cell[slots]]
+        claims = self.claims[slots].astype(np.float64)
+        threshold = rule.outlier_cap_eur * index
+        if rule.outlier_rule == "cap":
+            excess, kept = np.maximum(claims - threshold, 0.0), np.ones(slots.size, bool)
+        elif rule.outlier_rule == "exclude":
+            kept = claims <= threshold
+            excess = np.where(kept, 0.0, claims)
+        else:
+            excess, kept = np.zeros(slots.size), np.ones(slots.size, bool)
+        paid = np.bincount(lay.cell_territory, weights=self.paid, minlength=n_zones)
+        claimed = np.bincount(zone, weights=claims, minlength=n_zones)
+        paid_per_claim = np.divide(paid, claimed, out=np.ones(n_zones), where=claimed > 0)
+        actual = (paid - np.bincount(zone, weights=excess, minlength=n_zones) * paid_per_claim) * self.zones * weight
+        months = self.months[slots].astype(np.float64) * kept
+        rate = self.rate(year_index)
+        expected = np.bincount(zone, weights=months * rate[payment_cell[slots]], minlength=n_zones) * index * weight
+        draw = generator(self.seed, "benchmark_error", self.error_key, year_index).standard_normal(n_zones)
+        error = rule.benchmark_error_sd * draw
+        avoidable_rate = self.avoidable_rates[min(year_index, len(self.avoidable_rates) - 1)]
+        expected_avoidable = np.bincount(zone, weights=months * avoidable_rate[payment_cell[slots]], minlength=n_zones)
+        observed = np.bincount(lay.cell_territory, weights=avoidable_by_cell, minlength=n_zones)
+        return Measured(expected, error, expected * (1 + error), actual,
+                        observed / np.maximum(expected_avoidable, 1e-12))
