@@ -19,13 +19,14 @@ def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tupl
     """Monthly rates per slot: avoidable (care-sensitive conditions), after-discharge, other."""
     t = m.tables
     frailty = m.admission_frailty()
-    avoidable = t.admission_avoidable[state.conditions] * frailty
+    trend = m.trend("admissions")
+    avoidable = (t.admission_avoidable * trend)[state.conditions] * frailty
     if behaviour.avoidable is not None:
         avoidable = avoidable * behaviour.avoidable[state.cell]
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)
     if behaviour.in_episode is not None and behaviour.in_episode_readmission != 1.0:
         after_discharge = after_discharge * np.where(behaviour.in_episode, np.float32(behaviour.in_episode_readmission), np.float32(1))
-    other = m.shared("admission_other", lambda: t.admission_other[m.age] * frailty)
+    other = m.shared("admission_other", lambda: (t.admission_other * trend)[m.age] * frailty)
     return avoidable, after_discharge, other
 
 

@@ -45,10 +45,20 @@ class Month:
         """Admission frailty relative to the mean of the living at the same age and stratum."""
         return self.shared("admission_frailty", lambda: self.cohort.admission_frailty * self.tables.admission_scale[self.stratum_age()])
 
+    def trend(self, name: str) -> np.float32:
+        """The declared secular trend of `name` (scenario `[trends]`), compounded to this month's year."""
+        return np.float32((1 + getattr(self.scenario.trends, name)) ** (self.step // 12))
+
+    def contacts(self, process: str) -> tuple[np.ndarray, np.ndarray]:
+        """([age], [mask]) monthly rates of a contact process, with its secular trend."""
+        by_age, by_mask = self.tables.contacts[process]
+        factor = self.trend(process)
+        return (by_age, by_mask) if factor == 1 else (by_age * factor, by_mask * factor)
+
     def contact_base(self, process: str) -> np.ndarray:
         """Age part of a contact process's monthly rate times propensity."""
-        return self.shared(f"contact:{process}", lambda: self.tables.contacts[process][0][self.age] * self.cohort.propensity)
+        return self.shared(f"contact:{process}", lambda: self.contacts(process)[0][self.age] * self.cohort.propensity)
 
     def drug_base(self) -> np.ndarray:
         """Age part of the monthly drug volume times drug intensity."""
-        return self.shared("drugs", lambda: self.tables.drugs[0][self.age] * self.cohort.drug_intensity)
+        return self.shared("drugs", lambda: self.tables.drugs[0][self.age] * self.trend("drugs") * self.cohort.drug_intensity)

@@ -105,9 +105,9 @@ def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, preval
 
     `death_probability` [region, sex, age] is monthly; `death_ratio` [mask]; `prevalence`
     [condition, age] the curves; `social` [stratum]; `frailty` the bin means of the death,
-    condition, admission and stay transforms. Each year of age is run three times: each pass
+    condition, admission and stay transforms. Each year of age is run twice: the first pass
     measures the person-month mean multiplier (the norm) and how far the onset rates miss
-    their target, the next runs with that norm and corrected rates; the last is kept.
+    their target; the second runs with that norm and corrected rates, and is kept.
     """
     n_cond, n_age = prevalence.shape
     masks = np.arange(1 << n_cond)
@@ -128,11 +128,11 @@ def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, preval
         lacking = np.stack([(mass[:, :, w].sum(axis=2) * cond).sum(axis=1) for w in without]) / total  # [cond, stratum]
         per_rate = np.maximum(12 * lacking, 1e-300)  # prevalence gained per unit of monthly rate, to first order
         rate = np.maximum(target - start, 0) / per_rate
-        for final in (False, False, True):
+        for final in (False, True):
             year, lived = _year(mass, q[:, a], norm, rate, cond, multiplier, without)
+            norm = (lived * multiplier).sum(axis=(1, 2)) / lived.sum(axis=(1, 2))  # the mean among those drawn at age a
             if final:
                 break
-            norm = (lived * multiplier).sum(axis=(1, 2)) / lived.sum(axis=(1, 2))
             # Newton step on the first-order slope: also makes up for the excess deaths of the ill
             rate = np.maximum(rate + (target - _prevalence(year, without)) / per_rate, 0)
         by_bin = lived.sum(axis=2)
@@ -164,12 +164,13 @@ def _year(mass: np.ndarray, q: np.ndarray, norm: np.ndarray, rate: np.ndarray, c
     survive = 1 - np.minimum(q[:, None, None] * multiplier / norm[:, None, None], 1.0)
     onset = np.minimum(rate.T[:, :, None] * cond[:, None, :], MAX_ONSET_PROBABILITY)  # [stratum, cond, bin]
     n_cond = len(without)
+    active = [i for i in range(n_cond) if onset[:, i].any()]
     bits = mass.reshape(mass.shape[:2] + (2,) * n_cond)  # a view: one axis per condition, bit 0 last
     lived = np.zeros_like(mass)
     for _ in range(12):
         lived += mass
         mass *= survive
-        for i in range(n_cond):
+        for i in active:
             axis = 2 + n_cond - 1 - i
             lacking = bits[(slice(None),) * axis + (0,)]
             moved = lacking * onset[:, i, :].reshape(onset.shape[0], -1, *(1,) * (n_cond - 1))

@@ -22,7 +22,7 @@ CONTACT_PROCESSES: dict[str, str] = {
 
 def contact_rate(m: Month, state: PatientState, process: str, behaviour: Behaviour | None = None) -> np.ndarray:
     """Monthly Poisson rate per slot: (age curve + condition extras) * propensity * supply response (dead slots included)."""
-    rate = m.contact_base(process) + m.tables.contacts[process][1][state.conditions] * m.cohort.propensity
+    rate = m.contact_base(process) + m.contacts(process)[1][state.conditions] * m.cohort.propensity
     supply = behaviour.supply.get(CONTACT_PROCESSES[process]) if behaviour else None
     return rate if supply is None else rate * supply[state.cell]
 
@@ -34,5 +34,5 @@ def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour
         slots, counts = poisson_sparse(m.draws.uniform(process), rate, m.draws.exponential(process))
         living = state.alive[slots]
         activity.add(category, slots[living], counts[living])
-    volume = m.drug_base() + m.tables.drugs[1][state.conditions] * m.cohort.drug_intensity
+    volume = m.drug_base() + m.tables.drugs[1][state.conditions] * (m.trend("drugs") * m.cohort.drug_intensity)
     activity.add("drugs", activity.alive, volume[activity.alive])

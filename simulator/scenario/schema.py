@@ -341,6 +341,18 @@ class CoPayment(Section):
     bim: CopayBim = Field(default_factory=CopayBim)  # type: ignore[valid-type]
 
 
+SecularTrends = keyed_section(
+    "SecularTrends",
+    {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "emergency": 0.0, "day_case": 0.0, "drugs": 0.0, "admissions": 0.0},
+    "relative change per year",
+    "Secular trend of use per person at a given age and set of conditions, compounded from the start year, in both "
+    "arms (default 0: the status quo holds still; declare a trend with its source, e.g. the shift to day care)",
+    module=__name__,
+    ge=-0.2,
+    le=0.2,
+)
+
+
 class BudgetSection(Section):
     """How budget impact is summarised."""
 
@@ -368,6 +380,7 @@ class Scenario(Section):
     tariffs: Tariffs = Field(default_factory=Tariffs)
     copayment: CoPayment = Field(default_factory=CoPayment)
     reform: Reform = Field(default_factory=Reform)
+    trends: SecularTrends = Field(default_factory=SecularTrends)  # type: ignore[valid-type]
     budget: BudgetSection = Field(default_factory=BudgetSection)
 
     @property

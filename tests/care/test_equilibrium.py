@@ -102,3 +102,19 @@ def test_prevalence_of_the_stationary_cohort_follows_the_curves():
         for age in (40, 60, 80):
             expected = tables.prevalence[i, age] * social  # halfway through the year of age: a little below the next birthday's
             assert has[:, age] == pytest.approx(expected, rel=0.1, abs=0.003), (i, age)
+
+
+def test_a_declared_trend_moves_use_and_no_trend_holds_still():
+    """A +3 % a year trend in GP contacts raises their age-standardised rate by about 1.03 a year; other rates stay."""
+    flat = run_scenario(small_scenario("run.end_year=2029", "population.size=20000"), report=False).indicators
+    rising = run_scenario(small_scenario("run.end_year=2029", "population.size=20000", "trends.gp=0.03"), report=False).indicators
+
+    def rate(ind, name, year):
+        row = ind[(ind.arm == "status_quo") & (ind.territory == "all") & (ind.patient_group == "all") & (ind.indicator == name)]
+        return row.set_index("year").loc[year, "value"]
+
+    name = "gp_contacts_per_capita_age_standardised"
+    assert rate(rising, name, 2026) == pytest.approx(rate(flat, name, 2026))
+    assert rate(rising, name, 2029) / rate(flat, name, 2029) == pytest.approx(1.03**3, rel=0.01)
+    other = "admissions_per_1000_age_standardised"
+    assert rate(rising, other, 2029) == pytest.approx(rate(flat, other, 2029))
