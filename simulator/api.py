@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,9 @@ from typing import Any
 import pandas as pd
 
 from simulator.experiment import ARMS, replication_seed, simulate
+from simulator.processes import process_pool
 from simulator.reference import ReferenceCosts
+from simulator.resources import check_memory
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
 from simulator.results import combine, concatenate
 from simulator.scenario import Scenario, load_scenario
@@ -73,6 +74,7 @@ def run_scenario(
     started = time.perf_counter()
     reps = scenario.run.replications
     n_workers = min(workers or scenario.run.workers, 2 * reps)  # at most one process per arm
+    check_memory(scenario, min(n_workers, reps) if n_workers > 1 else 1)
     parts = _run_replications(scenario, reps, n_workers, progress)
     tables = combine(parts, scenario)
     seeds = [replication_seed(scenario, r) for r in range(reps)]
@@ -101,7 +103,7 @@ def _run_replications(scenario: Scenario, reps: int, workers: int, progress: boo
             return [simulate(scenario, r, on_month=bar.update) for r in range(reps)]
     # with more processes than replications, each replication's arms run apart (same draws, same tables)
     jobs = [(r, (arm,)) for r in range(reps) for arm in ARMS] if workers > reps else [(r, ARMS) for r in range(reps)]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool, tqdm(
+    with process_pool(min(workers, len(jobs))) as pool, tqdm(
         total=len(jobs), unit="job", desc="simulating", disable=not progress, leave=False
     ) as bar:
         done = []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from pydantic import ValidationError, model_validator
 
 from simulator.scenario.fields import Section, listing, param
 from simulator.scenario.loading import read_toml
+from simulator.scenario.inputs import read_text, read_toml_file
 from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
 
 
@@ -75,11 +75,7 @@ def load_calibration(path: str | Path) -> tuple[CalibrationSpec, dict[str, Any],
     """Read and validate a calibration file; return it, the base scenario's raw data and the targets."""
     path = Path(path)
     try:
-        spec = CalibrationSpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise ScenarioError(None, [Problem("(file)", str(path), "an existing calibration file")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML")]) from None
+        spec = CalibrationSpec.model_validate(read_toml_file(path, "calibration file"))
     except ValidationError as exc:
         raise ScenarioError(path, from_validation_error(exc, CalibrationSpec)) from None
     base = read_toml(path.parent / spec.calibration.scenario)
@@ -88,10 +84,7 @@ def load_calibration(path: str | Path) -> tuple[CalibrationSpec, dict[str, Any],
 
 def read_targets(path: Path) -> list[Target]:
     """Every target (rows starting with # are comments); weight 0 ones are reported, not fitted."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(None, [Problem("calibration.targets", str(path), "an existing CSV file")]) from None
+    text = read_text(path, "CSV file", "calibration.targets")
     rows = csv.DictReader(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
     targets = [Target(r["indicator"], float(r["value"]), float(r["weight"]) if r.get("weight") not in (None, "") else 1.0,
                       r.get("note") or "") for r in rows]

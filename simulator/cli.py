@@ -43,7 +43,28 @@ overrides_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class OneLineErrors(click.Group):
+    """A command group whose usage errors are one plain line on stderr (exit status 2), like every other bad input."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - click's entry point
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path.partition(" ")[2] if exc.ctx else ""
+            hint = f" (see 'simsim {command} --help')" if command else " (see 'simsim --help')"
+            click.echo(f"error: {exc.format_message()}{hint}".replace("\n", " "), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="simsim")
 def main() -> None:
     """simsim: simulate health-care financing reforms against the status quo.
@@ -67,8 +88,8 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run folder to write (default: runs/<run.name>).")
 @overrides_option
 @click.option("--seed", type=int, help="Shortcut for --set run.seed=N.")
-@click.option("--replications", type=int, help="Shortcut for --set run.replications=N.")
-@click.option("--workers", type=int, help="Parallel processes for replications (results do not depend on it).")
+@click.option("--replications", type=click.IntRange(min=1), help="Shortcut for --set run.replications=N.")
+@click.option("--workers", type=click.IntRange(min=1, max=256), help="Parallel processes for replications (results do not depend on it).")
 @click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-report", is_flag=True, help="Skip report.html (tables and manifest only).")
@@ -146,13 +167,18 @@ def _is_run_folder(path: Path) -> bool:
 
 
 @main.command()
-@click.argument("run_folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_folder", type=click.Path(file_okay=False, path_type=Path))
 @reports_bad_input
 def report(run_folder: Path) -> None:
-    """Regenerate RUN_FOLDER/report.html from the run's tables and manifest."""
+    """Regenerate RUN_FOLDER/report.html from the run's tables and manifest.
+
+    A run folder left mid-way by an interrupted --overwrite is put back first.
+    """
+    from simulator.output import recover
     from simulator.report import write_run_report
     from simulator.scenario import Problem, ScenarioError
 
+    recover(run_folder)
     if not _is_run_folder(run_folder):
         raise ScenarioError(None, [Problem("RUN_FOLDER", str(run_folder), "a folder written by simsim run (manifest.json and tables)")])
     click.echo(f"Wrote {write_run_report(run_folder)}")
@@ -217,7 +243,7 @@ def sweep() -> None:
 @sweep.command("run")
 @click.argument("sweep_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Sweep folder (default: sweeps/<sweep.name>).")
-@click.option("--workers", type=int, help="Local processes (or LocalCluster workers), overriding [executor] workers.")
+@click.option("--workers", type=click.IntRange(min=1, max=256), help="Local processes (or LocalCluster workers), overriding [executor] workers.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--scheduler-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Run on the Dask cluster described by this file (dask scheduler --scheduler-file).")
@@ -246,6 +272,8 @@ def sweep_run(sweep_file: Path, out: Path | None, workers: int | None, scheduler
         click.echo(f"failed: run {row.run_id}: {row.error}", err=True)
     click.echo(f"{result.spec.sweep.name}: {len(result.design)} runs; this time {result.succeeded} succeeded, {result.failed} failed, "
                f"{result.skipped} skipped (already complete). Results in {result.folder}/results.parquet")
+    if len(failures):
+        sys.exit(1)  # some runs failed (bad input is 2, all succeeded 0)
 
 
 @sweep.command("analyse")
@@ -301,7 +329,9 @@ def optimise(sweep_folder: Path, maximise: str | None, minimise: str | None, bou
             raise ScenarioError(None, [Problem("--bound", text, str(exc).split(": ", 1)[1])]) from None
     import pandas as pd
 
-    design, results = pd.read_parquet(sweep_folder / "design.parquet"), pd.read_parquet(sweep_folder / "results.parquet")
+    from simulator.output import read_folder_file
+
+    design, results = (read_folder_file(sweep_folder / f"{name}.parquet", pd.read_parquet) for name in ("design", "results"))
     objective = maximise or minimise
     choice = select(design, results, objective, "maximise" if maximise else "minimise", tuple(parsed), statistic)
     table = choice.table

@@ -23,29 +23,79 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.processes import alive
 from simulator.scenario.problems import Problem, ScenarioError
 
 PACKAGES = ("simsim", "numpy", "pandas", "pyarrow", "mesa", "pydantic", "click", "pyomo", "highspy", "scipy", "SALib", "dask", "distributed")
 
 
+SIMSIM_MANIFEST_KEYS = ("replication_seeds", "fingerprint", "calibration")  # what a run, sweep or calibration records
+
+
+def is_simsim_folder(path: Path) -> bool:
+    """Whether `path` is a folder simsim wrote: it holds a manifest.json that simsim writes."""
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and any(key in manifest for key in SIMSIM_MANIFEST_KEYS)
+
+
+def _owner(name: str, kind: str) -> int | None:
+    """The pid in a `.{out}.{kind}-{pid}[-...]` name."""
+    tail = name.rsplit(f".{kind}-", 1)[-1]
+    digits = tail.split("-", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def recover(out: Path) -> None:
+    """Repair what an interrupted write left next to `out`.
+
+    A crash in the middle of an `--overwrite` swap leaves the previous version renamed aside
+    (`.name.old-PID`): it is put back if `out` is missing. Temporary folders of processes that
+    no longer run (`.name.tmp-PID-...`, `.name.old-PID`) are removed.
+    """
+    out = out.absolute()
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    leftovers = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in leftovers:
+        pid = _owner(old.name, "old")
+        if pid is not None and pid != os.getpid() and alive(pid):
+            continue
+        if not out.exists() and is_simsim_folder(old):
+            old.rename(out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in parent.glob(f".{out.name}.tmp-*"):
+        pid = _owner(tmp.name, "tmp")
+        if pid is None or (pid != os.getpid() and not alive(pid)):
+            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+
+
 def check_writable(out: Path, overwrite: bool) -> None:
-    """Fail early, before any simulation, if the run folder cannot be written."""
+    """Fail early, before any simulation, if the run folder cannot be written; nothing is created here."""
+    recover(out)
     if out.exists() and not overwrite:
         raise ScenarioError(None, [Problem("--out", str(out), "a folder that does not exist yet, or --overwrite")])
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=parent):
-            pass
-    except OSError as exc:
-        raise ScenarioError(None, [Problem("--out", str(out), f"a folder whose parent is writable ({exc.strerror})")]) from None
+    if out.exists() and not is_simsim_folder(out):
+        raise ScenarioError(None, [Problem("--out", str(out), "a folder simsim wrote (it has simsim's manifest.json): "
+                                           "--overwrite never replaces other folders")])
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ScenarioError(None, [Problem("--out", str(out), f"a folder whose parent can be created and written ({ancestor} is not writable)")])
 
 
 @contextlib.contextmanager
 def atomic_folder(out: Path, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces `out`, on failure it disappears."""
-    out = out.resolve()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    """Yield a temporary folder; on success it replaces `out`, on failure it disappears (with any parent it created)."""
+    out = out.absolute()
+    created = [p for p in [out.parent, *out.parent.parents] if not p.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a run folder follows the umask
@@ -54,15 +104,32 @@ def atomic_folder(out: Path, overwrite: bool = False) -> Iterator[Path]:
         if out.exists():
             if not overwrite:
                 raise FileExistsError(out)
+            if not is_simsim_folder(out):
+                raise ScenarioError(None, [Problem("--out", str(out), "a folder simsim wrote: --overwrite never replaces other folders")])
             old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
+            out.rename(old)  # a crash from here until the next rename is repaired by `recover`
             tmp.rename(out)
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in created:  # innermost first: only the empty ones this run made
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
+
+
+def read_folder_file(path: Path, read: Callable[[Path], Any]) -> Any:
+    """`read(path)` for a file simsim wrote; a missing or damaged file is a plain one-line error naming it."""
+    import pyarrow
+
+    try:
+        return read(path)
+    except FileNotFoundError:
+        raise ScenarioError(None, [Problem("(folder)", str(path), "a file simsim writes there (is this a simsim folder?)")]) from None
+    except (OSError, ValueError, KeyError, TypeError, pyarrow.ArrowException) as exc:
+        raise ScenarioError(None, [Problem("(folder)", str(path), f"a readable file written by simsim (damaged: {type(exc).__name__})")]) from None
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:

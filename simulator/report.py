@@ -36,9 +36,12 @@ QUINTUPLE_AIM = {
 
 
 def read_run(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """Tables and manifest of a run folder."""
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES if (folder / f"{name}.parquet").exists()}
-    return tables, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    """Tables and manifest of a run folder; a damaged file is a plain error naming it."""
+    from simulator.output import read_folder_file
+
+    tables = {name: read_folder_file(folder / f"{name}.parquet", pd.read_parquet)
+              for name in TABLES if (folder / f"{name}.parquet").exists()}
+    return tables, read_folder_file(folder / "manifest.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
 
 
 def number(value: float, unit: str = "MEUR") -> str:

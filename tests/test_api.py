@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator.scenario import ScenarioError
 from simulator import output
 from tests.conftest import small_scenario
 
@@ -50,12 +51,17 @@ def test_failed_write_leaves_no_folder(tmp_path, scenario, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_overwrite_replaces_whole_folder(tmp_path, scenario):
-    (tmp_path / "run").mkdir()
+def test_overwrite_replaces_a_whole_run_folder_and_nothing_else(tmp_path, scenario):
+    simulator.run_scenario(scenario, out=tmp_path / "run", report=False)
     (tmp_path / "run" / "stale.txt").write_text("old")
-    simulator.run_scenario(scenario, out=tmp_path / "run", overwrite=True)
+    simulator.run_scenario(scenario, out=tmp_path / "run", overwrite=True, report=False)
     assert not (tmp_path / "run" / "stale.txt").exists() and (tmp_path / "run" / "manifest.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("keep")
+    with pytest.raises(ScenarioError, match="never replaces other folders"):
+        simulator.run_scenario(scenario, out=tmp_path / "mine", overwrite=True)
+    assert (tmp_path / "mine" / "keep.txt").read_text() == "keep"
 
 
 def test_manifest_records_what_reruns_need(tmp_path, scenario):

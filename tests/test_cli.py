@@ -68,7 +68,7 @@ def test_unwritable_output_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     done = simsim("run", str(path), "--out", str(blocker / "run"), "--quiet")
-    assert_one_line_error(done, "--out", str(blocker / "run"), "allowed: a folder whose parent is writable")
+    assert_one_line_error(done, "--out", str(blocker / "run"), "allowed: a folder whose parent can be created and written")
     assert blocker.read_text() == "not a folder"
 
 

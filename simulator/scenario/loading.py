@@ -9,9 +9,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from simulator.scenario.inputs import read_toml_file
 from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
 from simulator.scenario.schema import Scenario
 
+MAX_PATIENTS = 12_000_000  # the schema's ceiling of population.size (Belgium: 11.8 M)
 _INDEX = re.compile(r"^(?P<key>[^\[\]]+)\[(?P<index>\d+)\]$")
 
 
@@ -20,16 +22,7 @@ def read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     path = path.resolve()
     if path in chain:
         raise ScenarioError(path, [Problem("extends", str(path), "a file that does not extend itself (cycle)")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(chain[-1] if chain else path, [Problem("extends" if chain else "(file)", str(path), "an existing TOML file")]) from None
-    except OSError as exc:
-        raise ScenarioError(path, [Problem("(file)", str(path), f"a readable file ({exc.strerror})")]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML (https://toml.io)")]) from None
+    data = read_toml_file(path, "TOML file", "extends" if chain else "(file)", chain[-1] if chain else None)
     base = data.pop("extends", None)
     if base is None:
         return data
@@ -131,6 +124,9 @@ def cross_references(scenario: Scenario) -> list[Problem]:
     elif scenario.population.sample_fraction is not None and scenario.simulated_size < 10_000:
         problems.append(Problem("population.sample_fraction", scenario.population.sample_fraction,
                                 f">= {10_000 / scenario.inhabitants:.3g} (at least 10,000 simulated patients)"))
+    if scenario.population.size is None and scenario.population.sample_fraction is None and scenario.inhabitants > MAX_PATIENTS:
+        problems.append(Problem("population.size", None, f"a simulated size of at most {MAX_PATIENTS:,} patients: the zones have "
+                                f"{scenario.inhabitants:,} inhabitants (set population.size or population.sample_fraction)"))
     if scenario.population.size is not None and scenario.population.size > scenario.inhabitants:
         problems.append(
             Problem("population.size", scenario.population.size, f"<= the inhabitants of all territories ({scenario.inhabitants})")

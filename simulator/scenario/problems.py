@@ -88,6 +88,8 @@ def _allowed(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind in ("string_type",):
         return "text"
     if kind == "string_pattern_mismatch":
+        if "." in str(ctx.get("pattern", "")):  # a file name (schema.SAFE_NAME)
+            return "a file name of letters, digits, '_', '-' or '.', starting with a letter or digit (no path)"
         return "a name of letters, digits, '_' or '-', starting with a letter"
     if kind in ("too_short", "too_long"):
         return msg.replace("List should", "a list that should").replace("String should", "text that should")

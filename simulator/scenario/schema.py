@@ -18,16 +18,18 @@ from simulator.scenario.reform import Reform
 
 Region = Literal["brussels", "flanders", "wallonia"]
 IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+SAFE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"  # a file name, never a path: no slash, no leading dot
 
 
 class RunSection(Section):
     """What to simulate, over which years, with which seeds."""
 
-    name: str = param("scenario", "text", "Name of the scenario, used in output folders and reports")
+    name: str = param("scenario", "file name", "Name of the scenario, used in output folders (runs/<name>) and reports: "
+                      "letters, digits, '_', '-' and '.', starting with a letter or digit", pattern=SAFE_NAME, max_length=100)
     description: str = param("", "text", "Free text describing the scenario")
     start_year: int = param(2026, "calendar year", "First simulated year (the base year)", ge=2000, le=2100)
     end_year: int = param(2035, "calendar year", "Last simulated year, inclusive", ge=2000, le=2150)
-    seed: int = param(20260101, "integer", "Base seed; replication r uses a seed derived from it and r", ge=0)
+    seed: int = param(20260101, "integer", "Base seed; replication r uses a seed derived from it and r", ge=0, le=2**63 - 1)
     replications: int = param(1, "count", "Independent replications (new population and events each)", ge=1, le=10_000)
     workers: int = param(1, "processes", "Parallel processes for replications (with more processes than replications, a replication's two arms run in two processes); results do not depend on it", ge=1, le=256)
 
@@ -69,7 +71,7 @@ class Territory(Section):
     inhabitants: int = param(..., "persons", "Inhabitants of the zone", ge=1, le=12_000_000)
     bim_share: float = param(0.21, "share", "Share of residents with increased reimbursement (BIM; 21 % nationally in 2025, INAMI)", ge=0, le=1)
     gp_practices: int | None = param(
-        None, "practices", "GP practices in the zone; default: inhabitants / providers.patients_per_gp_practice", ge=1
+        None, "practices", "GP practices in the zone; default: inhabitants / providers.patients_per_gp_practice", ge=1, le=100_000
     )
     home_hospital: str | None = param(
         None, "hospital name", "Hospital most residents use; default: the network's hospitals in turn"
@@ -94,9 +96,9 @@ class ProviderSection(Section):
     """Supply side defaults."""
 
     patients_per_gp_practice: int = param(
-        1650, "persons", "Inhabitants per GP practice when a zone does not say (14,286 GPs, 57 % in groups; INAMI 2023)", ge=100
+        1650, "persons", "Inhabitants per GP practice when a zone does not say (14,286 GPs, 57 % in groups; INAMI 2023)", ge=100, le=1_000_000
     )
-    gp_practice_size_shape: float = param(3.0, "gamma shape", "Spread of practice list sizes (larger is more even)", gt=0)
+    gp_practice_size_shape: float = param(3.0, "gamma shape", "Spread of practice list sizes (larger is more even)", gt=0, le=1000)
 
 
 ConditionHazardRatios = keyed_section(

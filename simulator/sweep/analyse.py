@@ -22,10 +22,12 @@ INDEX_COLUMNS = ["outcome", "parameter", "method", "index", "value", "confidence
 
 def load(folder: Path) -> tuple[SweepSpec, pd.DataFrame, pd.DataFrame]:
     """The spec, design and results of a sweep folder."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    spec = SweepSpec.model_validate(manifest["sweep"])
-    results = pd.read_parquet(folder / "results.parquet")
-    return spec, pd.read_parquet(folder / "design.parquet"), results
+    from simulator.output import read_folder_file
+
+    manifest = read_folder_file(folder / "manifest.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+    spec = read_folder_file(folder / "manifest.json", lambda _: SweepSpec.model_validate(manifest["sweep"]))
+    results = read_folder_file(folder / "results.parquet", pd.read_parquet)
+    return spec, read_folder_file(folder / "design.parquet", pd.read_parquet), results
 
 
 def point_means(design: pd.DataFrame, results: pd.DataFrame, outcome: str) -> pd.Series:

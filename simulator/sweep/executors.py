@@ -29,9 +29,9 @@ class LocalExecutor:
     """Processes on this machine (concurrent.futures)."""
 
     def __init__(self, workers: int):
-        from concurrent.futures import ProcessPoolExecutor
+        from simulator.processes import process_pool
 
-        self.pool = ProcessPoolExecutor(max_workers=workers)
+        self.pool = process_pool(workers)  # workers exit if this process dies
         self.description = f"local processes x {workers}"
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.output import write_atomically, write_table_atomically
+from simulator.output import is_simsim_folder, write_atomically, write_table_atomically
+from simulator.processes import TERMINATED, alive
 from simulator.scenario.problems import Problem, ScenarioError
 from simulator.sweep.design import design_table
 from simulator.sweep.spec import Outcome, SweepSpec, fingerprint, load_sweep
@@ -41,8 +42,28 @@ class SweepResult:
     folder: Path
 
 
-def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcome], run_id: int) -> dict[str, Any]:
-    """Run one design point (in a worker); never raises: errors are returned with the run."""
+def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcome], run_id: int,
+             running: str | None = None) -> dict[str, Any]:
+    """Run one design point (in a worker); never raises: errors are returned with the run.
+
+    With `running` (a folder), the worker leaves `run-<id>` there with its pid while it runs,
+    so that a worker killed mid-run can be told from the runs merely waiting in its pool.
+    """
+    from simulator import processes
+
+    marker = Path(running) / f"run-{run_id:06d}" if running else None
+    if marker is not None:
+        marker.write_text(str(os.getpid()), encoding="ascii")
+        processes.current_marker = str(marker)
+    try:
+        return {"run_id": run_id, **_evaluate(base, assignments, outcomes)}
+    finally:
+        processes.current_marker = None
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+def _evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcome]) -> dict[str, Any]:
     from simulator.api import run_scenario
     from simulator.scenario.loading import resolve
     from simulator.sweep.outcomes import measure
@@ -60,7 +81,7 @@ def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcom
                 values[i] = measure(tables, outcome)
             except Exception as exc:  # noqa: BLE001
                 errors[i] = _message(exc)
-    return {"run_id": run_id, "values": values, "errors": errors, "seconds": time.perf_counter() - started}
+    return {"values": values, "errors": errors, "seconds": time.perf_counter() - started}
 
 
 def _message(exc: BaseException) -> str:
@@ -85,10 +106,53 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     write_atomically(folder / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
 
 
+def _execute(executor: Any, rows: list, base: dict[str, Any], spec: SweepSpec, folder: Path, running: Path, bar: Any,
+             last: bool) -> tuple[int, int, list]:
+    """Run `rows` on `executor`, writing each run's file; (succeeded, failed, rows to retry).
+
+    A run whose worker process died (its marker names a pid that is gone) fails with that
+    reason; the runs that were only waiting in the broken pool are returned for a retry,
+    or, on the `last` attempt, recorded as failed.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    outcomes = list(spec.outcomes)
+    futures = {executor.submit(evaluate, base, json.loads(row.overrides), outcomes, int(row.run_id), str(running)): row for row in rows}
+    succeeded = failed = 0
+    retry = []
+    for future in executor.as_completed(futures):
+        row = futures[future]
+        try:
+            done = future.result()
+        except BrokenProcessPool:
+            marker = running / f"run-{int(row.run_id):06d}"
+            note = marker.read_text(encoding="ascii").split() if marker.exists() else []
+            lost = bool(note) and TERMINATED not in note and not alive(int(note[0]))  # died running it, not stopped by the pool
+            if not lost and not last:
+                retry.append(row)
+                continue
+            marker.unlink(missing_ok=True)
+            reason = "its worker process was lost (killed, or out of memory)" if lost else "its worker pool broke twice"
+            done = {"values": [None] * len(outcomes), "errors": [reason] * len(outcomes), "seconds": 0.0}
+        except Exception as exc:  # noqa: BLE001 - a lost worker fails its run, not the sweep
+            done = {"values": [None] * len(outcomes), "errors": [_message(exc)] * len(outcomes), "seconds": 0.0}
+        result = _rows(pd.Series(row._asdict()), outcomes, done)
+        write_atomically(run_file(folder, int(row.run_id)), lambda p, r=result: r.to_parquet(p, index=False))
+        if (result["status"] == "failed").all():
+            failed += 1
+        else:
+            succeeded += 1
+        bar.update()
+    return succeeded, failed, retry
+
+
 def prepare_folder(folder: Path, fp: str, overwrite: bool) -> bool:
     """Create the sweep folder, or check it holds the same sweep; True when resuming."""
     manifest = folder / "manifest.json"
     if folder.exists() and overwrite:
+        if not is_simsim_folder(folder):
+            raise ScenarioError(None, [Problem("--out", str(folder), "a folder simsim wrote (it has simsim's manifest.json): "
+                                               "--overwrite never replaces other folders")])
         shutil.rmtree(folder)
     if folder.exists():
         try:
@@ -139,29 +203,23 @@ def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int |
     pending = design[~design["run_id"].isin(complete)]
     skipped = len(design) - len(pending)
     succeeded = failed = 0
-    executor = make_executor(spec.executor, workers, scheduler, scheduler_file) if len(pending) else None
+    executor = None
+    running = folder / "running"
+    running.mkdir(exist_ok=True)
     try:
-        if executor is not None:
-            futures = {executor.submit(evaluate, base, json.loads(row.overrides), list(spec.outcomes), int(row.run_id)): row
-                       for row in pending.itertuples(index=False)}
-            by_id = design.set_index("run_id", drop=False)
-            with tqdm(total=len(design), initial=skipped, unit="run", desc="sweep", disable=not progress) as bar:
-                for future in executor.as_completed(futures):
-                    row = by_id.loc[futures[future].run_id]
-                    try:
-                        done = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a lost worker fails its run, not the sweep
-                        done = {"values": [None] * len(spec.outcomes), "errors": [_message(exc)] * len(spec.outcomes), "seconds": 0.0}
-                    rows = _rows(row, list(spec.outcomes), done)
-                    write_atomically(run_file(folder, int(row["run_id"])), lambda p, r=rows: r.to_parquet(p, index=False))
-                    if (rows["status"] == "failed").all():
-                        failed += 1
-                    else:
-                        succeeded += 1
-                    bar.update()
+        with tqdm(total=len(design), initial=skipped, unit="run", desc="sweep", disable=not progress) as bar:
+            rows = list(pending.itertuples(index=False))
+            for attempt in (1, 2):  # runs left waiting in a pool whose worker was lost are retried once
+                if not rows:
+                    break
+                executor = make_executor(spec.executor, workers, scheduler, scheduler_file)
+                ok, bad, rows = _execute(executor, rows, base, spec, folder, running, bar, last=attempt == 2)
+                succeeded, failed = succeeded + ok, failed + bad
+                executor.close()
     finally:
         if executor is not None:
             executor.close()
+        shutil.rmtree(running, ignore_errors=True)
     results = read_results(folder)
     write_table_atomically(folder, "results", results)
     manifest.update(wall_seconds=round(time.perf_counter() - started, 3), executor=executor.description if executor else None,

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError, model_validator
 
 from simulator.scenario.fields import Section, listing, param
-from simulator.scenario.loading import read_toml
-from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
+from simulator.scenario.loading import read_toml, resolve
+from simulator.scenario.inputs import read_toml_file
+from simulator.scenario.problems import ScenarioError, from_validation_error
 
 Design = Literal["grid", "random", "latin", "sobol", "morris"]
 
@@ -124,7 +124,7 @@ class Sweep(Section):
                          "morris: trajectories (runs = N x (parameters + 1)); unused by grid", ge=1)
     morris_levels: int = param(4, "levels", "morris: grid levels", ge=2)
     replications: int = param(1, "runs per point", "Replications of every design point, each its own run", ge=1)
-    seed: int = param(20260101, "seed", "Sweep seed: design draws and every run's seed derive from it", ge=0)
+    seed: int = param(20260101, "seed", "Sweep seed: design draws and every run's seed derive from it", ge=0, le=2**63 - 1)
     common_random_numbers: bool = param(True, "yes/no", "Replication r of every point uses the same seed (differences between "
                                         "points are then not blurred by noise); no: a seed per run id")
 
@@ -152,17 +152,13 @@ class SweepSpec(Section):
 def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
     """Read and validate a sweep file; also return the base scenario's raw data (extends resolved)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(None, [Problem("(file)", str(path), "an existing sweep file")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML (https://toml.io)")]) from None
+    data = read_toml_file(path, "sweep file")
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(path, from_validation_error(exc, SweepSpec)) from None
     base = read_toml(path.parent / spec.sweep.scenario)
+    resolve(base, spec.sweep.set, path.parent / spec.sweep.scenario)  # a wrong fixed `set` is refused before any run
     return spec, base
 
 

@@ -1,0 +1,35 @@
+"""A run that cannot fit in memory is refused before anything is allocated."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.api import run_scenario
+from simulator.resources import available_bytes, check_memory, estimated_bytes
+from simulator.scenario import ScenarioError, load_scenario
+from tests.conftest import ROOT, small_data
+from simulator.scenario import validate
+
+
+def test_estimate_grows_with_patients_and_processes():
+    small = load_scenario(ROOT / "scenarios" / "pilot_zone.toml", ["population.size=20000"])
+    large = load_scenario(ROOT / "scenarios" / "pilot_zone.toml")
+    assert estimated_bytes(large) > estimated_bytes(small)
+    assert estimated_bytes(large, 2) == 2 * estimated_bytes(large)
+    check_memory(small)  # fits
+
+
+def test_a_run_beyond_the_memory_available_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setattr("simulator.resources.available_bytes", lambda: 512 * 2**20)
+    with pytest.raises(ScenarioError, match=r"GiB needed .* GiB available") as info:
+        run_scenario(ROOT / "scenarios" / "pilot_zone.toml", report=False)
+    assert info.value.problems[0].path == "population.size"
+
+
+def test_zones_too_large_to_simulate_whole_are_refused():
+    data = small_data()
+    data["population"] = {}
+    data["territories"] = [{"name": f"z{i}", "region": "wallonia", "inhabitants": 12_000_000} for i in range(3)]
+    with pytest.raises(ScenarioError, match="at most 12,000,000 patients"):
+        validate(data)
+    assert available_bytes() > 0
