@@ -54,8 +54,13 @@ def run_scenario(
     workers: int | None = None,
     progress: bool = False,
     report: bool = True,
+    cluster: Any = None,
 ) -> RunResult:
     """Simulate both arms for every replication; write the run folder if `out` is given.
+
+    `cluster` (the `[executor]` settings of a sweep file: a Dask scheduler, a LocalCluster or
+    Slurm through dask-jobqueue) sends the replications there, one task each, instead of local
+    processes; the tables are the same.
 
     Results do not depend on `workers`: each replication's seed derives from the scenario
     seed and the replication number only. `source` names the file a Scenario object was
@@ -75,11 +80,13 @@ def run_scenario(
     reps = scenario.run.replications
     n_workers = min(workers or scenario.run.workers, 2 * reps)  # at most one process per arm
     check_memory(scenario, min(n_workers, reps) if n_workers > 1 else 1)
-    parts = _run_replications(scenario, reps, n_workers, progress)
+    parts = _run_on_cluster(scenario, reps, cluster, target) if cluster is not None else _run_replications(scenario, reps, n_workers, progress)
     tables = combine(parts, scenario)
     seeds = [replication_seed(scenario, r) for r in range(reps)]
     manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
     manifest["workers"] = n_workers
+    if cluster is not None:
+        manifest["cluster"] = cluster.model_dump(mode="json")
     result = RunResult(scenario, tables, manifest)
     if target is not None:
         with atomic_folder(target, overwrite) as folder:
@@ -91,6 +98,23 @@ def run_scenario(
             write_manifest(folder, manifest)
         result.folder = target
     return result
+
+
+def _run_on_cluster(scenario: Scenario, reps: int, settings: Any, target: Path | None) -> list[dict[str, pd.DataFrame]]:
+    """Replications as tasks on a Dask or Slurm cluster (`simulator.sweep.executors`), gathered in order."""
+    from simulator.sweep.executors import make_executor
+
+    shared = target.absolute().parent / f".{target.name}.cluster" if target is not None else Path.cwd() / ".simsim-cluster"
+    executor = make_executor(settings, shared=shared)
+    try:
+        futures = {executor.submit(_simulate_one, (scenario, r, None, ARMS)): r for r in range(reps)}
+        done = {futures[f]: f.result() for f in executor.as_completed(futures)}
+    finally:
+        executor.close()
+        import shutil
+
+        shutil.rmtree(shared, ignore_errors=True)
+    return [done[r] for r in range(reps)]
 
 
 def _run_replications(scenario: Scenario, reps: int, workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:

@@ -90,12 +90,15 @@ def main() -> None:
 @click.option("--seed", type=int, help="Shortcut for --set run.seed=N.")
 @click.option("--replications", type=click.IntRange(min=1), help="Shortcut for --set run.replications=N.")
 @click.option("--workers", type=click.IntRange(min=1, max=256), help="Parallel processes for replications (results do not depend on it).")
-@click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
+@click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Send replications to a cluster: a TOML file with an [executor] table as in sweep files "
+                   "(kind = 'dask' with a scheduler, or 'slurm'). Trust it: it names hosts and shell lines to run.")
+@click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists (only a folder simsim wrote).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-report", is_flag=True, help="Skip report.html (tables and manifest only).")
 @reports_bad_input
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int | None, replications: int | None,
-        workers: int | None, overwrite: bool, quiet: bool, no_report: bool) -> None:
+        workers: int | None, cluster_file: Path | None, overwrite: bool, quiet: bool, no_report: bool) -> None:
     """Run SCENARIO in both arms and write tables, summary and manifest.
 
     \b
@@ -117,8 +120,16 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], seed: int 
     extra = [f"run.seed={seed}"] * (seed is not None) + [f"run.replications={replications}"] * (replications is not None)
     loaded = load_scenario(scenario, list(overrides) + extra)
     target = out or Path("runs") / loaded.run.name
-    result = run_scenario(loaded, source=scenario, out=target, overwrite=overwrite, report=not no_report,
-                          workers=workers, progress=not quiet and sys.stderr.isatty())
+    from simulator.sweep.executors import ClusterError
+    from simulator.sweep.spec import load_executor
+
+    cluster = load_executor(cluster_file) if cluster_file else None
+    try:
+        result = run_scenario(loaded, source=scenario, out=target, overwrite=overwrite, report=not no_report,
+                              workers=workers, progress=not quiet and sys.stderr.isatty(), cluster=cluster)
+    except ClusterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if not quiet:
         click.echo(render(result.tables, f"{loaded.run.name}: {loaded.reform.label} vs status quo, "
                                          f"{loaded.run.start_year}-{loaded.run.end_year}, "
@@ -264,9 +275,14 @@ def sweep_run(sweep_file: Path, out: Path | None, workers: int | None, scheduler
     error and the sweep goes on.
     """
     from simulator.sweep import run_sweep
+    from simulator.sweep.executors import ClusterError
 
-    result = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, scheduler_file=str(scheduler_file) if scheduler_file else None,
-                       overwrite=overwrite, retry_failed=retry_failed, progress=not quiet and sys.stderr.isatty())
+    try:
+        result = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, scheduler_file=str(scheduler_file) if scheduler_file else None,
+                           overwrite=overwrite, retry_failed=retry_failed, progress=not quiet and sys.stderr.isatty())
+    except ClusterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     failures = result.results[result.results["status"] == "failed"].drop_duplicates("run_id")
     for row in failures.head(5).itertuples():
         click.echo(f"failed: run {row.run_id}: {row.error}", err=True)

@@ -83,3 +83,13 @@ def test_arms_in_two_processes_give_the_same_tables(reform):
     for name in together.tables:
         pd.testing.assert_frame_equal(together.tables[name], apart.tables[name], obj=name)
     assert (together.budget_impact["impact_eur"] != 0).any()
+
+
+def test_replications_on_a_dask_cluster_give_the_same_tables(tmp_path, scenario):
+    from simulator.sweep.spec import Executor
+
+    many = scenario.model_copy(update={"run": scenario.run.model_copy(update={"replications": 2})})
+    local = simulator.run_scenario(many, report=False)
+    remote = simulator.run_scenario(many, report=False, cluster=Executor(kind="dask", workers=2))
+    for name in ("annual", "indicators", "budget_impact"):
+        pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])

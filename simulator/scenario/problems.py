@@ -19,9 +19,16 @@ class Problem:
 
     def line(self, file: str | Path | None) -> str:
         """`file: path: value 'x' is not allowed; allowed: ...`."""
-        where = f"{file}: " if file else ""
+        where = f"{_printable(str(file))}: " if file else ""
         shown = "(missing)" if self.value is _MISSING else repr(self.value)
-        return f"{where}{self.path or '(top level)'}: value {shown}; allowed: {self.allowed}"
+        if len(shown) > 200:
+            shown = shown[:200] + "..."
+        return _printable(f"{where}{self.path or '(top level)'}: value {shown}; allowed: {self.allowed}")
+
+
+def _printable(text: str) -> str:
+    """One line: control and invisible characters (newlines, bidi overrides) shown escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class ScenarioError(Exception):

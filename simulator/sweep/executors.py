@@ -8,9 +8,11 @@ dask-jobqueue are imported only when used.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 from simulator.sweep.spec import Executor as ExecutorSettings
+from simulator.sweep.spec import Slurm
 
 
 class Executor(Protocol):
@@ -49,7 +51,9 @@ class LocalExecutor:
 class DaskExecutor:
     """A Dask distributed client: an existing scheduler, a Slurm cluster, or a LocalCluster on loopback."""
 
-    def __init__(self, settings: ExecutorSettings, scheduler: str | None = None, scheduler_file: str | None = None):
+    def __init__(self, settings: ExecutorSettings, scheduler: str | None = None, scheduler_file: str | None = None,
+                 shared: Path | None = None):
+        """`shared` is a folder the cluster's jobs can read (for temporary TLS credentials)."""
         from distributed import Client
 
         self.cluster = None
@@ -62,15 +66,8 @@ class DaskExecutor:
             self.client = Client(scheduler_file=scheduler_file)
             self.description = f"Dask scheduler from {scheduler_file}"
         elif settings.kind == "slurm":
-            from dask_jobqueue import SLURMCluster
-
-            s = settings.slurm
-            self.cluster = SLURMCluster(cores=s.cores, processes=s.processes, memory=s.memory, walltime=s.walltime, queue=s.queue,
-                                        account=s.account, job_extra_directives=s.job_extra_directives,
-                                        job_script_prologue=s.job_script_prologue, interface=s.interface)
-            self.cluster.scale(jobs=s.jobs)
-            self.client = Client(self.cluster)
-            self.description = f"Slurm via dask-jobqueue, {s.jobs} jobs x {s.processes} workers"
+            self.cluster, self.client = _slurm_cluster(settings.slurm, shared)
+            self.description = f"Slurm via dask-jobqueue, {settings.slurm.jobs} jobs x {settings.slurm.processes} workers"
         else:
             from distributed import LocalCluster
 
@@ -93,11 +90,74 @@ class DaskExecutor:
             self.cluster.close()
 
 
+class ClusterError(RuntimeError):
+    """The cluster could not be used (no worker arrived, jobs refused): the sweep or run ends with this message."""
+
+
+def _slurm_cluster(s: Slurm, shared: Path | None) -> tuple[Any, Any]:
+    """A dask-jobqueue SLURMCluster bound to one interface, with TLS and no dashboard unless asked; waits for a worker."""
+    import socket
+
+    from dask_jobqueue import SLURMCluster
+    from distributed import Client
+
+    options: dict[str, Any] = {"dashboard_address": ":8787" if s.dashboard else None}
+    if s.scheduler_interface or s.interface:
+        options["interface"] = s.scheduler_interface or s.interface
+    else:
+        options["host"] = socket.gethostbyname(socket.gethostname())  # one address, never 0.0.0.0
+    folder = shared or Path.cwd()
+    folder.mkdir(parents=True, exist_ok=True)
+    cluster = SLURMCluster(cores=s.cores, processes=s.processes, memory=s.memory, walltime=s.walltime, queue=s.queue,
+                           account=s.account, job_extra_directives=s.job_extra_directives, job_script_prologue=s.job_script_prologue,
+                           interface=s.interface, security=True if s.tls else None, shared_temp_directory=str(folder),
+                           scheduler_options=options, log_directory=str(folder / "slurm-logs"))
+    refused = _sbatch_refuses(cluster.job_script(), folder)
+    if refused:
+        _quietly_close(cluster)
+        raise ClusterError(f"sbatch refused the worker job: {refused}")
+    cluster.scale(jobs=s.jobs)
+    client = Client(cluster, security=cluster.security)
+    try:
+        client.wait_for_workers(1, timeout=s.worker_timeout_s)
+    except (TimeoutError, OSError) as exc:
+        _quietly_close(client, cluster)
+        raise ClusterError(f"no Dask worker joined within {s.worker_timeout_s:g} s: the Slurm jobs were refused by sbatch, "
+                           f"wait in the queue, or failed at start (see squeue and {folder / 'slurm-logs'}); {type(exc).__name__}") from None
+    return cluster, client
+
+
+def _sbatch_refuses(script: str, folder: Path) -> str:
+    """sbatch's complaint about the worker job script (`sbatch --test-only`), or '' when it would accept it."""
+    import subprocess
+
+    path = folder / ".worker-job.sh"
+    path.write_text(script, encoding="utf-8")
+    try:
+        done = subprocess.run(["sbatch", "--test-only", str(path)], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"sbatch could not be run ({exc})"
+    finally:
+        path.unlink(missing_ok=True)
+    return "" if done.returncode == 0 else " ".join(done.stderr.split())[:300]
+
+
+def _quietly_close(*things: Any) -> None:
+    """Close a client or cluster that never fully started (closing such a cluster can itself fail)."""
+    import contextlib
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    for thing in things:
+        with contextlib.suppress(Exception):
+            thing.close()
+
+
 def make_executor(settings: ExecutorSettings, workers: int | None = None, scheduler: str | None = None,
-                  scheduler_file: str | None = None) -> Executor:
+                  scheduler_file: str | None = None, shared: Path | None = None) -> Executor:
     """The executor the sweep file asks for; command-line options take precedence."""
     if workers is not None:
         settings = settings.model_copy(update={"workers": workers})
     if scheduler or scheduler_file or settings.kind in ("dask", "slurm"):
-        return DaskExecutor(settings, scheduler, scheduler_file)
+        return DaskExecutor(settings, scheduler, scheduler_file, shared)
     return LocalExecutor(settings.workers)

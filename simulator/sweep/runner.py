@@ -203,7 +203,7 @@ def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int |
     pending = design[~design["run_id"].isin(complete)]
     skipped = len(design) - len(pending)
     succeeded = failed = 0
-    executor = None
+    executor, description = None, None
     running = folder / "running"
     running.mkdir(exist_ok=True)
     try:
@@ -212,17 +212,19 @@ def run_sweep(path: str | Path, out: str | Path | None = None, *, workers: int |
             for attempt in (1, 2):  # runs left waiting in a pool whose worker was lost are retried once
                 if not rows:
                     break
-                executor = make_executor(spec.executor, workers, scheduler, scheduler_file)
+                executor = make_executor(spec.executor, workers, scheduler, scheduler_file, shared=folder)
+                description = executor.description
                 ok, bad, rows = _execute(executor, rows, base, spec, folder, running, bar, last=attempt == 2)
                 succeeded, failed = succeeded + ok, failed + bad
                 executor.close()
+                executor = None
     finally:
         if executor is not None:
             executor.close()
         shutil.rmtree(running, ignore_errors=True)
     results = read_results(folder)
     write_table_atomically(folder, "results", results)
-    manifest.update(wall_seconds=round(time.perf_counter() - started, 3), executor=executor.description if executor else None,
+    manifest.update(wall_seconds=round(time.perf_counter() - started, 3), executor=description,
                     resumed=resuming, this_time={"succeeded": succeeded, "failed": failed, "skipped": skipped},
                     complete_runs=int(results["run_id"].nunique()),
                     failed_runs=int(results.groupby("run_id")["status"].apply(lambda s: (s == "failed").all()).sum()) if len(results) else 0)

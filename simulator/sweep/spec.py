@@ -99,6 +99,14 @@ class Slurm(Section):
     job_extra_directives: list[str] = listing(list, "#SBATCH lines", "Extra directives, e.g. ['--qos=normal']")
     job_script_prologue: list[str] = listing(list, "shell lines", "Lines run before the worker starts, e.g. ['source .venv/bin/activate']")
     interface: str | None = param(None, "network interface", "Interface the workers listen on (e.g. ib0), if not the default")
+    scheduler_interface: str | None = param(
+        None, "network interface", "Interface the Dask scheduler binds to (e.g. ib0, or lo on one machine); default: the "
+        "workers' `interface`, else the address of this host's name. Never all interfaces")
+    tls: bool = param(True, "yes/no", "Encrypt and authenticate scheduler, worker and client traffic with temporary TLS "
+                      "credentials (written to the sweep folder, which the jobs must see)")
+    dashboard: bool = param(False, "yes/no", "Serve the Dask dashboard (port 8787 on the scheduler's interface)")
+    worker_timeout_s: float = param(600.0, "seconds", "End the sweep with a clear message if no worker has joined by then "
+                                    "(sbatch refused the jobs, they wait in the queue, or they fail at start)", gt=0, le=86_400)
 
 
 class Executor(Section):
@@ -160,6 +168,21 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
     base = read_toml(path.parent / spec.sweep.scenario)
     resolve(base, spec.sweep.set, path.parent / spec.sweep.scenario)  # a wrong fixed `set` is refused before any run
     return spec, base
+
+
+class ClusterFile(Section):
+    """A file naming where `simsim run` sends its replications: an [executor] table as in sweep files."""
+
+    executor: Executor = param(..., "section", "Where replications execute")
+
+
+def load_executor(path: str | Path) -> Executor:
+    """The [executor] table of a cluster file, validated."""
+    path = Path(path)
+    try:
+        return ClusterFile.model_validate(read_toml_file(path, "cluster file")).executor
+    except ValidationError as exc:
+        raise ScenarioError(path, from_validation_error(exc, ClusterFile)) from None
 
 
 def fingerprint(spec: SweepSpec, base: dict[str, Any]) -> str:
