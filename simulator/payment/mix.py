@@ -13,38 +13,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.behaviour import EFFORT_GRID, Behaviour, choose_effort, effort_effect
+from simulator.behaviour import Behaviour
 from simulator.care.activity import Activity
-from simulator.care.claims import claims_by_cell, value_by_slot
+from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
 from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
 from simulator.care.state import PatientState
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, NO_CATEGORY, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, PAYER_INDEX
 from simulator.layout import Layout
-from simulator.payment.bundled import EpisodeBook, bundle_margin, status_quo_price
+from simulator.payment.bundled import EpisodeBook, status_quo_price
 from simulator.payment.capitation import capitation_amount, pooled
-from simulator.payment.coordination import monthly_by_cell
-from simulator.payment.measurement import Measured, Measurement
+from simulator.payment.measurement import Measurement
 from simulator.payment.fee_for_service import FeeForService
-from simulator.payment.p4p import p4p_bonus
 from simulator.payment.reinvest import Reinvesting
+from simulator.payment.responses import Responding
 from simulator.payment.settle import Settling
+from simulator.payment.transition import Transitioning
 from simulator.payment.statement import Statement, Transfers
 from simulator.population import Cohort
 from simulator.reference import ReferenceCosts
-from simulator.rng import derived_seed, generator, hashed_uniform
+from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
-from simulator.scenario.reform import Capitation, SharedSavings
+from simulator.scenario.reform import Capitation
 
 INSURANCE = "federal_insurance"
 MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
-
-
-def normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Standard normal distribution function (vectorised, via erf)."""
-    from math import erf, sqrt
-
-    return 0.5 * (1.0 + np.vectorize(erf)(np.asarray(x, float) / sqrt(2.0)))
 
 
 @dataclass
@@ -67,7 +60,7 @@ class CapitationPlan:
         return covered
 
 
-class Regime(Settling, Reinvesting):
+class Regime(Transitioning, Responding, Settling, Reinvesting):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int):
@@ -254,166 +247,11 @@ class Regime(Settling, Reinvesting):
         if self.reinvestment:
             self._fund_interventions(state)
 
-    def phase_in(self, year: int, delay: int = 0) -> str:
-        """The transition phase in force in `year` for a zone entering `delay` years late."""
-        kind = "baseline"
-        for phase in self.transition.phases:
-            if phase.start_year + delay <= year:
-                kind = phase.kind
-        return kind
-
-    def _glide_weight(self, year: int) -> float:
-        """Reform weight in `year` of a glide phase (the last weight repeats)."""
-        start = max(p.start_year for p in self.transition.phases if p.kind == "glide" and p.start_year <= year)
-        weights = self.transition.glide_weights
-        return weights[min(year - start, len(weights) - 1)]
-
-    def _enter_phase(self, year_index: int, year: int) -> None:
-        """Phases per zone, opt-in decisions, who is paid under the reform, and how strongly providers respond."""
-        tr, lay = self.transition, self.layout
-        self.zone_phase = [self.phase_in(year, tr.territory_delay.get(z, 0)) for z in lay.territory_names]
-        network_phase = self.phase_in(year)
-        self.scale = self._glide_weight(year) if network_phase == "glide" else 1.0
-        self.ffs = FeeForService.reform(self.scenario, self.scale)
-        phase = np.array([self.zone_phase[t] if t >= 0 else network_phase for t in self.provider_zone])
-        gain = np.zeros(lay.n_providers)
-        if year_index > 0:  # last year's shadow statements: what the reform would have paid minus the status quo
-            gain = (self.shadow[year_index - 1, :, 0] - self.shadow[year_index - 1, :, 1]) * self.cohort.weight
-        voluntary = phase == "voluntary"
-        if voluntary.any():
-            noise = generator(self.seed, "opt_in", year_index).normal(0.0, tr.opt_in_noise_eur, lay.n_providers)
-            stay = generator(self.seed, "opt_out", year_index).random(lay.n_providers) >= tr.exit_rate
-            join = ~self.joined & (gain + noise > tr.switching_cost_eur)
-            leave = self.joined & (gain + noise < 0) & ~stay
-            self.joined = (self.joined | (voluntary & join)) & ~leave
-        self.paid = np.isin(phase, ("glide", "mandatory")) | (voluntary & self.joined)
-        zone_response = np.array([{"baseline": 0.0, "virtual": tr.anticipation, "voluntary": 1.0, "glide": self.scale,
-                                   "mandatory": 1.0}[z] for z in self.zone_phase])
-        self.response = zone_response[lay.cell_territory] * np.where(
-            np.array(self.zone_phase)[lay.cell_territory] == "voluntary", self.paid[lay.cell_gp], 1.0)
-        self.network_response = {"baseline": 0.0, "virtual": tr.anticipation, "voluntary": float(self.paid[lay.network_providers].mean()),
-                                 "glide": self.scale, "mandatory": 1.0}[network_phase]
-        for p in range(lay.n_providers):
-            self.participation.append({"year": year, "provider": p, "phase": str(phase[p]),
-                                       "participating": bool(self.paid[p]), "shadow_gain_eur": float(gain[p])})
-
     def _set_envelopes(self, state: PatientState) -> None:
         """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
         gb, alive = self.global_budget, np.flatnonzero(state.alive)
         yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.scale * self.index * (1 + gb.growth) ** self.year_index
         self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
-
-    def _select_risks(self, m: Month, state: PatientState, strength: float) -> None:
-        """Capitated practices shed a share of their costliest decile (as they see it) to fee-for-service practices."""
-        capitated = np.zeros(self.n_cells, bool)
-        for plan in self.capitation:
-            if plan.rule.provider_kind == "gp_practice":
-                capitated |= plan.active_cell
-        if not capitated.any() or capitated.all():
-            return
-        alive = np.flatnonzero(state.alive & capitated[state.cell])
-        seen = state.risk_score[alive] * m.admission_frailty()[alive]  # providers know frailty
-        costly = alive[seen >= np.quantile(seen, 0.9)] if alive.size else alive
-        u = hashed_uniform(derived_seed(self.seed, "risk_selection", self.year_index + 1), costly)
-        movers = costly[u < strength * self.response[state.cell[costly]]]  # only where the reform is (partly) paid
-        lay = self.layout
-        capitated_practice = np.zeros(lay.n_providers, bool)
-        capitated_practice[lay.cell_gp[capitated]] = True
-        for t, practices in enumerate(lay.gp_practices):
-            targets = practices[~capitated_practice[practices]]
-            here = movers[lay.cell_territory[state.cell[movers]] == t]
-            if not targets.size or not here.size:
-                continue
-            pick = hashed_uniform(derived_seed(self.seed, "selection_target", self.year_index), here) * targets.size
-            choice = targets[pick.astype(int)]
-            rank = lay.cell_hospital_rank[state.cell[here]]
-            state.cell[here] = lay.cell_of(np.full(here.size, t), choice, rank, self.cohort.bim[here].astype(np.int64))
-
-    def _set_behaviour(self, m: Month, state: PatientState) -> None:
-        """Supply, length of stay, post-acute, readmissions and coordination effort for the year."""
-        b, lay = self.scenario.reform.behaviour, self.layout
-        alive = np.flatnonzero(state.alive)
-        share_ffs = np.ones((len(CATEGORIES), self.n_cells))  # share of in-scope money still paid per act
-        for plan in self.capitation:
-            eligible = np.ones(alive.size, bool) if not plan.eligible_mask else (state.conditions[alive] & plan.eligible_mask) > 0
-            per_cell = np.bincount(state.cell[alive], weights=eligible, minlength=self.n_cells) / np.maximum(
-                np.bincount(state.cell[alive], minlength=self.n_cells), 1)
-            for c in plan.scope:
-                share_ffs[c] -= plan.rule.weight * per_cell * plan.active_cell
-        if self.global_budget:
-            for c in self.gb_scope:
-                share_ffs[c] -= self.global_budget.weight
-        relative = share_ffs * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None]
-        self.behaviour.supply = {}
-        for c, name in enumerate(CATEGORIES):
-            elasticity = getattr(b.supply_elasticity, name)
-            if elasticity > 0 and not np.allclose(relative[c], 1.0):
-                self.behaviour.supply[name] = np.clip(1 + elasticity * (relative[c] - 1), 0.1, 3.0).astype(np.float32)
-        stay = CATEGORY_INDEX["inpatient_stay"]
-        self.behaviour.length_of_stay = (
-            (1 - b.los_response * (1 - share_ffs[stay])).astype(np.float32) if share_ffs[stay].min() < 1 else None)
-        if self.book:
-            scope = {CATEGORIES[c] for c in self.book.scope}
-            self.behaviour.episode_length_of_stay = self.book.reason_multiplier(b.los_response if "inpatient_stay" in scope else 0.0)
-            self.behaviour.episode_rehabilitation = self.book.reason_multiplier(b.post_acute_response if "rehabilitation" in scope else 0.0)
-            self.behaviour.in_episode_readmission = 1 - b.readmission_response if "inpatient_stay" in scope else 1.0
-        self._choose_efforts(m, state, alive)
-        effort = np.maximum(self.effort_zone[lay.cell_territory], self.effort_practice[lay.cell_gp])
-        self.behaviour.avoidable = (1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32) if effort.any() else None
-        if self.shadowing:
-            self._damp_behaviour()
-
-    def _damp_behaviour(self) -> None:
-        """Only part of the full response where the reform is not (fully) paid: m -> 1 + share * (m - 1)."""
-        b, r, net = self.behaviour, self.response.astype(np.float32), np.float32(self.network_response)
-        b.supply = {k: 1 + r * (v - 1) for k, v in b.supply.items()}
-        b.length_of_stay = None if b.length_of_stay is None else 1 + r * (b.length_of_stay - 1)
-        b.avoidable = None if b.avoidable is None else 1 + r * (b.avoidable - 1)
-        b.episode_length_of_stay = None if b.episode_length_of_stay is None else 1 + net * (b.episode_length_of_stay - 1)
-        b.episode_rehabilitation = None if b.episode_rehabilitation is None else 1 + net * (b.episode_rehabilitation - 1)
-        b.in_episode_readmission = 1 + float(net) * (b.in_episode_readmission - 1)
-
-    def _avoidable_cost(self) -> float:
-        """Status-quo euros of one avoidable stay this year: fees plus the mean stay (4.6 bed-days)."""
-        price = self.status_quo.tariffs(self.year)
-        return float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]])
-
-    def _choose_efforts(self, m: Month, state: PatientState, alive: np.ndarray) -> None:
-        """Zones under shared savings and practices under P4P choose coordination effort."""
-        b, lay = self.scenario.reform.behaviour, self.layout
-        cost = self._avoidable_cost()
-        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.admission_frailty()[alive])
-        zone_of = lay.cell_territory[state.cell[alive]]
-        enrolees_zone = np.bincount(zone_of, minlength=lay.n_territories).astype(float) * self.cohort.weight
-        if self.shared_savings:
-            ss = self.shared_savings
-            avoided = np.bincount(zone_of, weights=expected_avoidable, minlength=lay.n_territories) * cost * self.cohort.weight
-            rate = self.measurements["shared_savings"].rate(self.year_index)
-            benchmark = np.bincount(zone_of, weights=12 * rate[self.payment_cell[alive]], minlength=lay.n_territories) * self.index * self.cohort.weight
-            effect = effort_effect(EFFORT_GRID, b.effort_max_effect, b.effort_curvature)[None, :]
-            savings_rate = avoided[:, None] * effect / np.maximum(benchmark, 1.0)[:, None]
-            sd = ss.benchmark_error_sd
-            clear = normal_cdf((savings_rate - ss.minimum_savings_rate) / sd) if sd > 0 else (savings_rate >= ss.minimum_savings_rate).astype(float)
-            gain = ss.sharing_rate * avoided * self.ss_zone
-            self.effort_zone = choose_effort(gain, b.effort_cost_eur * self.index * enrolees_zone, effect * clear)
-            for t, e in enumerate(self.effort_zone):
-                self.decisions.append({"year": self.year, "unit": lay.territory_names[t], "kind": "zone", "effort": float(e),
-                                       "incentive_eur": float(gain[t])})
-        if self.p4p:
-            target = [i for i in self.p4p.indicators if i.indicator == "avoidable_admissions_per_1000"]
-            if target:
-                ind = target[0]
-                practice = lay.cell_gp[state.cell[alive]]
-                enrol = np.bincount(practice, minlength=lay.n_providers).astype(float) * self.cohort.weight
-                mu0 = np.bincount(practice, weights=expected_avoidable, minlength=lay.n_providers) * self.cohort.weight
-                effect = effort_effect(EFFORT_GRID, b.effort_max_effect, b.effort_curvature)[None, :]
-                mu = mu0[:, None] * (1 - effect)
-                limit = ind.target / 1000 * enrol[:, None]
-                reach = normal_cdf((limit - mu) / np.sqrt(np.maximum(mu, 1e-9)))
-                gain = ind.bonus_eur * self.index * enrol
-                self.effort_practice = choose_effort(gain, b.effort_cost_eur * self.index * enrol, reach) * (enrol > 0)
-
-    # ----------------------------------------------------------------- monthly
 
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
@@ -466,29 +304,6 @@ class Regime(Settling, Reinvesting):
         """Fee-for-service at today's tariffs for all the month's claims."""
         owed, transfers = np.zeros(self.layout.n_providers), Transfers()
         self._pay_fee_for_service(volume, transfers, owed, self.status_quo)
-        return Statement(transfers, owed)
-
-    def _transition_costs(self, activity: Activity, state: PatientState) -> Statement:
-        """Administration of two systems side by side, shared over cells by residents."""
-        lay = self.layout
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        parallel = residents * np.isin(np.array(self.zone_phase)[lay.cell_territory], ("virtual", "voluntary", "glide"))
-        return self._pay_untied("transition_admin", "administration", parallel * self.transition.admin_cost_eur / 12 * self.index)
-
-    def _coordination_month(self, activity: Activity, state: PatientState) -> Statement:
-        """Coordination funding of the zones out of the baseline phase (all zones without phases)."""
-        rule, lay = self.scenario.reform.coordination, self.layout
-        listed = np.array([not rule.territories or z in rule.territories for z in lay.territory_names])
-        funded = listed & (np.array(self.zone_phase) != "baseline")
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        amount = monthly_by_cell(rule, self.year, funded, residents, lay.cell_territory, self.cohort.weight)
-        return self._pay_untied("coordination", "integration_management", amount)
-
-    def _pay_untied(self, mechanism: str, payee: str, amount: np.ndarray) -> Statement:
-        """Insurance pays `amount` per cell to one payee, on no category."""
-        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
-        transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), np.full(self.n_cells, self.payee[payee]), amount)
-        owed[self.payee[payee]] += amount.sum()
         return Statement(transfers, owed)
 
     def _reform_month(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:

@@ -72,7 +72,7 @@ class Settling:
                 "savings_eur": float(measured.benchmark[t] - measured.actual[t])}
 
     def _settle_shared_savings(self, measured: Measured, statement: Statement) -> None:
-        ss, lay, w = self.shared_savings, self.layout, self.cohort.weight
+        ss, w = self.shared_savings, self.cohort.weight
         in_force = self._in_force() | (not self.shadowing)
         for t in np.flatnonzero(self.ss_zone):
             ok = ss.quality_gate == 0 or measured.quality_ratio[t] <= ss.quality_gate
