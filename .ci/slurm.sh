@@ -29,7 +29,7 @@ key="$dir/munge/munge.key"
 munged --key-file="$key" --socket="$dir/munge/munge.socket" --pid-file="$dir/munged.pid" \
   --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed" --force
 host=$(hostname -s)
-cpus=$(nproc)
+cpus=$(getconf _NPROCESSORS_ONLN)  # not nproc: it honours OMP_NUM_THREADS, which Dask sets to 1
 memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
 cat > "$dir/slurm.conf" <<CONF
 ClusterName=simsim

@@ -26,9 +26,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from simulator.processes import alive  # noqa: E402
+from simulator.workers import alive  # noqa: E402
 from tests.sweep.conftest import SHARING, write_sweep  # noqa: E402
-from tests.test_processes import children  # noqa: E402
+from tests.test_workers import children  # noqa: E402
 
 
 def start(path: Path, out: Path) -> subprocess.Popen:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.experiment import ARMS, replication_seed, simulate
-from simulator.processes import process_pool
+from simulator.workers import process_pool
 from simulator.reference import ReferenceCosts
 from simulator.resources import check_memory
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables

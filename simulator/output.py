@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.processes import alive
+from simulator.workers import alive
 from simulator.scenario.problems import Problem, ScenarioError
 
 PACKAGES = ("simsim", "numpy", "pandas", "pyarrow", "mesa", "pydantic", "click", "pyomo", "highspy", "scipy", "SALib", "dask", "distributed")

@@ -20,7 +20,7 @@ def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tupl
     t = m.tables
     frailty = m.admission_frailty()
     trend = m.trend("admissions")
-    avoidable = (t.admission_avoidable * trend)[state.conditions] * frailty
+    avoidable = (t.admission_avoidable * trend)[state.conditions] * m.avoidable_frailty()
     if behaviour.avoidable is not None:
         avoidable = avoidable * behaviour.avoidable[state.cell]
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)

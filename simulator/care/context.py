@@ -55,6 +55,10 @@ class Month:
         factor = self.trend(process)
         return (by_age, by_mask) if factor == 1 else (by_age * factor, by_mask * factor)
 
+    def avoidable_frailty(self) -> np.ndarray:
+        """Admission frailty relative to its mean among those at avoidable risk at the same age and stratum."""
+        return self.shared("avoidable_frailty", lambda: self.cohort.admission_frailty * self.tables.avoidable_scale[self.stratum_age()])
+
     def contact_base(self, process: str) -> np.ndarray:
         """Age part of a contact process's monthly rate times propensity."""
         return self.shared(f"contact:{process}", lambda: self.contacts(process)[0][self.age] * self.cohort.propensity)

@@ -10,6 +10,9 @@ rules, on a grid of frailty bins x condition masks, and returns:
   initial population and immigrants are drawn (entrants carry the distribution of their age);
 - `death_norm`, `admission_norm`, `stay_norm`: the mean individual multipliers among the
   living at each age, so that the age-specific rates are the tables' (Statbel's for deaths);
+- `avoidable_norm`: the mean admission frailty of those at risk of an avoidable stay (weighted
+  by their conditions' rates), so that each condition brings its stated avoidable rate however
+  conditions cluster in the frail;
 - `onset`: monthly onset rates that keep each condition's prevalence on its curve at every
   age, given that people with conditions die sooner.
 
@@ -57,6 +60,7 @@ class Equilibrium:
     death_norm: np.ndarray  # float32 [stratum, age]
     admission_norm: np.ndarray  # float32 [stratum, age]
     stay_norm: np.ndarray  # float32 [stratum, age]
+    avoidable_norm: np.ndarray  # float32 [stratum, age]
     onset: np.ndarray  # float32 [stratum, condition, age] monthly probability per unit condition multiplier
 
 
@@ -86,26 +90,26 @@ _SOLVED: dict[str, Equilibrium] = {}
 
 
 def solve(death_probability: np.ndarray, death_ratio: np.ndarray, prevalence: np.ndarray, social: np.ndarray,
-          frailty: dict[str, np.ndarray]) -> Equilibrium:
+          frailty: dict[str, np.ndarray], avoidable: np.ndarray) -> Equilibrium:
     """`follow_cohort`, remembered for the inputs last seen (runs, replications and sweeps share it)."""
     digest = hashlib.sha256()
-    for array in (death_probability, death_ratio, prevalence, social, *(frailty[k] for k in sorted(frailty))):
+    for array in (death_probability, death_ratio, prevalence, social, avoidable, *(frailty[k] for k in sorted(frailty))):
         digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
     key = digest.hexdigest()
     if key not in _SOLVED:
         if len(_SOLVED) >= 8:
             _SOLVED.pop(next(iter(_SOLVED)))
-        _SOLVED[key] = follow_cohort(death_probability, death_ratio, prevalence, social, frailty)
+        _SOLVED[key] = follow_cohort(death_probability, death_ratio, prevalence, social, frailty, avoidable)
     return _SOLVED[key]
 
 
 def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, prevalence: np.ndarray, social: np.ndarray,
-          frailty: dict[str, np.ndarray]) -> Equilibrium:
+                  frailty: dict[str, np.ndarray], avoidable: np.ndarray) -> Equilibrium:
     """Follow a cohort per stratum from birth, month by month, under the model's death and onset rules.
 
     `death_probability` [region, sex, age] is monthly; `death_ratio` [mask]; `prevalence`
     [condition, age] the curves; `social` [stratum]; `frailty` the bin means of the death,
-    condition, admission and stay transforms. Each year of age is run twice: the first pass
+    condition, admission and stay transforms; `avoidable` [mask] the avoidable admission rates. Each year of age is run twice: the first pass
     measures the person-month mean multiplier (the norm) and how far the onset rates miss
     their target; the second runs with that norm and corrected rates, and is kept.
     """
@@ -118,7 +122,7 @@ def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, preval
     cond = frailty["condition"][None, :] * social[:, None]  # [stratum, bin]
     q = np.repeat(death_probability.reshape(-1, n_age), 2, axis=0)  # [stratum, age]
     states = np.zeros((N_STRATA, n_age, N_BINS * masks.size), np.float32)
-    norms = {name: np.ones((N_STRATA, n_age)) for name in ("death", "admission", "stay")}
+    norms = {name: np.ones((N_STRATA, n_age)) for name in ("death", "admission", "stay", "avoidable")}
     onset = np.zeros((N_STRATA, n_cond, n_age))
     for a in range(n_age):
         target = np.minimum(prevalence[:, min(a + 1, n_age - 1)][:, None] * social[None, :], MAX_PREVALENCE)  # [cond, stratum]
@@ -139,6 +143,9 @@ def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, preval
         norms["death"][:, a] = norm
         for name in ("admission", "stay"):
             norms[name][:, a] = (by_bin * frailty[name]).sum(axis=1) / by_bin.sum(axis=1)
+        at_risk = (lived * avoidable[None, None, :]).sum(axis=2)  # [stratum, bin]
+        norms["avoidable"][:, a] = np.where(at_risk.sum(axis=1) > 0, (at_risk * frailty["admission"]).sum(axis=1)
+                                            / np.maximum(at_risk.sum(axis=1), 1e-300), norms["admission"][:, a])
         onset[:, :, a] = rate.T if a + 1 < n_age else 0.0
         states[:, a] = (lived / lived.sum(axis=(1, 2), keepdims=True)).reshape(N_STRATA, -1)
         mass = year
@@ -147,6 +154,7 @@ def follow_cohort(death_probability: np.ndarray, death_ratio: np.ndarray, preval
         death_norm=norms["death"].astype(np.float32),
         admission_norm=norms["admission"].astype(np.float32),
         stay_norm=norms["stay"].astype(np.float32),
+        avoidable_norm=norms["avoidable"].astype(np.float32),
         onset=onset.astype(np.float32),
     )
 

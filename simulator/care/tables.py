@@ -64,6 +64,7 @@ class CareTables:
     onset_total: np.ndarray  # [stratum * (MAX_AGE + 1) + age] sum over conditions
     admission_scale: np.ndarray  # [stratum * (MAX_AGE + 1) + age] 1 / mean admission frailty of the living at that age
     stay_scale: np.ndarray  # [stratum * (MAX_AGE + 1) + age] 1 / mean stay frailty of the living at that age
+    avoidable_scale: np.ndarray  # [stratum * (MAX_AGE + 1) + age] 1 / mean admission frailty of those at avoidable risk
     equilibrium: Equilibrium  # the stationary cohort the population is drawn from
     contacts: dict[str, tuple[np.ndarray, np.ndarray]]  # process -> ([age], [mask]) monthly rates
     drugs: tuple[np.ndarray, np.ndarray]  # ([age], [mask]) euros per month
@@ -88,7 +89,8 @@ def regional_bim_share(s: Scenario) -> np.ndarray:
     return share
 
 
-def stationary_cohort(s: Scenario, death: np.ndarray, death_ratio: np.ndarray, prevalence: np.ndarray) -> Equilibrium:
+def stationary_cohort(s: Scenario, death: np.ndarray, death_ratio: np.ndarray, prevalence: np.ndarray,
+                      avoidable: np.ndarray) -> Equilibrium:
     """The equilibrium of today's rates (see `care.equilibrium`)."""
     morb, h = s.morbidity, s.hospital
     frailty = bin_means(
@@ -98,7 +100,7 @@ def stationary_cohort(s: Scenario, death: np.ndarray, death_ratio: np.ndarray, p
         MAX_ADMISSION_FRAILTY,
     )
     social = social_factor(morb.bim_prevalence_ratio, regional_bim_share(s))
-    return solve(death, death_ratio, prevalence, social, frailty)
+    return solve(death, death_ratio, prevalence, social, frailty, avoidable)
 
 
 def build_tables(s: Scenario) -> CareTables:
@@ -106,7 +108,7 @@ def build_tables(s: Scenario) -> CareTables:
     death, slopes = death_probabilities(s.mortality, MAX_AGE)
     death_ratio = hazard_ratio_per_mask(s.mortality.hazard_ratio.model_dump())
     prevalence = prevalence_curves(s)
-    eq = stationary_cohort(s, death, death_ratio, prevalence)
+    eq = stationary_cohort(s, death, death_ratio, prevalence, per_mask(s.hospital.avoidable_rate.model_dump()) / 12)
     onset = s.morbidity.incidence_multiplier * eq.onset
     by_stratum = np.repeat(death.reshape(-1, MAX_AGE + 1), 2, axis=0)  # [stratum, age]: BIM does not change the base
 
@@ -128,6 +130,7 @@ def build_tables(s: Scenario) -> CareTables:
         onset_total=onset.sum(axis=1).ravel().astype(np.float32),
         admission_scale=(1 / eq.admission_norm).ravel().astype(np.float32),
         stay_scale=(1 / eq.stay_norm).ravel().astype(np.float32),
+        avoidable_scale=(1 / eq.avoidable_norm).ravel().astype(np.float32),
         equilibrium=eq,
         contacts=contacts,
         drugs=drugs,

@@ -105,7 +105,7 @@ class Responding:
         """Zones under shared savings and practices under P4P choose coordination effort."""
         b, lay = self.scenario.reform.behaviour, self.layout
         cost = self._avoidable_cost()
-        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.admission_frailty()[alive])
+        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.avoidable_frailty()[alive])
         zone_of = lay.cell_territory[state.cell[alive]]
         enrolees_zone = np.bincount(zone_of, minlength=lay.n_territories).astype(float) * self.cohort.weight
         if self.shared_savings:

@@ -31,7 +31,7 @@ class LocalExecutor:
     """Processes on this machine (concurrent.futures)."""
 
     def __init__(self, workers: int):
-        from simulator.processes import process_pool
+        from simulator.workers import process_pool
 
         self.pool = process_pool(workers)  # workers exit if this process dies
         self.description = f"local processes x {workers}"

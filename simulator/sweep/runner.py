@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.output import is_simsim_folder, write_atomically, write_table_atomically
-from simulator.processes import TERMINATED, alive
+from simulator.workers import TERMINATED, alive
 from simulator.scenario.problems import Problem, ScenarioError
 from simulator.sweep.design import design_table
 from simulator.sweep.spec import Outcome, SweepSpec, fingerprint, load_sweep
@@ -49,16 +49,16 @@ def evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outcom
     With `running` (a folder), the worker leaves `run-<id>` there with its pid while it runs,
     so that a worker killed mid-run can be told from the runs merely waiting in its pool.
     """
-    from simulator import processes
+    from simulator import workers
 
     marker = Path(running) / f"run-{run_id:06d}" if running else None
     if marker is not None:
         marker.write_text(str(os.getpid()), encoding="ascii")
-        processes.current_marker = str(marker)
+        workers.current_marker = str(marker)
     try:
         return {"run_id": run_id, **_evaluate(base, assignments, outcomes)}
     finally:
-        processes.current_marker = None
+        workers.current_marker = None
         if marker is not None:
             marker.unlink(missing_ok=True)
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from simulator.processes import alive
+from simulator.workers import alive
 from tests.conftest import ROOT
 
 
