@@ -133,12 +133,12 @@ def _contacts(base: float, slope: float, under5: float, extra: float):  # noqa: 
 class PrimaryCare(Section):
     """Ambulatory contacts: GP, specialist, lab and imaging, emergency department."""
 
-    gp: ContactProcess = _contacts(4.4, 0.012, 1.6, 2.0)  # base rate calibrated (calibration/belgium; D)
+    gp: ContactProcess = _contacts(4.30, 0.012, 1.6, 2.0)  # base rate calibrated (calibration/belgium; D)
     specialist: ContactProcess = _contacts(2.2, 0.015, 0.8, 1.2)
     lab_imaging: ContactProcess = _contacts(2.5, 0.015, 0.5, 1.5)
     emergency: ContactProcess = _contacts(0.20, 0.008, 1.5, 0.12)
     propensity_shape: float = param(
-        1.61, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal) (calibrated to the Belgian base year, calibration/belgium; D)", gt=0.05, le=100
+        1.28, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal) (calibrated to the Belgian base year, calibration/belgium; D)", gt=0.05, le=100
     )
 
 
@@ -158,7 +158,7 @@ class Drugs(Section):
     base_at_50: float = param(22.0, "euro per patient-month", "Drug cost of a person of 50 without followed condition", ge=0)
     age_slope: float = param(0.03, "per year of age", "Log-linear rise with age", ge=-0.2, le=0.2)
     per_condition: ConditionDrugCost = Field(default_factory=ConditionDrugCost)  # type: ignore[valid-type]
-    intensity_sigma: float = param(2.41, "log-sd", "Spread of individual drug intensity (lognormal, mean 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
+    intensity_sigma: float = param(2.52, "log-sd", "Spread of individual drug intensity (lognormal, mean 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
 
 
 ConditionAdmissionRate = keyed_section(
@@ -175,12 +175,12 @@ ConditionAdmissionRate = keyed_section(
 class HospitalCare(Section):
     """Acute classic stays, day cases, readmissions and length of stay."""
 
-    admission_rate_at_50: float = param(0.0741, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=5)
+    admission_rate_at_50: float = param(0.118, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=5)
     admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
     avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
     frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power (rescaled to mean one)", ge=0, le=3)
     readmission_rate: float = param(0.3, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
-    los_median: float = param(0.743, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017; calibrated, D)", gt=0, le=60)
+    los_median: float = param(0.874, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017; calibrated, D)", gt=0, le=60)
     los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)
     los_frailty_exponent: float = param(0.7, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
     los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)
