@@ -18,7 +18,6 @@ MAX_STAYS_PER_MONTH = 3  # classic stays of at least a day each, with time at ho
 def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monthly rates per slot: avoidable (care-sensitive conditions), after-discharge, other."""
     t = m.tables
-    frailty = m.admission_frailty()
     trend = m.trend("admissions")
     avoidable = (t.admission_avoidable * trend)[state.conditions] * m.avoidable_frailty()
     if behaviour.avoidable is not None:
@@ -26,7 +25,8 @@ def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tupl
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)
     if behaviour.in_episode is not None and behaviour.in_episode_readmission != 1.0:
         after_discharge = after_discharge * np.where(behaviour.in_episode, np.float32(behaviour.in_episode_readmission), np.float32(1))
-    other = m.shared("admission_other", lambda: (t.admission_other * trend)[m.age] * frailty)
+    # the age curve and the age-and-stratum normaliser in one table: one gather a month
+    other = m.shared("admission_other", lambda: m.age_table(t.admission_other * trend, t.admission_scale) * m.cohort.admission_frailty)
     return avoidable, after_discharge, other
 
 

@@ -34,8 +34,13 @@ class Month:
         return value
 
     def stratum_age(self) -> np.ndarray:
-        """Row of the [stratum, age] tables per slot (flat index), computed once a month."""
-        return self.shared("stratum_age", lambda: self.cohort.stratum.astype(np.intp) * (MAX_AGE + 1) + self.age)
+        """Row of the [stratum, age] tables per slot (flat index, int32), computed once a month."""
+        return self.shared("stratum_age", lambda: self.cohort.stratum.astype(np.int32) * (MAX_AGE + 1) + self.age)
+
+    def age_table(self, by_age: np.ndarray, by_stratum_age: np.ndarray) -> np.ndarray:
+        """by_age[age] * by_stratum_age[stratum, age] per slot, through one combined table."""
+        combined = (by_stratum_age.reshape(-1, MAX_AGE + 1) * by_age[None, :]).ravel().astype(np.float32)
+        return combined[self.stratum_age()]
 
     def age_band(self) -> np.ndarray:
         """Five-year age band per slot (for age-standardised indicators)."""
