@@ -114,6 +114,7 @@ def render_run(tables: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> str
                              + chart("shadow_gains", charts.shadow_gains(part))))
     else:
         parts.append(section("Transition", '<p class="note">No transition phases: the reform applies from the start.</p>'))
+    parts.append(section("Settlements: measured against true savings", settlements_html(tables.get("settlements"))))
     reinvested = tables.get("reinvestment")
     if reinvested is not None and len(reinvested) and reinvested["spend_eur"].sum() > 0:
         parts.append(section("Reinvestment", chart("reinvestment", charts.reinvestment(reinvested))))
@@ -126,6 +127,29 @@ def render_run(tables: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> str
     shown = {k: manifest[k] for k in ("scenario_file", "replication_seeds", "versions", "git_commit", "wall_time_seconds") if k in manifest}
     parts.append(section("Manifest", f"<pre>{html.escape(json.dumps(shown, indent=2, default=str))}</pre>"))
     return page(f"simsim: {run['name']}", "\n".join(parts))
+
+
+SETTLEMENT_COLUMNS = {"savings_eur": "measured savings", "true_savings_eur": "true savings", "paid": "paid",
+                      "shadow": "shadow (not paid)"}
+
+
+def settlements_html(settlements: pd.DataFrame | None) -> str:
+    """Per mechanism and year, million EUR (mean over replications): what the rule measured, what the two arms show,
+    what was paid and what stayed on paper."""
+    if settlements is None or not len(settlements):
+        return '<p class="note">No settlements in this scenario.</p>'
+    s = settlements.copy()
+    s.loc[s["measure"] == "payment_eur", "measure"] = s.loc[s["measure"] == "payment_eur", "paid"].map({True: "paid", False: "shadow"})
+    s = s[s["measure"].isin(SETTLEMENT_COLUMNS)]
+    if not len(s):
+        return '<p class="note">No settlements in this scenario.</p>'
+    table = (s.groupby(["replication", "mechanism", "year", "measure"])["value"].sum().groupby(["mechanism", "year", "measure"]).mean()
+             .unstack("measure").reindex(columns=[c for c in SETTLEMENT_COLUMNS if c in set(s["measure"])]) / 1e6)
+    table.columns = [SETTLEMENT_COLUMNS[c] for c in table.columns]
+    note = ('<p class="note">Measured savings: benchmark minus the insurance money paid, as the settlement rule sees them '
+            '(with the benchmark\'s estimation error). True savings: status-quo arm minus reform arm, insurance spending on the '
+            'same scope. Positive: money saved or paid to providers.</p>')
+    return note + frame_html(table.reset_index(), 2)
 
 
 def page(title: str, body: str) -> str:

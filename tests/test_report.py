@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from tests.conftest import ROOT
 from simulator.report import read_run, write_run_report
 from simulator.scenario import validate
 from tests.conftest import small_data
@@ -117,3 +118,14 @@ def test_report_and_comparison_load_in_headless_chromium(run_folder, tmp_path):
                 page.close()
         finally:
             browser.close()
+
+
+def test_report_shows_measured_and_true_savings_with_paid_and_shadow_money():
+    from simulator.api import run_scenario
+    from simulator.report import settlements_html
+
+    result = run_scenario(ROOT / "scenarios" / "shared_savings.toml", overrides=["population.size=20000", "run.end_year=2027"], report=False)
+    text = settlements_html(result.settlements)
+    for label in ("measured savings", "true savings", "paid", "shadow (not paid)"):
+        assert f"<th>{label}</th>" in text
+    assert "No settlements" in settlements_html(result.settlements.iloc[0:0])
