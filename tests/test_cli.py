@@ -107,3 +107,29 @@ def test_help_teaches():
     done = simsim("--help")
     assert done.returncode == 0 and "simsim run scenarios/pilot_zone.toml" in done.stdout
     assert "budget_impact" in simsim("run", "--help").stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "scenarios/pilot_zone.toml", "--workers", "0"],
+    ["run", "scenarios/pilot_zone.toml", "--workers", "-3"],
+    ["run", "scenarios/pilot_zone.toml", "--replications", "0"],
+    ["report", "/nonexistent/run"],
+    ["sweep", "analyse", "/nonexistent/sweep"],
+    ["compare"],
+    ["frobnicate"],
+])
+def test_usage_errors_are_one_line_with_exit_two(args):
+    done = simsim(*args)
+    assert_one_line_error(done)
+
+
+def test_damaged_run_and_sweep_folders_are_plain_errors(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "manifest.json").write_text("{}")
+    (run / "budget_impact.parquet").write_text("not parquet")
+    assert_one_line_error(simsim("report", str(run)), "budget_impact.parquet", "damaged")
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / "results.parquet").write_text("x")
+    assert_one_line_error(simsim("sweep", "analyse", str(sweep)), "manifest.json")

@@ -101,17 +101,19 @@ def _slurm_cluster(s: Slurm, shared: Path | None) -> tuple[Any, Any]:
     from dask_jobqueue import SLURMCluster
     from distributed import Client
 
-    options: dict[str, Any] = {"dashboard_address": ":8787" if s.dashboard else None}
-    if s.scheduler_interface or s.interface:
-        options["interface"] = s.scheduler_interface or s.interface
-    else:
-        options["host"] = socket.gethostbyname(socket.gethostname())  # one address, never 0.0.0.0
+    from distributed.utils import get_ip_interface
+
+    interface = s.scheduler_interface or s.interface
+    host = get_ip_interface(interface) if interface else socket.gethostbyname(socket.gethostname())  # one address, never 0.0.0.0
+    # the scheduler's HTTP routes (dashboard, health) listen on that address too; workers serve none unless asked
+    options: dict[str, Any] = {"host": host, "dashboard": s.dashboard, "dashboard_address": f"{host}:{8787 if s.dashboard else 0}"}
+    worker_args = [] if s.dashboard else ["--no-dashboard"]
     folder = shared or Path.cwd()
     folder.mkdir(parents=True, exist_ok=True)
     cluster = SLURMCluster(cores=s.cores, processes=s.processes, memory=s.memory, walltime=s.walltime, queue=s.queue,
                            account=s.account, job_extra_directives=s.job_extra_directives, job_script_prologue=s.job_script_prologue,
                            interface=s.interface, security=True if s.tls else None, shared_temp_directory=str(folder),
-                           scheduler_options=options, log_directory=str(folder / "slurm-logs"))
+                           scheduler_options=options, worker_extra_args=worker_args, log_directory=str(folder / "slurm-logs"))
     refused = _sbatch_refuses(cluster.job_script(), folder)
     if refused:
         _quietly_close(cluster)

@@ -114,3 +114,21 @@ def test_simsim_run_sends_replications_to_slurm(slurm, tmp_path):
                             capture_output=True, text=True, cwd=ROOT, env=run_env(slurm), timeout=900)
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert (tmp_path / "local" / "annual.csv").read_bytes() == (tmp_path / "slurm" / "annual.csv").read_bytes()
+
+
+def test_the_scheduler_binds_one_interface_with_tls_and_no_dashboard(slurm, tmp_path, monkeypatch):
+    from simulator.sweep.executors import make_executor
+    from simulator.sweep.spec import Executor
+
+    monkeypatch.setenv("SLURM_CONF", slurm)
+    settings = Executor(kind="slurm", slurm={"jobs": 1, "cores": 1, "processes": 1, "memory": "1GB", "interface": "lo",
+                                              "worker_timeout_s": 120.0})
+    executor = make_executor(settings, shared=tmp_path)
+    try:
+        address = executor.cluster.scheduler_address
+        assert address.startswith("tls://127.0.0.1:"), address
+        link = executor.cluster.dashboard_link  # the scheduler's HTTP routes (health only: no dashboard) on the same address
+        assert link.startswith("http://127.0.0.1:") and ":8787" not in link, link
+        assert executor.submit(sum, [1, 2]).result() == 3
+    finally:
+        executor.close()
