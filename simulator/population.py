@@ -135,7 +135,8 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     region = layout.territory_region[territory].astype(np.uint8)
     bim_share = np.array([t.bim_share for t in scenario.territories])[territory]
     ratio = np.where(age >= 65, scenario.population.bim_age_ratio_65plus, 1.0)
-    norm = np.bincount(territory, weights=ratio, minlength=len(per_zone)) / np.bincount(territory, minlength=len(per_zone))
+    people = np.bincount(territory, minlength=len(per_zone))
+    norm = np.bincount(territory, weights=ratio, minlength=len(per_zone)) / np.maximum(people, 1)  # a zone may get no one
     bim = (rng.random(capacity) < np.clip(bim_share * ratio / norm[territory], 0, 1)).astype(np.uint8)
 
     morb = scenario.morbidity
