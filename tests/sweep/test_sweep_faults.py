@@ -66,3 +66,13 @@ def test_exit_status_is_one_when_every_run_fails(tmp_path, make_sweep):
                           capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "failed: run 0" in done.stderr
+
+
+def test_sweep_overwrite_never_replaces_a_folder_simsim_did_not_write(tmp_path, make_sweep):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("keep")
+    done = subprocess.run([sys.executable, "-m", "simulator", "sweep", str(make_sweep(samples=2)), "--out", str(mine), "--overwrite"],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == 2 and "never replaces other folders" in done.stderr, done.stderr
+    assert (mine / "keep.txt").read_text() == "keep"
