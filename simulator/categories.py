@@ -40,6 +40,7 @@ CATEGORY_UNITS: dict[str, str] = {
 #: Who pays what the patient does not.
 PAYERS: tuple[str, ...] = ("federal_insurance", "patients", "federated_entities")
 PAYER_INDEX: dict[str, int] = {name: i for i, name in enumerate(PAYERS)}
+INSURANCE = "federal_insurance"  # the compulsory insurance (INAMI/RIZIV): the payer of reform rules and settlements
 CATEGORY_THIRD_PAYER: dict[str, str] = {
     c: ("federated_entities" if c == "nursing_home" else "federal_insurance") for c in CATEGORIES
 }

@@ -19,7 +19,7 @@ from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
 from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
 from simulator.care.state import PatientState
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, INSURANCE, PAYER_INDEX
 from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook, status_quo_price
 from simulator.payment.capitation import capitation_amount, pooled
@@ -35,9 +35,6 @@ from simulator.reference import ReferenceCosts
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
 from simulator.scenario.reform import Capitation
-
-INSURANCE = "federal_insurance"
-MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
 
 
 @dataclass
@@ -207,11 +204,12 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
         paid |= self.ss_zone[self.layout.cell_territory]
         return paid
 
-    def capitated_cells(self) -> np.ndarray:
-        """Billing cells whose patients a capitation plan covers (bool [cell])."""
+    def capitated_cells(self, provider_kind: str | None = None) -> np.ndarray:
+        """Billing cells whose patients a capitation plan (paying `provider_kind`, or any) covers (bool [cell])."""
         out = np.zeros(self.layout.n_cells, bool)
         for plan in self.capitation:
-            out |= plan.active_cell
+            if provider_kind is None or plan.rule.provider_kind == provider_kind:
+                out |= plan.active_cell
         return out
 
     # ----------------------------------------------------------------- yearly

@@ -6,12 +6,10 @@ import numpy as np
 
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
-from simulator.categories import CATEGORY_INDEX, NO_CATEGORY
+from simulator.categories import CATEGORY_INDEX, INSURANCE, NO_CATEGORY
 from simulator.payment.measurement import Measured
 from simulator.payment.shared_savings import counted_difference
 from simulator.payment.statement import Statement, Transfers
-
-INSURANCE = "federal_insurance"
 
 
 class Reinvesting:

@@ -28,10 +28,7 @@ class Responding:
 
     def _select_risks(self, m: Month, state: PatientState, strength: float) -> None:
         """Capitated practices shed a share of their costliest decile (as they see it) to fee-for-service practices."""
-        capitated = np.zeros(self.n_cells, bool)
-        for plan in self.capitation:
-            if plan.rule.provider_kind == "gp_practice":
-                capitated |= plan.active_cell
+        capitated = self.capitated_cells("gp_practice")
         if not capitated.any() or capitated.all():
             return
         alive = np.flatnonzero(state.alive & capitated[state.cell])

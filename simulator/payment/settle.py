@@ -10,14 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.care.state import PatientState
-from simulator.categories import NO_CATEGORY
+from simulator.categories import INSURANCE, NO_CATEGORY
 from simulator.payment.bundled import bundle_margin
 from simulator.payment.measurement import Measured
 from simulator.payment.p4p import p4p_bonus
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
-
-INSURANCE = "federal_insurance"
 
 
 class Settling:

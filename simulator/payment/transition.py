@@ -6,13 +6,11 @@ import numpy as np
 
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
-from simulator.categories import NO_CATEGORY
+from simulator.categories import INSURANCE, NO_CATEGORY
 from simulator.payment.coordination import monthly_by_cell
 from simulator.payment.fee_for_service import FeeForService
 from simulator.payment.statement import Statement, Transfers
 from simulator.rng import generator
-
-INSURANCE = "federal_insurance"
 
 
 class Transitioning:
