@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.workers import alive
+
 from tests.conftest import ROOT
 
 
@@ -21,30 +23,44 @@ def sweep_process(path: Path, out: Path, *args: str) -> subprocess.Popen:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_a_killed_worker_fails_only_its_own_run_and_the_others_are_retried(tmp_path, make_sweep):
-    path = make_sweep(samples=6, extra='set = ["run.end_year=2029"]')
-    out = tmp_path / "out"
+def kill_a_running_worker(path: Path, out: Path) -> tuple[subprocess.Popen, int | None]:
+    """Start the sweep and SIGKILL a worker in the middle of a run; the run's id, or None when the kill came too late.
+
+    A dead worker cannot remove its run's marker: the marker still there after the kill shows the
+    kill landed mid-run, not between the end of the run and its marker's removal.
+    """
     proc = sweep_process(path, out, "--workers", "2")
     running, deadline = out / "running", time.monotonic() + 120
-    victim = None
-    while victim is None and time.monotonic() < deadline and proc.poll() is None:
-        markers = sorted(running.glob("run-*")) if running.exists() else []
-        for marker in markers:
+    while time.monotonic() < deadline and proc.poll() is None:
+        for marker in sorted(running.glob("run-*")) if running.exists() else []:
             text = marker.read_text(encoding="ascii") if marker.exists() else ""
-            if text:
-                victim = (int(marker.name.split("-")[1]), int(text))
-                break
+            if text.strip().isdigit():
+                pid = int(text)
+                os.kill(pid, signal.SIGKILL)
+                while alive(pid):
+                    time.sleep(0.01)
+                landed = marker.exists() and marker.read_text(encoding="ascii").split()[:1] == [str(pid)]
+                return proc, int(marker.name.split("-")[1]) if landed else None
         time.sleep(0.05)
-    assert victim is not None, "no run started"
-    os.kill(victim[1], signal.SIGKILL)
-    _, stderr = proc.communicate(timeout=300)
+    raise AssertionError("no run started")
+
+
+def test_a_killed_worker_fails_only_its_own_run_and_the_others_are_retried(tmp_path, make_sweep):
+    path = make_sweep(samples=6, extra='set = ["run.end_year=2029"]')
+    for attempt in range(3):  # a kill that lands after its run ended proves nothing: try again in a new folder
+        out = tmp_path / f"out{attempt}"
+        proc, victim = kill_a_running_worker(path, out)
+        _, stderr = proc.communicate(timeout=300)
+        if victim is not None:
+            break
+    assert victim is not None, "three kills in a row came after their run had ended"
     assert proc.returncode == 1, stderr  # some runs failed
     results = pd.read_parquet(out / "results.parquet").drop_duplicates("run_id").set_index("run_id")
     assert len(results) == 6
     failed = results[results["status"] == "failed"]
-    assert list(failed.index) == [victim[0]], failed
+    assert list(failed.index) == [victim], failed
     assert "worker process was lost" in failed["error"].iloc[0]
-    assert not running.exists()
+    assert not (out / "running").exists()
 
 
 def test_exit_status_is_zero_when_every_run_succeeds_and_two_for_a_wrong_fixed_set(tmp_path, make_sweep):
