@@ -44,3 +44,19 @@ def choose_effort(gain: np.ndarray, cost_at_full: np.ndarray, benefit: np.ndarra
     value = np.asarray(gain, float)[:, None] * benefit - np.asarray(cost_at_full, float)[:, None] * EFFORT_GRID[None, :] ** 2
     best = value.shape[1] - 1 - np.argmax(value[:, ::-1], axis=1)  # last maximiser
     return EFFORT_GRID[best]
+
+
+def damped(b: Behaviour, response: np.ndarray, network_response: float) -> Behaviour:
+    """Only part of the full response where the reform is not (fully) paid: m -> 1 + share * (m - 1).
+
+    `response` is the share per cell (practices and hospitals), `network_response` the share of
+    the networks' episode care (in a voluntary phase, the share of networks taking part).
+    """
+    r, net = response.astype(np.float32), np.float32(network_response)
+    b.supply = {k: 1 + r * (v - 1) for k, v in b.supply.items()}
+    b.length_of_stay = None if b.length_of_stay is None else 1 + r * (b.length_of_stay - 1)
+    b.avoidable = None if b.avoidable is None else 1 + r * (b.avoidable - 1)
+    b.episode_length_of_stay = None if b.episode_length_of_stay is None else 1 + net * (b.episode_length_of_stay - 1)
+    b.episode_rehabilitation = None if b.episode_rehabilitation is None else 1 + net * (b.episode_rehabilitation - 1)
+    b.in_episode_readmission = 1 + float(net) * (b.in_episode_readmission - 1)
+    return b

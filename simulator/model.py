@@ -2,9 +2,10 @@
 
 Phases each month: 1 demography, 2 morbidity, 3 care seeking and supply, 4 acute events,
 5 post-acute care (`care.month`), 6 claims, 7 payment (posted to the ledger), 10
-observation. In December: 8 settlement (shared savings, P4P), 9 provider decisions for
-the coming year (taken by the regime in January, from the incentives it creates), then
-the year's observation is closed.
+observation. In December: 8 settlement (shared savings, P4P, the zones' reinvestment
+choice), then the year's observation is closed. In January: 9 the decision makers'
+decisions for the year (`simulator.agents`, asked by the regime once the year's rules are
+known: participation, coding, risk selection, supply, stays, episode care, effort).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class HealthSystemModel(mesa.Model):
             Provider(self, info)
         self.providers = self.agents_by_type[Provider]
         self.territories = self.agents_by_type[Territory]
+        regime.agents.bind(self.providers, self.territories)
 
     def step(self, month: Month) -> None:  # type: ignore[override]
         """Advance this arm by one month, reading the month's shared draws."""

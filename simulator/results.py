@@ -208,7 +208,7 @@ def _shadow_statements(scenario: Scenario, model: HealthSystemModel) -> pd.DataF
 
 def _participation(model: HealthSystemModel) -> pd.DataFrame:
     """During a transition: each provider's phase, whether the reform pays it, and the shadow gain its choice read."""
-    columns = ["arm", "year", "provider", "kind", "territory", "phase", "participating", "shadow_gain_eur"]
+    columns = ["arm", "year", "provider", "kind", "territory", "phase", "participating", "shadow_gain_eur", "expected_gain_eur"]
     if not model.regime.participation:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(model.regime.participation).rename(columns={"provider": "provider_id"}).merge(
@@ -234,9 +234,18 @@ def _rates(model: HealthSystemModel) -> pd.DataFrame:
 
 
 def _decisions(model: HealthSystemModel) -> pd.DataFrame:
-    """Coordination effort chosen per unit and year, with the incentive behind it."""
-    return pd.DataFrame(model.regime.decisions, columns=["year", "unit", "kind", "effort", "incentive_eur"]).assign(
-        arm=model.arm)[["arm", "year", "unit", "kind", "effort", "incentive_eur"]]
+    """One row per agent, year and decision: its output (`value`) and the inputs it weighed (expected gain, peer share, cost)."""
+    frame = model.regime.agents.log.frame()
+    lay = model.layout
+    names = np.array([p.name for p in lay.providers], dtype=object)
+    zones = np.array(lay.territory_names, dtype=object)
+    ids = frame["agent_id"].to_numpy(np.int64)
+    zone = frame["kind"].to_numpy() == "zone"
+    agent = names[np.where(zone, 0, ids)]
+    agent[zone] = zones[ids[zone]]
+    frame["agent"] = agent
+    frame["arm"] = model.arm
+    return frame[["arm", "year", "kind", "agent", "decision", "value", "expected_gain_eur", "peer_share", "cost_eur"]]
 
 
 def concatenate(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

@@ -2,75 +2,56 @@
 
 Monthly, capitation and global budgets pay their blend weight of in-scope money and
 fee-for-service pays the rest of the tariff; bundles settle episodes whose window closed.
-Yearly, shared savings and P4P settle. Each January the regime sets the payment risk
-cells (with coding drift), moves patients by risk selection, and sets the providers'
-behaviour for the year from the incentives it creates.
+Yearly, shared savings and P4P settle. Each January the regime sets the payment rules of the
+year and asks the decision makers (`agents`) for their decisions, in this order: the
+transition's participation, coding, risk selection, then supply, length of stay, episode
+care and coordination effort under the year's incentives. The regime decides nothing itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from simulator.behaviour import Behaviour
+from simulator.agents import DecisionMakers
+from simulator.behaviour import Behaviour, damped, effort_effect
 from simulator.care.activity import Activity
 from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
 from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
 from simulator.care.state import PatientState
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, CONDITION_BIT, INSURANCE, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, INSURANCE, PAYER_INDEX
 from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook, status_quo_price
-from simulator.payment.capitation import capitation_amount, pooled
-from simulator.payment.measurement import Measurement
+from simulator.payment.capitation import CapitationPlan, capitation_amount, plan_capitation
+from simulator.payment.coordination import coordination_funding, transition_admin
 from simulator.payment.fee_for_service import FeeForService
+from simulator.payment.measurement import Measurement
+from simulator.payment.rate_setting import needs_rate_setting, set_budget_neutral_rates
 from simulator.payment.reinvest import Reinvesting
-from simulator.payment.responses import Responding
 from simulator.payment.settle import Settling
-from simulator.payment.transition import Transitioning
 from simulator.payment.statement import Statement, Transfers
+from simulator.payment.transition import Schedule
 from simulator.population import Cohort
 from simulator.reference import ReferenceCosts
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
-from simulator.scenario.reform import Capitation
+
+MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
 
 
-@dataclass
-class CapitationPlan:
-    """A capitation rule resolved for a run."""
-
-    rule: Capitation
-    scope: list[int]
-    rates_by_year: list[np.ndarray]  # per year: [risk cell, scope category] price-year euros per enrolee-month
-    active_cell: np.ndarray  # bool [cell]
-    eligible_mask: int  # condition bits; 0 = everyone
-    provider: np.ndarray  # [cell] provider paid
-    rates: np.ndarray | None = None  # this year's, set by Regime.start_year
-
-    def covered(self, state: PatientState) -> np.ndarray:
-        """Slots capitated this month (bool)."""
-        covered = state.alive & self.active_cell[state.cell]
-        if self.eligible_mask:
-            covered &= (state.conditions & self.eligible_mask) > 0
-        return covered
-
-
-class Regime(Transitioning, Responding, Settling, Reinvesting):
+class Regime(Settling, Reinvesting):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int):
-        """`seed` is the replication's: every draw of the regime (benchmark errors, opt-in, coding, selection) comes from it."""
+        """`seed` is the replication's: every draw of the regime and its agents (benchmark errors, opt-in, coding, selection) comes from it."""
         self.scenario, self.layout, self.cohort, self.reform, self.seed = scenario, layout, cohort, reform, seed
         self.ffs = FeeForService.reform(scenario) if reform else FeeForService.status_quo(scenario)
         self.status_quo = FeeForService.status_quo(scenario)
         self.behaviour = Behaviour()
-        self.decisions: list[dict] = []
+        self.agents = DecisionMakers(layout, scenario.reform.transition, seed)
         self.settlements: list[dict] = []
         r = scenario.reform if reform else None
-        zones = list(layout.territory_names)
-        self.capitation = [self._plan(rule, reference, zones) for rule in (r.capitation if r else [])]
+        self.capitation = [plan_capitation(rule, reference, layout, scenario.run.seed) for rule in (r.capitation if r else [])]
         self.global_budget = r.global_budget if r else None
         if self.global_budget:
             self.gb_scope = [CATEGORY_INDEX[c] for c in self.global_budget.scope]
@@ -81,38 +62,27 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
                 e.price_eur if e.price == "given" else status_quo_price(year.episode_claims[k], e.stop_loss, e.discount)
                 for k, e in enumerate(self.book.episodes)]) for year in (reference.years if reference else [None])]
             self.stop_loss = np.array([e.stop_loss for e in self.book.episodes])
-        self.rate_lines: list[dict] = []  # budget-neutral rates set by the optimiser, per year and line
-        if r and (any(c.rates == "budget_neutral" for c in r.capitation) or (r.bundled and any(e.price == "budget_neutral" for e in r.bundled.episodes))):
-            self._set_budget_neutral_rates(reference)
+        # budget-neutral rates set by the optimiser, per year and line
+        self.rate_lines = set_budget_neutral_rates(scenario, reference, self.capitation, self.book, getattr(self, "prices_by_year", [])) \
+            if r and needs_rate_setting(scenario) else []
         self.shared_savings = r.shared_savings if r else None
         self.reinvestment = r.reinvestment if r and r.reinvestment.share > 0 else None
         self.guarantee = r.budget_guarantee if r and r.budget_guarantee.share > 0 else None
-        # expected (reference) vs actual insurance spending per zone: shared savings, the gain to reinvest, the guarantee
-        everywhere = np.ones(layout.n_territories, bool)
-        self.ss_zone = np.array([not self.shared_savings.territories or z in self.shared_savings.territories for z in zones]) \
-            if self.shared_savings else np.zeros(layout.n_territories, bool)
-        rules = {"shared_savings": (self.shared_savings, self.ss_zone), "reinvestment": (self.reinvestment and self.reinvestment.measurement, everywhere),
-                 "budget_guarantee": (self.guarantee and self.guarantee.measurement, everywhere)}
-        self.measurements: dict[str, Measurement] = {}
-        for name, (rule, zone_mask) in rules.items():
-            if rule:
-                same = [m for m in self.measurements.values() if m.rule == rule and np.array_equal(m.zones, zone_mask)]
-                self.measurements[name] = same[0] if same else Measurement(rule, zone_mask, reference, layout, cohort.capacity, seed)
-        self.first_paid_year = np.full(layout.n_territories, -1)  # per zone: year index from which the reform is paid
         self.p4p = r.p4p if r else None
+        self._measure(reference)
         self.n_cells = layout.n_cells
         self.cell_counts = np.zeros((5, layout.n_cells))  # person-months, admissions, avoidable, readmissions, none
         self.payment_cell = np.zeros(cohort.capacity, np.int16)  # risk cell used for payment (recorded conditions)
         self.coded_cell = self._paid_by_risk_cells()
         self.coding_u = hashed_uniform(derived_seed(seed, "coding"), np.arange(cohort.capacity)) if self.coded_cell.any() else None
-        self.effort_zone = np.zeros(layout.n_territories)
-        self.effort_practice = np.zeros(layout.n_providers)
         self.transition = scenario.reform.transition if reform else None
+        self.schedule = Schedule(scenario.reform.transition, layout)
         self.shadowing = bool(self.transition and self.transition.phases)
+        self.at_stake = self._at_stake() if self.shadowing else np.zeros(layout.n_providers, bool)
         self.scale = 1.0  # glide weight of the reform this year
         self.paid = np.ones(layout.n_providers, bool)  # providers paid under the reform this year
-        self.joined = np.zeros(layout.n_providers, bool)  # voluntary participants
         self.response = np.ones(layout.n_cells)  # share of the full provider response, per cell
+        self.network_response = 1.0
         self.zone_phase = ["mandatory"] * layout.n_territories
         self.shadow = np.zeros((len(scenario.years), layout.n_providers, 2))  # [year, provider, reform | status quo] owed
         self.participation: list[dict] = []
@@ -120,80 +90,45 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
         self.intervention_effect: dict[int, np.ndarray] = {}  # year index -> zone multiplier of avoidable hazards
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
-        self.provider_zone = np.array([p.territory for p in layout.providers])
 
     # ----------------------------------------------------------------- set-up
 
-    def _plan(self, rule: Capitation, reference: ReferenceCosts | None, zones: list[str]) -> CapitationPlan:
-        scope = [CATEGORY_INDEX[c] for c in rule.scope]
-        mask = sum(CONDITION_BIT[c] for c in rule.target_conditions)
-        if rule.rates == "given":
-            rates = [np.repeat(np.array([[rule.rate[c] for c in rule.scope]]), N_RISK_CELLS, axis=0)]
-        else:
-            rates = [self._status_quo_rates(year, scope, mask, rule.risk_adjustment) for year in reference.years]
-        lay = self.layout
-        active = np.array([not rule.territories or zones[t] in rule.territories for t in lay.cell_territory])
-        if rule.provider_kind == "gp_practice" and rule.practice_share < 1:
-            draw = hashed_uniform(derived_seed(self.scenario.run.seed, "practices", rule.name), np.arange(lay.n_providers))
-            active &= draw[lay.cell_gp] < rule.practice_share  # the same practices in every arm and replication
-        provider = lay.cell_provider[scope[0]]
-        return CapitationPlan(rule, scope, rates, active, mask, provider)
+    def _measure(self, reference: ReferenceCosts | None) -> None:
+        """Expected (reference) vs actual insurance spending per zone: shared savings, the gain to reinvest, the guarantee."""
+        lay, zones = self.layout, list(self.layout.territory_names)
+        everywhere = np.ones(lay.n_territories, bool)
+        self.ss_zone = np.array([not self.shared_savings.territories or z in self.shared_savings.territories for z in zones]) \
+            if self.shared_savings else np.zeros(lay.n_territories, bool)
+        rules = {"shared_savings": (self.shared_savings, self.ss_zone), "reinvestment": (self.reinvestment and self.reinvestment.measurement, everywhere),
+                 "budget_guarantee": (self.guarantee and self.guarantee.measurement, everywhere)}
+        self.measurements: dict[str, Measurement] = {}
+        for name, (rule, zone_mask) in rules.items():
+            if rule:
+                same = [m for m in self.measurements.values() if m.rule == rule and np.array_equal(m.zones, zone_mask)]
+                self.measurements[name] = same[0] if same else Measurement(rule, zone_mask, reference, lay, self.cohort.capacity, self.seed)
 
-    @staticmethod
-    def _status_quo_rates(year, scope: list[int], mask: int, adjustment: str) -> np.ndarray:
-        """A reference year's cost of the scope per enrolee-month, by risk cell or pooled."""
-        eligible = (year.conditions & mask) > 0 if mask else None
-        rates = year.cell_rates(scope, eligible, insured=True)  # the insurance's money: co-payments end under capitation
-        if adjustment == "none":
-            use = year.months > 0 if eligible is None else (year.months > 0) & eligible
-            rates = pooled(rates, np.bincount(year.cell[use], weights=year.months[use].astype(float), minlength=N_RISK_CELLS))
-        return rates
-
-    def _set_budget_neutral_rates(self, reference: ReferenceCosts) -> None:
-        """Each year, rescale the budget-neutral capitation cells and episode prices to the optimiser's rates."""
-        from simulator.optimise import OptimisationError
-        from simulator.optimise.rates import RateProblem, solve_rates
-        from simulator.scenario import Problem, ScenarioError
-
-        setting, weight = self.scenario.reform.rate_setting, self.scenario.inhabitants / self.scenario.reform.reference.size
-        for y, year in enumerate(reference.years):
-            lines = []  # (label, kind, volume, observed, apply)
-            for plan in self.capitation:
-                if plan.rule.rates != "budget_neutral":
-                    continue
-                eligible = year.months > 0
-                if plan.eligible_mask:
-                    eligible &= (year.conditions & plan.eligible_mask) > 0
-                exposure = np.bincount(year.cell[eligible], weights=year.months[eligible].astype(float), minlength=N_RISK_CELLS)
-                rates = plan.rates_by_year[y]
-                cells = np.flatnonzero(exposure > 0) if plan.rule.risk_adjustment == "cells" else np.array([0])
-                for c in cells:
-                    volume = exposure[c] if plan.rule.risk_adjustment == "cells" else exposure.sum()
-                    lines.append((f"{plan.rule.name}:cell_{c}", plan.rule.provider_kind, volume * weight, float(rates[c].sum()),
-                                  (plan, None if plan.rule.risk_adjustment == "none" else c)))
-            if self.book:
-                for k, e in enumerate(self.book.episodes):
-                    if e.price == "budget_neutral" and year.episode_claims[k].size:
-                        observed = status_quo_price(year.episode_claims[k], e.stop_loss, 0.0)
-                        lines.append((f"bundle:{e.name}", "hospital_network", year.episode_claims[k].size * weight, observed, (None, k)))
-            lines = [line for line in lines if line[3] > 0]
-            if not lines:
-                continue
-            problem = RateProblem(tuple(x[0] for x in lines), tuple(x[1] for x in lines), np.array([x[2] for x in lines]),
-                                  np.array([x[3] for x in lines]), setting.target_saving, setting.cell_corridor, setting.revenue_corridor)
-            try:
-                solved = solve_rates(problem)
-            except OptimisationError as exc:
-                raise ScenarioError(None, [Problem("reform.rate_setting", exc.family, f"{exc} (year {self.scenario.years[y]})")]) from None
-            for (label, kind, volume, observed, (plan, where)), rate in zip(lines, solved):
-                if plan is None:
-                    self.prices_by_year[y][where] = rate
-                elif where is None:
-                    plan.rates_by_year[y] = plan.rates_by_year[y] * (rate / observed)
-                else:
-                    plan.rates_by_year[y][where] *= rate / observed
-                self.rate_lines.append({"year": self.scenario.years[y], "line": label, "provider_kind": kind, "volume": volume,
-                                        "observed_eur": observed, "rate_eur": rate})
+    def _at_stake(self) -> np.ndarray:
+        """[provider] whether a reform rule changes how the provider is paid: only those decide to join."""
+        lay, r = self.layout, self.scenario.reform
+        stake = np.zeros(lay.n_providers, bool)
+        for c, name in enumerate(CATEGORIES):
+            if getattr(r.fee_for_service.tariff_change, name) != 0:
+                stake[lay.cell_provider[c]] = True
+        for plan in self.capitation:
+            stake[plan.provider[plan.active_cell]] = True
+        if self.global_budget:
+            stake[lay.cell_hospital] = True
+        if self.book:
+            stake[lay.cell_network] = True
+        if self.shared_savings:
+            stake[lay.cell_gp[self.ss_zone[lay.cell_territory]]] = True
+        if self.p4p:
+            stake[lay.cell_gp] = True
+        if self.guarantee:
+            stake[lay.cell_gp] = stake[lay.cell_network] = True
+        if self.reinvestment:
+            stake[lay.cell_provider[CATEGORY_INDEX["home_nursing"]]] = True
+        return stake
 
     def _paid_by_risk_cells(self) -> np.ndarray:
         """[cell] whether money there depends on recorded conditions (risk-adjusted capitation, shared-savings zones)."""
@@ -215,27 +150,27 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
     # ----------------------------------------------------------------- yearly
 
     def start_year(self, year_index: int, year: int, m: Month, state: PatientState) -> None:
-        """Payment risk cells (with coding drift), risk selection, global budgets and behaviour for the year."""
+        """January: the transition's phases and participation, coding, risk selection, the year's rules, then the responses."""
         b = self.scenario.reform.behaviour
         if self.shadowing:
-            self._enter_phase(year_index, year)
+            self._enter_phase(year_index, year, state)
         recorded = condition_count(state.conditions)
         if self.coding_u is not None and b.coding_drift > 0:
-            level = min(b.coding_cap, b.coding_drift * (year_index + 1))
-            recorded = recorded + ((self.coding_u < level * self.response[state.cell]) & self.coded_cell[state.cell])
+            intensity = self.agents.practices.decide_coding(year, year_index, b, self.response, self.coded_cell)
+            recorded = recorded + (self.coding_u < intensity[state.cell])
         self.payment_cell = risk_cell(m.age, self.cohort.sex, self.cohort.bim, recorded)
         if self.reform and b.risk_selection > 0 and year_index > 0:
-            self._select_risks(m, state, b.risk_selection)
+            self.agents.practices.decide_selection(year, year_index, m, state, self.cohort.bim, b.risk_selection,
+                                                   self.capitated_cells("gp_practice"), self.response, self.seed, self.cohort.weight)
         self.year_index, self.year = year_index, year
         self.index = (1 + self.ffs.indexation) ** (year - self.ffs.price_year)
         pick = lambda by_year: by_year[min(year_index, len(by_year) - 1)]  # noqa: E731 - this year's status-quo estimate
         for plan in self.capitation:
             plan.rates = pick(plan.rates_by_year)
-        if self.global_budget:
-            self.gb_year_rate = pick(self.gb_rate)
         if self.book:
             self.prices = pick(self.prices_by_year)
         if self.global_budget:
+            self.gb_year_rate = pick(self.gb_rate)
             self._set_envelopes(state)
         self.cell_counts[:] = 0
         for measurement in set(self.measurements.values()):
@@ -244,6 +179,75 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
             self._set_behaviour(m, state)
         if self.reinvestment:
             self._fund_interventions(state)
+
+    def _enter_phase(self, year_index: int, year: int, state: PatientState) -> None:
+        """Phases per zone; the providers decide whether to take part; who is paid under the reform, how strongly providers respond."""
+        self.zone_phase = self.schedule.zone_phases(year)
+        self.scale = self.schedule.glide_weight(year)
+        self.ffs = FeeForService.reform(self.scenario, self.scale)
+        phase = self.schedule.provider_phases(self.zone_phase, year)
+        gain = None
+        if year_index > 0:  # last year's shadow statements: what the reform would have paid minus the status quo
+            gain = (self.shadow[year_index - 1, :, 0] - self.shadow[year_index - 1, :, 1]) * self.cohort.weight
+        self.agents.referrals.update(state)
+        last_year = self.paid if year_index > 0 else np.zeros(self.layout.n_providers, bool)  # what peers were seen doing
+        joined = self.agents.decide_participation(year, year_index, phase, self.at_stake, last_year, gain)
+        self.paid = self.schedule.paid(phase, joined)
+        self.response = self.schedule.response(self.zone_phase, self.paid, self.scale)
+        self.network_response = self.schedule.network_response(year, self.paid, self.scale)
+        shown = np.zeros(self.layout.n_providers) if gain is None else gain
+        for p in range(self.layout.n_providers):
+            self.participation.append({"year": year, "provider": p, "phase": str(phase[p]), "participating": bool(self.paid[p]),
+                                       "shadow_gain_eur": float(shown[p]), "expected_gain_eur": float(self.agents.opt_in.expected[p])})
+
+    def _per_act_share(self, state: PatientState) -> np.ndarray:
+        """[category, cell] share of in-scope money the rules still pay per act this year (1: all of it)."""
+        alive = np.flatnonzero(state.alive)
+        share = np.ones((len(CATEGORIES), self.n_cells))
+        for plan in self.capitation:
+            eligible = np.ones(alive.size, bool) if not plan.eligible_mask else (state.conditions[alive] & plan.eligible_mask) > 0
+            per_cell = np.bincount(state.cell[alive], weights=eligible, minlength=self.n_cells) / np.maximum(
+                np.bincount(state.cell[alive], minlength=self.n_cells), 1)
+            for c in plan.scope:
+                share[c] -= plan.rule.weight * per_cell * plan.active_cell
+        if self.global_budget:
+            for c in self.gb_scope:
+                share[c] -= self.global_budget.weight
+        return share
+
+    def _set_behaviour(self, m: Month, state: PatientState) -> None:
+        """The providers' responses for the year, under its rules: supply, stays, episode care, coordination effort."""
+        b, lay, agents = self.scenario.reform.behaviour, self.layout, self.agents
+        year = self.year
+        per_act = self._per_act_share(state)
+        relative = per_act * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None]
+        elasticity = b.supply_elasticity.model_dump()
+        behaviour = Behaviour()
+        behaviour.supply = {**agents.practices.decide_access(year, relative, b), **agents.hospitals.decide_supply(year, relative, elasticity),
+                            **agents.services.decide_supply(year, relative, elasticity)}
+        behaviour.supply = {name: behaviour.supply[name] for name in CATEGORIES if name in behaviour.supply}
+        behaviour.length_of_stay = agents.hospitals.decide_length_of_stay(year, per_act[CATEGORY_INDEX["inpatient_stay"]], b.los_response)
+        if self.book:
+            behaviour.episode_length_of_stay, behaviour.episode_rehabilitation, behaviour.in_episode_readmission = \
+                agents.networks.decide_episode_care(year, self.book, b)
+        alive = np.flatnonzero(state.alive)
+        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.avoidable_frailty()[alive])
+        zone_effort = np.zeros(lay.n_territories)
+        if self.shared_savings:
+            rate = self.measurements["shared_savings"].rate(self.year_index)[self.payment_cell[alive]]
+            zone_effort = agents.zones.decide_effort(year, self.shared_savings, b, self.ss_zone, lay.cell_territory[state.cell[alive]],
+                                                     expected_avoidable, rate, self._avoidable_cost(), self.index, self.cohort.weight)
+        practice_effort = agents.practices.decide_effort(year, self.p4p, b, lay.cell_gp[state.cell[alive]], expected_avoidable,
+                                                         self.index, self.cohort.weight)
+        effort = np.maximum(zone_effort[lay.cell_territory], practice_effort[lay.cell_gp])
+        behaviour.avoidable = (1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32) if effort.any() else None
+        behaviour.in_episode = self.behaviour.in_episode
+        self.behaviour = damped(behaviour, self.response, self.network_response) if self.shadowing else behaviour
+
+    def _avoidable_cost(self) -> float:
+        """Status-quo euros of one avoidable stay this year: fees plus the mean stay (4.6 bed-days)."""
+        price = self.status_quo.tariffs(self.year)
+        return float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]])
 
     def _set_envelopes(self, state: PatientState) -> None:
         """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
@@ -259,7 +263,9 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
             year = m.step // 12
             self.shadow[year, :, 0] += reform.owed
             self.shadow[year, :, 1] += status_quo.owed
-            paid = self._combine(reform, status_quo, self._transition_costs(activity, state))
+            residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+            admin = transition_admin(self.layout, self.transition, self.zone_phase, residents, self.payee["administration"], self.index)
+            paid = self._combine(reform, status_quo, admin)
         if self.measurements:
             value = self.ffs.insurer_unit_value(self.year)
             for measurement in set(self.measurements.values()):
@@ -268,7 +274,9 @@ class Regime(Transitioning, Responding, Settling, Reinvesting):
         if self.reinvestment:
             paid = self._combine_all(paid, self._reinvestment_month(state, activity))
         if self.reform and self.scenario.reform.coordination.eur_per_territory > 0:
-            paid = self._combine_all(paid, self._coordination_month(activity, state))
+            residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+            paid = self._combine_all(paid, coordination_funding(self.layout, self.scenario.reform.coordination, self.year, self.zone_phase,
+                                                                residents, self.payee["integration_management"], self.cohort.weight))
         return paid
 
     def _post_measured(self, measurement: Measurement, paid: Statement, reform: Statement) -> None:

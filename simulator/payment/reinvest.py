@@ -16,7 +16,7 @@ class Reinvesting:
     """The reinvestment methods of `payment.mix.Regime` (a mixin: they read and write the regime's state)."""
 
     def _plan_reinvestment(self, measured: Measured) -> None:
-        """The pot: a share of this year's positive efficiency gains, allocated to zones for next year."""
+        """The pot: a share of this year's positive efficiency gains, which the zones allocate for next year."""
         ri, lay = self.reinvestment, self.layout
         in_force = self._in_force()
         gain = np.maximum(counted_difference(measured.benchmark, measured.actual, ri.measurement), 0.0) * in_force  # none before the reform is paid
@@ -24,16 +24,9 @@ class Reinvesting:
             record = self._measured_record("reinvestment", t, measured)
             record.update({"gain_eur": float(gain[t]), "reinvested_eur": float(ri.share * gain[t]), "_in_force": bool(in_force[t])})
             self.settlements.append(record)
-        pot = ri.share * float(gain.sum())
-        shares = np.array([i.share for i in ri.interventions], float)
-        shares = shares / shares.sum() if shares.sum() > 0 else shares
         residents = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories) / 12 * self.cohort.weight
-        if ri.method == "optimise" and pot > 0:
-            self.reinvest_next = self._optimise_reinvestment(pot, residents)
-        else:
-            weights = gain if ri.method == "proportional_to_savings" else residents
-            by_zone = pot * weights / weights.sum() if weights.sum() > 0 else np.zeros(lay.n_territories)
-            self.reinvest_next = by_zone[:, None] * shares[None, :]  # [zone, intervention]
+        self.reinvest_next = self.agents.zones.decide_reinvestment(self.year, ri, gain, residents, self._optimise_reinvestment)
+        pot = ri.share * float(gain.sum())
         self.reinvest_pot, self.reinvest_from = pot, self.year
 
     def _optimise_reinvestment(self, pot: float, residents: np.ndarray) -> np.ndarray:

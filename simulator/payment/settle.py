@@ -16,14 +16,19 @@ from simulator.payment.measurement import Measured
 from simulator.payment.p4p import p4p_bonus
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
+from simulator.payment.transition import PAID_PHASES
 
 
 class Settling:
-    """The settlement methods of `payment.mix.Regime` (a mixin: they read and write the regime's state)."""
+    """The settlement methods of `payment.mix.Regime` (a mixin: they read and write the regime's state).
+
+    `close_year` is called each December, after the month's payments: the zones first mark
+    their agreement years (`agents.zones.hold_agreements`), then each rule settles.
+    """
 
     def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray) -> Statement:
         """P4P per practice, then, on the year's measured spending, shared savings, the reinvestment pot and the guarantee."""
-        self._mark_agreements()
+        self.agents.zones.hold_agreements(self._in_force(), self.year_index)
         statement = Statement(Transfers(), np.zeros(self.layout.n_providers))
         if self.p4p:
             bonus = self._settle_p4p(state, gp_user, present)
@@ -47,12 +52,7 @@ class Settling:
 
     def _in_force(self) -> np.ndarray:
         """[zone] whether the reform is paid there this year (always, outside a transition)."""
-        return np.array([z in ("voluntary", "glide", "mandatory") for z in self.zone_phase])
-
-    def _mark_agreements(self) -> None:
-        """Remember each zone's first paid year: agreement years (upside-only first) count from it."""
-        first = self._in_force() & (self.first_paid_year < 0)
-        self.first_paid_year[first] = self.year_index
+        return np.isin(self.zone_phase, PAID_PHASES)
 
     def _record(self, record: dict, transfers: Transfers, in_force: bool) -> None:
         """Keep a settlement with its money: `payment_eur` in all, `_paid_eur` the part providers under the reform receive."""
@@ -74,7 +74,7 @@ class Settling:
         in_force = self._in_force() | (not self.shadowing)
         for t in np.flatnonzero(self.ss_zone):
             ok = ss.quality_gate == 0 or measured.quality_ratio[t] <= ss.quality_gate
-            agreement_year = self.year_index - self.first_paid_year[t] if self.first_paid_year[t] >= 0 else 0
+            agreement_year = self.agents.zones.agreement_year(t, self.year_index)
             payment = self.scale * shared_savings_payment(float(measured.benchmark[t]), float(measured.actual[t]), ok, agreement_year, ss)
             record = self._measured_record("shared_savings", t, measured)
             record.update({"counted_savings_eur": float(counted_difference(measured.benchmark[t], measured.actual[t], ss)),

@@ -1,86 +1,64 @@
-"""The transition schedule of the regime: phases per zone, glide weights, opt-in, and the costs of running two systems."""
+"""The transition schedule of the reform arm: phases per zone and year, zone delays, glide weights, response shares.
+
+A pure schedule: which phase each zone and the network are in, the glide weight of the
+year, and, once the providers have decided whether to take part (`agents`), who is paid
+under the reform and how much of the full response providers show.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.care.activity import Activity
-from simulator.care.state import PatientState
-from simulator.categories import INSURANCE, NO_CATEGORY
-from simulator.payment.coordination import monthly_by_cell
-from simulator.payment.fee_for_service import FeeForService
-from simulator.payment.statement import Statement, Transfers
-from simulator.rng import generator
+from simulator.layout import Layout
+from simulator.scenario.reform import Transition
+
+PAID_PHASES = ("voluntary", "glide", "mandatory")  # phases in which the reform pays (voluntary: its participants)
 
 
-class Transitioning:
-    """The transition methods of `payment.mix.Regime` (a mixin: they read and write the regime's state).
+class Schedule:
+    """Phases by start year, each zone entering `territory_delay` years late."""
 
-    `_enter_phase` is called each January, before payment rules and behaviour are set for the year.
-    """
+    def __init__(self, rule: Transition, layout: Layout):
+        self.rule, self.layout = rule, layout
+        self.provider_zone = np.array([p.territory for p in layout.providers])
 
     def phase_in(self, year: int, delay: int = 0) -> str:
-        """The transition phase in force in `year` for a zone entering `delay` years late."""
+        """The phase in force in `year` for a zone entering `delay` years late."""
         kind = "baseline"
-        for phase in self.transition.phases:
+        for phase in self.rule.phases:
             if phase.start_year + delay <= year:
                 kind = phase.kind
         return kind
 
-    def _glide_weight(self, year: int) -> float:
-        """Reform weight in `year` of a glide phase (the last weight repeats)."""
-        start = max(p.start_year for p in self.transition.phases if p.kind == "glide" and p.start_year <= year)
-        weights = self.transition.glide_weights
+    def glide_weight(self, year: int) -> float:
+        """Reform weight in `year` (1 outside a glide phase; in one, the weights by year of the phase, the last repeating)."""
+        if self.phase_in(year) != "glide":
+            return 1.0
+        start = max(p.start_year for p in self.rule.phases if p.kind == "glide" and p.start_year <= year)
+        weights = self.rule.glide_weights
         return weights[min(year - start, len(weights) - 1)]
 
-    def _enter_phase(self, year_index: int, year: int) -> None:
-        """Phases per zone, opt-in decisions, who is paid under the reform, and how strongly providers respond."""
-        tr, lay = self.transition, self.layout
-        self.zone_phase = [self.phase_in(year, tr.territory_delay.get(z, 0)) for z in lay.territory_names]
-        network_phase = self.phase_in(year)
-        self.scale = self._glide_weight(year) if network_phase == "glide" else 1.0
-        self.ffs = FeeForService.reform(self.scenario, self.scale)
-        phase = np.array([self.zone_phase[t] if t >= 0 else network_phase for t in self.provider_zone])
-        gain = np.zeros(lay.n_providers)
-        if year_index > 0:  # last year's shadow statements: what the reform would have paid minus the status quo
-            gain = (self.shadow[year_index - 1, :, 0] - self.shadow[year_index - 1, :, 1]) * self.cohort.weight
-        voluntary = phase == "voluntary"
-        if voluntary.any():
-            noise = generator(self.seed, "opt_in", year_index).normal(0.0, tr.opt_in_noise_eur, lay.n_providers)
-            stay = generator(self.seed, "opt_out", year_index).random(lay.n_providers) >= tr.exit_rate
-            join = ~self.joined & (gain + noise > tr.switching_cost_eur)
-            leave = self.joined & (gain + noise < 0) & ~stay
-            self.joined = (self.joined | (voluntary & join)) & ~leave
-        self.paid = np.isin(phase, ("glide", "mandatory")) | (voluntary & self.joined)
-        zone_response = np.array([{"baseline": 0.0, "virtual": tr.anticipation, "voluntary": 1.0, "glide": self.scale,
-                                   "mandatory": 1.0}[z] for z in self.zone_phase])
-        self.response = zone_response[lay.cell_territory] * np.where(
-            np.array(self.zone_phase)[lay.cell_territory] == "voluntary", self.paid[lay.cell_gp], 1.0)
-        self.network_response = {"baseline": 0.0, "virtual": tr.anticipation, "voluntary": float(self.paid[lay.network_providers].mean()),
-                                 "glide": self.scale, "mandatory": 1.0}[network_phase]
-        for p in range(lay.n_providers):
-            self.participation.append({"year": year, "provider": p, "phase": str(phase[p]),
-                                       "participating": bool(self.paid[p]), "shadow_gain_eur": float(gain[p])})
+    def zone_phases(self, year: int) -> list[str]:
+        return [self.phase_in(year, self.rule.territory_delay.get(z, 0)) for z in self.layout.territory_names]
 
-    def _transition_costs(self, activity: Activity, state: PatientState) -> Statement:
-        """Administration of two systems side by side, shared over cells by residents."""
-        lay = self.layout
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        parallel = residents * np.isin(np.array(self.zone_phase)[lay.cell_territory], ("virtual", "voluntary", "glide"))
-        return self._pay_untied("transition_admin", "administration", parallel * self.transition.admin_cost_eur / 12 * self.index)
+    def provider_phases(self, zone_phase: list[str], year: int) -> np.ndarray:
+        """Each provider's phase: its zone's, or the network's for providers outside zones."""
+        network = self.phase_in(year)
+        return np.array([zone_phase[t] if t >= 0 else network for t in self.provider_zone])
 
-    def _coordination_month(self, activity: Activity, state: PatientState) -> Statement:
-        """Coordination funding of the zones out of the baseline phase (all zones without phases)."""
-        rule, lay = self.scenario.reform.coordination, self.layout
-        listed = np.array([not rule.territories or z in rule.territories for z in lay.territory_names])
-        funded = listed & (np.array(self.zone_phase) != "baseline")
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
-        amount = monthly_by_cell(rule, self.year, funded, residents, lay.cell_territory, self.cohort.weight)
-        return self._pay_untied("coordination", "integration_management", amount)
+    @staticmethod
+    def paid(phase: np.ndarray, joined: np.ndarray) -> np.ndarray:
+        """Providers paid under the reform: everyone in a glide or mandatory phase, participants in a voluntary one."""
+        return np.isin(phase, ("glide", "mandatory")) | ((phase == "voluntary") & joined)
 
-    def _pay_untied(self, mechanism: str, payee: str, amount: np.ndarray) -> Statement:
-        """Insurance pays `amount` per cell to one payee, on no category."""
-        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
-        transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), np.full(self.n_cells, self.payee[payee]), amount)
-        owed[self.payee[payee]] += amount.sum()
-        return Statement(transfers, owed)
+    def response(self, zone_phase: list[str], paid: np.ndarray, scale: float) -> np.ndarray:
+        """[cell] share of the full provider response: by the zone's phase, in a voluntary one by whether the GP takes part."""
+        lay, r = self.layout, self.rule
+        zone = np.array([{"baseline": 0.0, "virtual": r.anticipation, "voluntary": 1.0, "glide": scale, "mandatory": 1.0}[z]
+                         for z in zone_phase])
+        return zone[lay.cell_territory] * np.where(np.array(zone_phase)[lay.cell_territory] == "voluntary", paid[lay.cell_gp], 1.0)
+
+    def network_response(self, year: int, paid: np.ndarray, scale: float) -> float:
+        """Share of the full response of the networks (episode care): in a voluntary phase, the share of networks taking part."""
+        return {"baseline": 0.0, "virtual": self.rule.anticipation, "voluntary": float(paid[self.layout.network_providers].mean()),
+                "glide": scale, "mandatory": 1.0}[self.phase_in(year)]

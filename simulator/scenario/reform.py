@@ -259,6 +259,22 @@ class Transition(Section):
     switching_cost_eur: float = param(5_000.0, "euro per provider", "Gain a provider needs before joining the reform (voluntary phase)", ge=0)
     opt_in_noise_eur: float = param(10_000.0, "euro per provider-year", "Spread of the idiosyncratic term in the opt-in decision", ge=0)
     exit_rate: float = param(0.2, "per year", "Chance that a participant whose shadow gain is negative leaves", ge=0, le=1)
+    expectation_memory: float = param(
+        0.0, "weight", "Weight of last year's expectation in this year's (adaptive expectations, Nerlove 1958): "
+        "expected gain = m x last expectation + (1 - m) x last year's shadow gain. U, default 0: last year's statement alone; range 0-0.8",
+        ge=0, le=0.95)
+    switching_cost_spread: float = param(
+        0.0, "log-spread", "Spread of the providers' own switching costs, lognormal around switching_cost_eur, fixed for the run. "
+        "U, default 0: the same for all; range 0-1", ge=0, le=3)
+    risk_aversion: float = param(
+        0.0, "euro per euro", "Mean certainty-equivalent loss per euro of a provider's expected forecast error of its gain. "
+        "U, default 0: risk neutral; range 0-1", ge=0, le=5)
+    risk_aversion_spread: float = param(0.0, "log-spread", "Spread of the providers' own risk aversion, lognormal. U, default 0; range 0-1", ge=0, le=3)
+    peer_weight: float = param(
+        0.0, "share", "Share of a provider's switching cost that its peers' participation removes when all of them took part last "
+        "year (imitation: Bass 1969, Sultan, Farley & Lehmann 1990; physicians' peer effects: Nair, Manchanda & Bhatia 2010, "
+        "Iyengar, Van den Bulte & Valente 2011). Peers: a practice's zone and network, a hospital's and a network's referring "
+        "practices, a service's kind in its network. U, default 0; range 0-1", ge=0, le=1)
 
     @field_validator("phases")
     @classmethod

@@ -131,7 +131,7 @@ def test_higher_sharing_rate_never_lowers_effort(low, high):
     effort = {}
     for rate in (low, high):
         t = run({"shared_savings": {"sharing_rate": rate}}, "run.end_year=2028")
-        effort[rate] = t["decisions"].set_index(["year", "unit"])["effort"]
+        effort[rate] = t["decisions"].query("kind == 'zone' and decision == 'effort'").set_index(["year", "agent"])["value"]
     assert (effort[high] >= effort[low]).all() and effort[high].sum() > 0
 
 

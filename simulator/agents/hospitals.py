@@ -1,0 +1,70 @@
+"""Hospitals and the practices that refer to them: every decision a hospital takes, for all hospitals at once.
+
+Called each January by the regime (`payment.mix.Regime.start_year`):
+1. `see_referrals`: who refers to whom, from where the practices' living patients go to hospital;
+2. `decide_participation` (voluntary phase): join or leave, weighing the share of its
+   referring practices that take part;
+3. `decide_supply` (specialist, lab and imaging, emergency and day-case volume) and
+   `decide_length_of_stay`, once the year's payment rules are known.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from simulator.agents.base import AgentKind, DecisionLog
+from simulator.agents.participation import OptIn
+from simulator.care.state import PatientState
+from simulator.layout import Layout
+
+
+class Referrals:
+    """Who refers to whom: patients of each GP practice by the hospital they use ([hospital-side provider, practice])."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.to_hospital = sparse.csr_matrix((layout.n_providers, layout.n_providers))
+        self.to_network = sparse.csr_matrix((layout.n_providers, layout.n_providers))
+
+    def update(self, state: PatientState) -> None:
+        """Count the living patients of every cell: practice -> hospital, and practice -> hospital network."""
+        lay, n = self.layout, self.layout.n_providers
+        persons = np.bincount(state.cell[state.alive], minlength=lay.n_cells).astype(float)
+        self.to_hospital = sparse.csr_matrix((persons, (lay.cell_hospital, lay.cell_gp)), shape=(n, n))
+        self.to_network = sparse.csr_matrix((persons, (lay.cell_network, lay.cell_gp)), shape=(n, n))
+
+    @staticmethod
+    def share_taking_part(matrix: sparse.csr_matrix, taking_part: np.ndarray, receivers: np.ndarray) -> np.ndarray:
+        """For each receiver, the patient-weighted share of its referring practices taking part."""
+        patients = np.asarray(matrix.sum(axis=1)).ravel()
+        part = matrix @ taking_part.astype(float)
+        return np.where(patients[receivers] > 0, part[receivers] / np.maximum(patients[receivers], 1e-12), 0.0)
+
+
+class Hospitals(AgentKind):
+    """The hospitals of every network."""
+
+    kinds = ("hospital",)
+
+    def __init__(self, layout: Layout, log: DecisionLog, referrals: Referrals):
+        super().__init__(layout, log)
+        self.referrals = referrals
+
+    def decide_participation(self, year: int, opt_in: OptIn, taking_part: np.ndarray, voluntary: np.ndarray, at_stake: np.ndarray,
+                             noise: np.ndarray, stay: np.ndarray) -> None:
+        """Join or leave, weighing the expected gain and the share of referring practices that took part last year."""
+        peers = self.referrals.share_taking_part(self.referrals.to_hospital, taking_part, self.ids)
+        opt_in.decide(year, "hospital", self.ids, voluntary, at_stake, peers, noise, stay, self.log)
+
+    def decide_length_of_stay(self, year: int, per_day_share: np.ndarray, los_response: float) -> np.ndarray | None:
+        """Multiplier of stays ([cell]) when part of the bed-day money no longer comes per day (envelope, capitation).
+
+        Reads the share of inpatient-stay money still paid per bed-day in each cell; a hospital
+        earning nothing more per day shortens stays by `los_response`.
+        """
+        if per_day_share.min() >= 1:
+            return None
+        multiplier = (1 - los_response * (1 - per_day_share)).astype(np.float32)
+        self.record_by_cell(year, "length_of_stay", self.layout.cell_hospital, multiplier)
+        return multiplier
