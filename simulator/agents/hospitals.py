@@ -42,20 +42,27 @@ class Referrals:
         return np.where(patients[receivers] > 0, part[receivers] / np.maximum(patients[receivers], 1e-12), 0.0)
 
 
-class Hospitals(AgentKind):
-    """The hospitals of every network."""
-
-    kinds = ("hospital",)
+class ReferredTo(AgentKind):
+    """Kinds whose peers are the practices referring patients to them (hospitals, networks)."""
 
     def __init__(self, layout: Layout, log: DecisionLog, referrals: Referrals):
         super().__init__(layout, log)
         self.referrals = referrals
 
+    def referral_matrix(self) -> sparse.csr_matrix:
+        return self.referrals.to_hospital
+
     def decide_participation(self, year: int, opt_in: OptIn, taking_part: np.ndarray, voluntary: np.ndarray, at_stake: np.ndarray,
                              noise: np.ndarray, stay: np.ndarray) -> None:
         """Join or leave, weighing the expected gain and the share of referring practices that took part last year."""
-        peers = self.referrals.share_taking_part(self.referrals.to_hospital, taking_part, self.ids)
-        opt_in.decide(year, "hospital", self.ids, voluntary, at_stake, peers, noise, stay, self.log)
+        peers = self.referrals.share_taking_part(self.referral_matrix(), taking_part, self.ids)
+        opt_in.decide(year, self.kinds[0], self.ids, voluntary, at_stake, peers, noise, stay, self.log)
+
+
+class Hospitals(ReferredTo):
+    """The hospitals of every network."""
+
+    kinds = ("hospital",)
 
     def decide_length_of_stay(self, year: int, per_day_share: np.ndarray, los_response: float) -> np.ndarray | None:
         """Multiplier of stays ([cell]) when part of the bed-day money no longer comes per day (envelope, capitation).

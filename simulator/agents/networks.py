@@ -10,30 +10,21 @@ Called each January by the regime (`payment.mix.Regime.start_year`):
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
-from simulator.agents.base import AgentKind, DecisionLog
-from simulator.agents.hospitals import Referrals
-from simulator.agents.participation import OptIn
+from simulator.agents.hospitals import ReferredTo
 from simulator.categories import CATEGORIES
-from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook
 from simulator.scenario.reform import Behaviour
 
 
-class HospitalNetworks(AgentKind):
+class HospitalNetworks(ReferredTo):
     """The hospital networks (loco-regional clinical networks), each holding the bundles of its zones."""
 
     kinds = ("hospital_network",)
 
-    def __init__(self, layout: Layout, log: DecisionLog, referrals: Referrals):
-        super().__init__(layout, log)
-        self.referrals = referrals
-
-    def decide_participation(self, year: int, opt_in: OptIn, taking_part: np.ndarray, voluntary: np.ndarray, at_stake: np.ndarray,
-                             noise: np.ndarray, stay: np.ndarray) -> None:
-        """Join or leave, weighing the expected gain and the share of referring practices that took part last year."""
-        peers = self.referrals.share_taking_part(self.referrals.to_network, taking_part, self.ids)
-        opt_in.decide(year, "hospital_network", self.ids, voluntary, at_stake, peers, noise, stay, self.log)
+    def referral_matrix(self) -> sparse.csr_matrix:
+        return self.referrals.to_network
 
     def decide_episode_care(self, year: int, book: EpisodeBook, b: Behaviour) -> tuple[np.ndarray, np.ndarray, float]:
         """Per admission reason, multipliers of stay length and rehabilitation, and the readmission multiplier inside a window.
