@@ -58,7 +58,7 @@ class HealthSystemModel(mesa.Model):
         activity = care_month(month, self.state, self.regime.behaviour)
         volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
         self.ledger.post(year_index, self.regime.monthly(month, self.state, activity, volume), volume)
-        self.observer.month(year_index, self.state, activity, self.regime.ffs.insurer_unit_value(year))
+        self.observer.month(year_index, self.state, activity, self.regime.ffs.insurer_unit_value(year), self.regime.behaviour.continuity)
         if calendar == 11:
             self.close_year(year_index, year, last=year_index == self.n_years - 1)
 

@@ -26,6 +26,8 @@ COUNTS: tuple[str, ...] = (
     "day_cases",
     "emergency_visits",
     "gp_contacts",
+    "gp_contacts_usual",  # GP contacts with the usual practice (continuity of care)
+    "specialist_contacts",
     "gp_users",
     "persons_15plus",
     "chronic_15plus",
@@ -93,8 +95,8 @@ class Observer:
         self._add(year, "persons_capitated_1_january", alive[enrolled])
         self._add(year, "risk_score_capitated_1_january", alive[enrolled], score[enrolled])
 
-    def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray) -> None:
-        """Count the month's events and add each patient's insurance spending."""
+    def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray, continuity: np.ndarray) -> None:
+        """Count the month's events and add each patient's insurance spending; `continuity` per cell weighs GP contacts."""
         self.present |= state.alive
         self._add(year, "person_months", activity.alive)
         self._add(year, "deaths", activity.deaths)
@@ -103,8 +105,11 @@ class Observer:
         self._add(year, "avoidable_admissions", adm[activity.avoidable])
         self._add(year, "readmissions", adm, activity.readmissions)
         self._add(year, "bed_days", adm, activity.bed_days)
-        for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp")):
+        for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp"),
+                               ("specialist_contacts", "specialist")):
             self._add(year, name, activity.slots[category], activity.volume[category])
+        gp = activity.slots["gp"]
+        self._add(year, "gp_contacts_usual", gp, activity.volume["gp"] * continuity[state.cell[gp]])
         self.gp_user[activity.slots["gp"]] = True
         add_patient_value(self.spend, activity, unit_value, self.cohort.bim)
 

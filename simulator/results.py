@@ -32,6 +32,8 @@ RATES: dict[str, tuple[str, str, float]] = {
     "emergency_visits_per_1000": ("emergency_visits", "person_years", 1000.0),
     "gp_contacts_per_capita": ("gp_contacts", "person_years", 1.0),
     "gp_contact_coverage": ("gp_users", "persons", 1.0),
+    "continuity_of_care": ("gp_contacts_usual", "gp_contacts", 1.0),
+    "specialist_contacts_per_capita": ("specialist_contacts", "person_years", 1.0),
     "mortality_per_1000": ("deaths", "person_years", 1000.0),
     "chronic_prevalence_15plus": ("chronic_15plus", "persons_15plus", 1.0),
     "multimorbidity_15plus": ("multimorbid_15plus", "persons_15plus", 1.0),
@@ -50,7 +52,7 @@ RATES: dict[str, tuple[str, str, float]] = {
 #: by five-year band: they move only when behaviour or health change, not with ageing.
 STANDARDISED: tuple[str, ...] = (
     "admissions_per_1000", "avoidable_admissions_per_1000", "bed_days_per_capita", "day_cases_per_1000",
-    "emergency_visits_per_1000", "gp_contacts_per_capita", "chronic_prevalence", "mortality_per_1000",
+    "emergency_visits_per_1000", "gp_contacts_per_capita", "specialist_contacts_per_capita", "chronic_prevalence", "mortality_per_1000",
 )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from simulator import pathways
+
 from simulator.agents.base import DecisionLog, Provider, Territory
 from simulator.agents.hospitals import Hospitals, Referrals
 from simulator.agents.networks import HospitalNetworks
@@ -19,8 +21,15 @@ from simulator.agents.participation import OptIn
 from simulator.agents.practices import GpPractices
 from simulator.agents.services import Services
 from simulator.agents.zones import Zones
+from simulator.behaviour import Behaviour, effort_effect
+from simulator.care.context import Month
+from simulator.care.state import PatientState
+from simulator.care.utilisation import contact_rate
+from simulator.categories import CATEGORIES, CATEGORY_INDEX
 from simulator.layout import Layout
+from simulator.payment.incentives import Incentives
 from simulator.rng import generator
+from simulator.scenario.reform import Behaviour as BehaviourRule
 from simulator.scenario.reform import Transition
 
 __all__ = ["DecisionMakers", "Provider", "Territory"]
@@ -68,3 +77,60 @@ class DecisionMakers:
             for kind in self.provider_kinds:
                 kind.decide_participation(year, self.opt_in, taking_part, voluntary, at_stake, noise, stay)
         return self.opt_in.joined
+
+    def respond(self, year: int, m: Month, state: PatientState, inc: Incentives, b: BehaviourRule, baseline_continuity: np.ndarray,
+                in_episode: np.ndarray | None) -> Behaviour:
+        """January, once the year's rules are known: every kind's response, composed into the care processes' multipliers.
+
+        In this order: supply of each category (practices, hospitals, services), length of
+        stay, admission thresholds and day care (hospitals), episode care (networks),
+        continuity and after-hours care (practices) with the substitution they bring, then
+        coordination effort (zones under shared savings, practices under P4P).
+        """
+        lay, pw = self.layout, b.pathways
+        elasticity = b.supply_elasticity.model_dump()
+        out = Behaviour(in_episode=in_episode)
+        supply = {**self.practices.decide_access(year, inc.relative_price, b), **self.hospitals.decide_supply(year, inc.relative_price, elasticity),
+                  **self.services.decide_supply(year, inc.relative_price, elasticity)}
+        stay = inc.per_act[CATEGORY_INDEX["inpatient_stay"]]
+        out.length_of_stay = self.hospitals.decide_length_of_stay(year, stay, b.los_response)
+        out.admission, out.other_admission, shift = self.hospitals.decide_admissions(year, stay, pw)
+        if shift > 0:  # the stays moved to day care come back as day cases, cell by cell
+            supply["day_case"] = pathways.times(supply.get("day_case"), 1 + (1 - out.other_admission) * self._stays_per_day_case(m, state))
+        if inc.book:
+            out.episode_length_of_stay, out.episode_rehabilitation, out.in_episode_readmission = self.networks.decide_episode_care(year, inc.book, b)
+            out.in_episode_emergency = float(np.exp(pw.bundle_emergency))
+        out.continuity = self.practices.decide_continuity(year, baseline_continuity, inc.enrolled, pw)
+        after_hours = self.practices.decide_after_hours(year, inc.enrolled, pw, self.seed)
+        shifted = pathways.substitution(pw, out.continuity, baseline_continuity, after_hours, inc.specialist_fee)
+        for name in ("specialist", "emergency"):
+            supply[name] = pathways.times(supply.get(name), shifted[name])
+        out.supply = {name: supply[name] for name in CATEGORIES if supply.get(name) is not None}
+        out.readmission = shifted["readmission"]
+        effort = self._efforts(year, m, state, inc, b)
+        out.avoidable = pathways.times((1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32)
+                                       if effort.any() else None, shifted["avoidable"])
+        return out
+
+    def _efforts(self, year: int, m: Month, state: PatientState, inc: Incentives, b: BehaviourRule) -> np.ndarray:
+        """[cell] coordination effort: the zone's under shared savings or the practice's under P4P, whichever is larger."""
+        lay = self.layout
+        alive = np.flatnonzero(state.alive)
+        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.avoidable_frailty()[alive])
+        zone_effort = np.zeros(lay.n_territories)
+        if inc.shared_savings:
+            zone_effort = self.zones.decide_effort(year, inc.shared_savings, b, inc.shared_savings_zone, lay.cell_territory[state.cell[alive]],
+                                                   expected_avoidable, inc.benchmark_rate, inc.avoidable_cost, inc.index, inc.weight)
+        practice_effort = self.practices.decide_effort(year, inc.p4p, b, lay.cell_gp[state.cell[alive]], expected_avoidable, inc.index, inc.weight)
+        return np.maximum(zone_effort[lay.cell_territory], practice_effort[lay.cell_gp])
+
+    def _stays_per_day_case(self, m: Month, state: PatientState) -> np.ndarray:
+        """[cell] expected other classic stays per expected day case among the living: how many day cases a moved stay makes."""
+        from simulator.care.acute import other_admission_rate
+
+        alive = np.flatnonzero(state.alive)
+        cells = state.cell[alive]
+        n = self.layout.n_cells
+        stays = np.bincount(cells, weights=other_admission_rate(m)[alive], minlength=n)
+        days = np.bincount(cells, weights=contact_rate(m, state, "day_case")[alive], minlength=n)
+        return np.where(days > 0, stays / np.maximum(days, 1e-12), 0.0)

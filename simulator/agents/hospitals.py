@@ -4,8 +4,9 @@ Called each January by the regime (`payment.mix.Regime.start_year`):
 1. `see_referrals`: who refers to whom, from where the practices' living patients go to hospital;
 2. `decide_participation` (voluntary phase): join or leave, weighing the share of its
    referring practices that take part;
-3. `decide_supply` (specialist, lab and imaging, emergency and day-case volume) and
-   `decide_length_of_stay`, once the year's payment rules are known.
+3. `decide_supply` (specialist, lab and imaging, emergency and day-case volume),
+   `decide_length_of_stay` and `decide_admissions` (admission thresholds, day care), once the
+   year's payment rules are known.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from simulator.agents.base import AgentKind, DecisionLog
 from simulator.agents.participation import OptIn
 from simulator.care.state import PatientState
 from simulator.layout import Layout
+from simulator.scenario.pathways import Pathways
 
 
 class Referrals:
@@ -75,3 +77,19 @@ class Hospitals(ReferredTo):
         multiplier = (1 - los_response * (1 - per_day_share)).astype(np.float32)
         self.record_by_cell(year, "length_of_stay", self.layout.cell_hospital, multiplier)
         return multiplier
+
+    def decide_admissions(self, year: int, per_day_share: np.ndarray, p: Pathways) -> tuple[np.ndarray | None, np.ndarray | None, float]:
+        """Admission thresholds and day care under an envelope: ([cell] admission multiplier, [cell] other-stay multiplier, shift).
+
+        Reads the share of inpatient-stay money still paid per bed-day in each cell: where the
+        rest is an envelope, a hospital admits fewer avoidable and other classic stays
+        (`envelope_admissions`) and treats `day_case_shift` of the other stays in day care.
+        """
+        envelope = 1 - per_day_share
+        if not envelope.any():
+            return None, None, 0.0
+        admission = np.exp(p.envelope_admissions * envelope).astype(np.float32)
+        shift = (p.day_case_shift * envelope).astype(np.float32)
+        self.record_by_cell(year, "admission_threshold", self.layout.cell_hospital, admission)
+        self.record_by_cell(year, "day_case_shift", self.layout.cell_hospital, shift)
+        return (None if np.all(admission == 1) else admission), (None if not shift.any() else 1 - shift), float(shift.max())

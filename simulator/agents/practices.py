@@ -5,8 +5,9 @@ Called each January, in this order, by the regime (`payment.mix.Regime.start_yea
 2. `decide_coding`: how many enrolees are recorded one condition higher where the money
    depends on recorded conditions;
 3. `decide_selection`: capitated practices shed costly enrolees to fee-for-service practices;
-4. `decide_access` (supply of GP contacts) and `decide_effort` (coordination effort under P4P),
-   once the year's payment rules are known.
+4. `decide_access` (supply of GP contacts), `decide_continuity` (list enrolment),
+   `decide_after_hours` and `decide_effort` (coordination effort under P4P), once the year's
+   payment rules are known.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from simulator.care.context import Month
 from simulator.care.state import PatientState
 from simulator.layout import Layout
 from simulator.rng import derived_seed, hashed_uniform
+from simulator.scenario.pathways import Pathways
 from simulator.scenario.reform import P4P, Behaviour
 
 
@@ -97,6 +99,32 @@ class GpPractices(AgentKind):
     def decide_access(self, year: int, relative_price: np.ndarray, b: Behaviour) -> dict[str, np.ndarray]:
         """GP contacts offered, following the practice's money per contact (see `AgentKind.decide_supply`)."""
         return self.decide_supply(year, relative_price, b.supply_elasticity.model_dump())
+
+    def decide_continuity(self, year: int, baseline: np.ndarray, enrolled: np.ndarray, p: Pathways) -> np.ndarray:
+        """Continuity of GP care per cell: a capitated practice enrols its patients on a list and sees them itself.
+
+        Reads the status-quo continuity and the share of each cell's patients enrolled with a
+        capitated practice; closes `enrolment_continuity` of the gap to full continuity for them.
+        """
+        continuity = baseline + p.enrolment_continuity * (1 - baseline) * enrolled
+        if np.any(continuity != baseline):
+            self.record_by_cell(year, "continuity", self.layout.cell_gp, continuity)
+        return continuity
+
+    def decide_after_hours(self, year: int, enrolled: np.ndarray, p: Pathways, seed: int) -> np.ndarray:
+        """Whether each cell's practice offers after-hours care (1 or 0 per cell).
+
+        A capitated practice, paid for its list rather than per contact, offers it with chance
+        `after_hours_uptake` times its enrolled share (drawn once per practice from the
+        replication's seed, so that the same practices offer it every year).
+        """
+        lay = self.layout
+        cells = np.bincount(lay.cell_gp, minlength=lay.n_providers)
+        share = np.bincount(lay.cell_gp, weights=enrolled, minlength=lay.n_providers) / np.maximum(cells, 1)
+        offers = hashed_uniform(derived_seed(seed, "after_hours"), np.arange(lay.n_providers)) < p.after_hours_uptake * share
+        if share.any():
+            self.log.add(year, "gp_practice", self.ids, "after_hours", offers[self.ids])
+        return offers[lay.cell_gp].astype(float)
 
     def decide_effort(self, year: int, rule: P4P | None, b: Behaviour, practice: np.ndarray, expected_avoidable: np.ndarray,
                       index: float, weight: float) -> np.ndarray:

@@ -25,9 +25,22 @@ def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tupl
     after_discharge = (state.last_discharge == m.step - 1) * np.float32(m.scenario.hospital.readmission_rate / 12)
     if behaviour.in_episode is not None and behaviour.in_episode_readmission != 1.0:
         after_discharge = after_discharge * np.where(behaviour.in_episode, np.float32(behaviour.in_episode_readmission), np.float32(1))
-    # the age curve and the age-and-stratum normaliser in one table: one gather a month
-    other = m.shared("admission_other", lambda: m.age_table(t.admission_other * trend, t.admission_scale) * m.cohort.admission_frailty)
+    if behaviour.readmission is not None:
+        after_discharge = after_discharge * behaviour.readmission[state.cell]
+    other = other_admission_rate(m)
+    if behaviour.admission is not None:
+        avoidable = avoidable * behaviour.admission[state.cell]
+        other = other * behaviour.admission[state.cell]
+    if behaviour.other_admission is not None:
+        other = other * behaviour.other_admission[state.cell]
     return avoidable, after_discharge, other
+
+
+def other_admission_rate(m: Month) -> np.ndarray:
+    """Monthly rate of other (not avoidable) classic stays per slot, the same in both arms."""
+    t = m.tables
+    # the age curve and the age-and-stratum normaliser in one table: one gather a month
+    return m.shared("admission_other", lambda: m.age_table(t.admission_other * m.trend("admissions"), t.admission_scale) * m.cohort.admission_frailty)
 
 
 def admission_reason(m: Month, state: PatientState, slots: np.ndarray, avoidable_first: np.ndarray) -> np.ndarray:

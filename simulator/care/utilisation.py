@@ -24,7 +24,10 @@ def contact_rate(m: Month, state: PatientState, process: str, behaviour: Behavio
     """Monthly Poisson rate per slot: (age curve + condition extras) * propensity * supply response (dead slots included)."""
     rate = m.contact_base(process) + m.contacts(process)[1][state.conditions] * m.cohort.propensity
     supply = behaviour.supply.get(CONTACT_PROCESSES[process]) if behaviour else None
-    return rate if supply is None else rate * supply[state.cell]
+    rate = rate if supply is None else rate * supply[state.cell]
+    if process == "emergency" and behaviour and behaviour.in_episode is not None and behaviour.in_episode_emergency != 1.0:
+        rate = rate * np.where(behaviour.in_episode, np.float32(behaviour.in_episode_emergency), np.float32(1))
+    return rate
 
 
 def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour) -> None:

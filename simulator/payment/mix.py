@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.agents import DecisionMakers
-from simulator.behaviour import Behaviour, damped, effort_effect
+from simulator.behaviour import Behaviour, damped
 from simulator.care.activity import Activity
 from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
@@ -25,6 +25,7 @@ from simulator.payment.bundled import EpisodeBook, status_quo_price
 from simulator.payment.capitation import CapitationPlan, capitation_amount, plan_capitation
 from simulator.payment.coordination import coordination_funding, transition_admin
 from simulator.payment.fee_for_service import FeeForService
+from simulator.payment.incentives import MEAN_STAY_DAYS, Incentives, enrolment, per_act_share
 from simulator.payment.measurement import Measurement
 from simulator.payment.rate_setting import needs_rate_setting, set_budget_neutral_rates
 from simulator.payment.reinvest import Reinvesting
@@ -36,9 +37,6 @@ from simulator.reference import ReferenceCosts
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
 
-MEAN_STAY_DAYS = 4.6  # healthybelgium 2017; the calibrated model's mean
-
-
 class Regime(Settling, Reinvesting):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
@@ -47,7 +45,9 @@ class Regime(Settling, Reinvesting):
         self.scenario, self.layout, self.cohort, self.reform, self.seed = scenario, layout, cohort, reform, seed
         self.ffs = FeeForService.reform(scenario) if reform else FeeForService.status_quo(scenario)
         self.status_quo = FeeForService.status_quo(scenario)
-        self.behaviour = Behaviour()
+        regions = [t.region for t in scenario.territories]
+        self.continuity = np.array([getattr(scenario.primary_care.continuity, regions[t]) for t in layout.cell_territory])  # status quo
+        self.behaviour = Behaviour(continuity=self.continuity)
         self.agents = DecisionMakers(layout, scenario.reform.transition, seed)
         self.settlements: list[dict] = []
         r = scenario.reform if reform else None
@@ -200,54 +200,29 @@ class Regime(Settling, Reinvesting):
             self.participation.append({"year": year, "provider": p, "phase": str(phase[p]), "participating": bool(self.paid[p]),
                                        "shadow_gain_eur": float(shown[p]), "expected_gain_eur": float(self.agents.opt_in.expected[p])})
 
-    def _per_act_share(self, state: PatientState) -> np.ndarray:
-        """[category, cell] share of in-scope money the rules still pay per act this year (1: all of it)."""
-        alive = np.flatnonzero(state.alive)
-        share = np.ones((len(CATEGORIES), self.n_cells))
-        for plan in self.capitation:
-            eligible = np.ones(alive.size, bool) if not plan.eligible_mask else (state.conditions[alive] & plan.eligible_mask) > 0
-            per_cell = np.bincount(state.cell[alive], weights=eligible, minlength=self.n_cells) / np.maximum(
-                np.bincount(state.cell[alive], minlength=self.n_cells), 1)
-            for c in plan.scope:
-                share[c] -= plan.rule.weight * per_cell * plan.active_cell
-        if self.global_budget:
-            for c in self.gb_scope:
-                share[c] -= self.global_budget.weight
-        return share
+    def _incentives(self, state: PatientState) -> Incentives:
+        """What this year's rules mean for the decision makers (see `payment.incentives`)."""
+        per_act = per_act_share(self.capitation, self.global_budget, state, self.n_cells)
+        enrolled, specialist_fee = enrolment(self.capitation, state, self.n_cells)
+        price = self.status_quo.tariffs(self.year)
+        benchmark = None
+        if self.shared_savings:
+            benchmark = self.measurements["shared_savings"].rate(self.year_index)[self.payment_cell[np.flatnonzero(state.alive)]]
+        return Incentives(
+            per_act=per_act, relative_price=per_act * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None],
+            enrolled=enrolled, specialist_fee=specialist_fee,
+            avoidable_cost=float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]]),
+            index=self.index, weight=self.cohort.weight, book=self.book, shared_savings=self.shared_savings,
+            shared_savings_zone=self.ss_zone, benchmark_rate=benchmark, p4p=self.p4p)
 
     def _set_behaviour(self, m: Month, state: PatientState) -> None:
-        """The providers' responses for the year, under its rules: supply, stays, episode care, coordination effort."""
-        b, lay, agents = self.scenario.reform.behaviour, self.layout, self.agents
-        year = self.year
-        per_act = self._per_act_share(state)
-        relative = per_act * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None]
-        elasticity = b.supply_elasticity.model_dump()
-        behaviour = Behaviour()
-        behaviour.supply = {**agents.practices.decide_access(year, relative, b), **agents.hospitals.decide_supply(year, relative, elasticity),
-                            **agents.services.decide_supply(year, relative, elasticity)}
-        behaviour.supply = {name: behaviour.supply[name] for name in CATEGORIES if name in behaviour.supply}
-        behaviour.length_of_stay = agents.hospitals.decide_length_of_stay(year, per_act[CATEGORY_INDEX["inpatient_stay"]], b.los_response)
-        if self.book:
-            behaviour.episode_length_of_stay, behaviour.episode_rehabilitation, behaviour.in_episode_readmission = \
-                agents.networks.decide_episode_care(year, self.book, b)
-        alive = np.flatnonzero(state.alive)
-        expected_avoidable = 12 * (m.tables.admission_avoidable[state.conditions[alive]] * m.avoidable_frailty()[alive])
-        zone_effort = np.zeros(lay.n_territories)
-        if self.shared_savings:
-            rate = self.measurements["shared_savings"].rate(self.year_index)[self.payment_cell[alive]]
-            zone_effort = agents.zones.decide_effort(year, self.shared_savings, b, self.ss_zone, lay.cell_territory[state.cell[alive]],
-                                                     expected_avoidable, rate, self._avoidable_cost(), self.index, self.cohort.weight)
-        practice_effort = agents.practices.decide_effort(year, self.p4p, b, lay.cell_gp[state.cell[alive]], expected_avoidable,
-                                                         self.index, self.cohort.weight)
-        effort = np.maximum(zone_effort[lay.cell_territory], practice_effort[lay.cell_gp])
-        behaviour.avoidable = (1 - effort_effect(effort, b.effort_max_effect, b.effort_curvature)).astype(np.float32) if effort.any() else None
-        behaviour.in_episode = self.behaviour.in_episode
-        self.behaviour = damped(behaviour, self.response, self.network_response) if self.shadowing else behaviour
-
-    def _avoidable_cost(self) -> float:
-        """Status-quo euros of one avoidable stay this year: fees plus the mean stay (4.6 bed-days)."""
-        price = self.status_quo.tariffs(self.year)
-        return float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]])
+        """The decision makers' responses for the year, under its rules (damped where the reform is not fully paid)."""
+        behaviour = self.agents.respond(self.year, m, state, self._incentives(state), self.scenario.reform.behaviour, self.continuity,
+                                        self.behaviour.in_episode)
+        if self.shadowing:
+            behaviour = damped(behaviour, self.response, self.network_response)
+            behaviour.continuity = self.continuity + self.response * (behaviour.continuity - self.continuity)
+        self.behaviour = behaviour
 
     def _set_envelopes(self, state: PatientState) -> None:
         """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from simulator.categories import ADMISSION_REASONS, CATEGORIES, CONDITIONS
 from simulator.scenario.fields import Section, keyed_section, listing, param
+from simulator.scenario.pathways import Pathways
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 ConditionName = Literal[CONDITIONS]  # type: ignore[valid-type]
@@ -194,6 +195,7 @@ class Behaviour(Section):
         "(coding intensity +1-2 % of risk score a year; Kronick & Welch 2014, Geruso & Layton 2020)", ge=0, le=0.5)
     coding_cap: float = param(0.04, "share", "Ceiling of that share (MSSP caps risk-score growth at 3 % per agreement)", ge=0, le=1)
     risk_selection: float = param(0.0, "per year", "Share of high unfunded-risk enrolees that capitated practices shed yearly to fee-for-service practices", ge=0, le=1)
+    pathways: Pathways = Field(default_factory=Pathways)
 
 
 class Reference(Section):

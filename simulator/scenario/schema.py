@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from simulator.categories import CONDITIONS
 from simulator.scenario.fields import Section, keyed_section, listing, param
 from simulator.scenario.health import Morbidity, Mortality
+from simulator.scenario.pathways import RegionContinuity
 from simulator.scenario.reform import Reform
 
 Region = Literal["brussels", "flanders", "wallonia"]
@@ -137,6 +138,7 @@ class PrimaryCare(Section):
     specialist: ContactProcess = _contacts(2.2, 0.015, 0.8, 1.2)
     lab_imaging: ContactProcess = _contacts(2.5, 0.015, 0.5, 1.5)
     emergency: ContactProcess = _contacts(0.20, 0.008, 1.5, 0.12)
+    continuity: RegionContinuity = Field(default_factory=RegionContinuity)  # type: ignore[valid-type]
     propensity_shape: float = param(
         1.28, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal) (calibrated to the Belgian base year, calibration/belgium; D)", gt=0.05, le=100
     )

@@ -12,10 +12,13 @@ from simulator.experiment import simulate
 from simulator.scenario import validate
 from tests.conftest import small_data
 
+PATHWAYS_OFF = {k: 0.0 for k in ("enrolment_continuity", "continuity_avoidable", "continuity_emergency", "continuity_specialist",
+                                  "continuity_readmission", "after_hours_uptake", "after_hours_emergency", "envelope_admissions",
+                                  "day_case_shift", "bundle_emergency", "bundle_specialist")}
 BEHAVIOUR_OFF = {
     "supply_elasticity": {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "day_case": 0.0},
     "effort_max_effect": 0.0, "los_response": 0.0, "post_acute_response": 0.0, "readmission_response": 0.0,
-    "coding_drift": 0.0, "risk_selection": 0.0,
+    "coding_drift": 0.0, "risk_selection": 0.0, "pathways": PATHWAYS_OFF,
 }
 
 
@@ -109,10 +112,13 @@ def test_money_is_conserved_under_any_reform(reform):
 # ---------------------------------------------------------------- directions, behaviour on
 
 
-def test_capitation_lowers_in_scope_volume():
+def test_capitation_lowers_in_scope_volume_and_reaches_specialist_care_only_through_the_pathways():
     t = run({"capitation": [{"scope": ["gp"]}]})
     act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
     assert act.loc["gp", "reform"] < 0.9 * act.loc["gp", "status_quo"]
+    assert act.loc["specialist", "reform"] < act.loc["specialist", "status_quo"]  # continuity of the enrolled list
+    off = run({"capitation": [{"scope": ["gp"]}]}, behaviour={"pathways": PATHWAYS_OFF})
+    act = off["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
     assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]
 
 

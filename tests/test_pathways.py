@@ -1,0 +1,61 @@
+"""Care pathways: substitution from primary care, hospitals' admission choices under an envelope, switched off at 0."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from simulator.pathways import substitution
+from simulator.scenario.pathways import Pathways
+from tests.payment.test_regime import BEHAVIOUR_OFF, PATHWAYS_OFF, run
+
+TEAM = {"capitation": [{"name": "team_gp", "scope": ["gp"]}, {"name": "team_nursing", "provider_kind": "home_care", "scope": ["home_nursing"]}]}
+ENVELOPE = {"global_budget": {"scope": ["inpatient_stay"], "weight": 0.8}}
+
+
+@cache
+def arms(reform_key: str, pathways_on: bool) -> pd.DataFrame:
+    """Numerators of every indicator over the horizon, by arm (other behaviour off, so only the pathways act)."""
+    reform = {"team": TEAM, "envelope": ENVELOPE}[reform_key]
+    behaviour = {k: v for k, v in BEHAVIOUR_OFF.items() if k != "pathways"} if pathways_on else BEHAVIOUR_OFF
+    t = run(reform, "run.end_year=2028", behaviour=behaviour)
+    ind = t["indicators"].query("territory == 'all' and patient_group == 'all'")
+    return ind.pivot_table(index="indicator", columns="arm", values=["numerator", "value"], aggfunc="sum")
+
+
+def test_substitution_is_none_where_the_channels_are_off_or_nothing_changed():
+    c = np.array([0.7, 0.8])
+    off = substitution(Pathways(**PATHWAYS_OFF), c + 0.1, c, np.ones(2), np.ones(2))
+    assert all(v is None for v in off.values())
+    same = substitution(Pathways(), c, c, np.zeros(2), np.zeros(2))
+    assert all(v is None for v in same.values())
+    on = substitution(Pathways(), c + 0.2, c, np.zeros(2), np.zeros(2))
+    np.testing.assert_allclose(on["avoidable"], np.exp(-0.31 * 0.2), rtol=1e-6)  # Barker et al. 2017: about -6 %
+
+
+def test_a_capitated_team_raises_continuity_and_lowers_specialist_emergency_and_avoidable_care():
+    t = arms("team", True)
+    value, n = t["value"], t["numerator"]
+    assert value.loc["continuity_of_care", "reform"] > value.loc["continuity_of_care", "status_quo"] + 0.05
+    for indicator in ("specialist_contacts_per_capita", "emergency_visits_per_1000", "avoidable_admissions_per_1000"):
+        assert n.loc[indicator, "reform"] < n.loc[indicator, "status_quo"], indicator  # KCE 2008; Tammes 2017; Barker 2017
+
+
+def test_with_every_pathway_at_zero_nothing_but_the_rules_own_categories_moves():
+    t = arms("team", False)["numerator"]
+    for indicator in ("specialist_contacts_per_capita", "emergency_visits_per_1000", "avoidable_admissions_per_1000",
+                      "admissions_per_1000", "day_cases_per_1000", "bed_days_per_capita"):
+        assert t.loc[indicator, "reform"] == t.loc[indicator, "status_quo"], indicator
+    assert arms("team", False)["value"].loc["continuity_of_care"].nunique() == 1
+
+
+def test_an_envelope_raises_admission_thresholds_and_moves_stays_to_day_care():
+    on, off = arms("envelope", True)["numerator"], arms("envelope", False)["numerator"]
+    assert on.loc["admissions_per_1000", "reform"] < on.loc["admissions_per_1000", "status_quo"]
+    assert on.loc["day_cases_per_1000", "reform"] > on.loc["day_cases_per_1000", "status_quo"]
+    share = lambda f, arm: f.loc["day_cases_per_1000", arm] / (f.loc["day_cases_per_1000", arm] + f.loc["admissions_per_1000", arm])  # noqa: E731
+    assert share(on, "reform") > share(on, "status_quo")
+    for indicator in ("admissions_per_1000", "day_cases_per_1000"):
+        assert off.loc[indicator, "reform"] == off.loc[indicator, "status_quo"]
