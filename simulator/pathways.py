@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.categories import CATEGORY_INDEX
 from simulator.scenario.pathways import Pathways
 
 
@@ -34,6 +35,22 @@ def substitution(p: Pathways, continuity: np.ndarray, baseline: np.ndarray, afte
         "avoidable": _or_none(np.exp(p.continuity_avoidable * dc)),
         "readmission": _or_none(np.exp(p.continuity_readmission * dc)),
     }
+
+
+PATIENT_INITIATED = ("gp", "specialist", "lab_imaging", "emergency", "day_case")  # the contact processes demand moves
+
+
+def demand(elasticity: float, reform_price: np.ndarray, status_quo_price: np.ndarray) -> dict[str, np.ndarray | None]:
+    """Multipliers [cell] of each contact process from what patients pay per unit ([category, cell]): (reform / status quo)^e.
+
+    Where the status quo is free for the patient, or the price did not change, demand does not move.
+    """
+    out = {}
+    for name in PATIENT_INITIATED:
+        c = CATEGORY_INDEX[name]
+        ratio = np.divide(reform_price[c], status_quo_price[c], out=np.ones_like(reform_price[c]), where=status_quo_price[c] > 0)
+        out[name] = _or_none(np.power(np.maximum(ratio, 1e-9), elasticity))
+    return out
 
 
 def times(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:

@@ -59,3 +59,17 @@ def test_an_envelope_raises_admission_thresholds_and_moves_stays_to_day_care():
     assert share(on, "reform") > share(on, "status_quo")
     for indicator in ("admissions_per_1000", "day_cases_per_1000"):
         assert off.loc[indicator, "reform"] == off.loc[indicator, "status_quo"]
+
+
+def test_a_copayment_increase_lowers_the_demand_of_that_category_and_only_of_it():
+    behaviour = {k: v for k, v in BEHAVIOUR_OFF.items() if k != "demand_elasticity"}
+    t = run({"fee_for_service": {"copayment_change": {"specialist": 0.5}}}, "run.end_year=2027", behaviour=behaviour)
+    act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    assert act.loc["specialist", "reform"] < act.loc["specialist", "status_quo"]
+    ratio = act.loc["specialist", "reform"] / act.loc["specialist", "status_quo"]
+    assert 1.5 ** -0.2 * 0.97 < ratio < 1.5 ** -0.2 * 1.03  # the RAND elasticity on a 50 % higher patient price
+    others = act.drop(index="specialist")
+    assert (others["reform"] == others["status_quo"]).all(), others[others["reform"] != others["status_quo"]]
+    money = t["annual"].query("category == 'specialist'").groupby(["arm", "payer"])["amount_eur"].sum()
+    per_contact = lambda arm, payer: money[arm, payer] / act.loc["specialist", arm]  # noqa: E731
+    assert per_contact("reform", "patients") > 1.4 * per_contact("status_quo", "patients")  # patients pay half as much again

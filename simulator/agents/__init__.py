@@ -84,8 +84,9 @@ class DecisionMakers:
 
         In this order: supply of each category (practices, hospitals, services), length of
         stay, admission thresholds and day care (hospitals), episode care (networks),
-        continuity and after-hours care (practices) with the substitution they bring, then
-        coordination effort (zones under shared savings, practices under P4P).
+        continuity and after-hours care (practices) with the substitution they bring, patients'
+        demand under what they pay, then coordination effort (zones under shared savings,
+        practices under P4P).
         """
         lay, pw = self.layout, b.pathways
         elasticity = b.supply_elasticity.model_dump()
@@ -105,6 +106,8 @@ class DecisionMakers:
         shifted = pathways.substitution(pw, out.continuity, baseline_continuity, after_hours, inc.specialist_fee)
         for name in ("specialist", "emergency"):
             supply[name] = pathways.times(supply.get(name), shifted[name])
+        for name, multiplier in pathways.demand(b.demand_elasticity, *inc.patient_price).items():  # patients' side
+            supply[name] = pathways.times(supply.get(name), multiplier)
         out.supply = {name: supply[name] for name in CATEGORIES if supply.get(name) is not None}
         out.readmission = shifted["readmission"]
         effort = self._efforts(year, m, state, inc, b)

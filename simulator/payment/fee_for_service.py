@@ -35,10 +35,16 @@ class FeeForService:
 
     @classmethod
     def reform(cls, scenario: Scenario, scale: float = 1.0) -> FeeForService:
-        """The status quo with the reform's per-category tariff changes (times `scale`, on a glide path)."""
-        base = cls.status_quo(scenario)
-        change = np.array([getattr(scenario.reform.fee_for_service.tariff_change, k) for k in CATEGORIES])
-        return cls(base.tariff * (1 + scale * change), base.price_year, base.indexation, base.copay)
+        """The status quo with the reform's per-category tariff and co-payment changes (times `scale`, on a glide path)."""
+        base, rule = cls.status_quo(scenario), scenario.reform.fee_for_service
+        change = np.array([getattr(rule.tariff_change, k) for k in CATEGORIES])
+        copay = np.array([getattr(rule.copayment_change, k) for k in CATEGORIES])
+        return cls(base.tariff * (1 + scale * change), base.price_year, base.indexation,
+                   base.copay if not copay.any() else np.minimum(base.copay * (1 + scale * copay)[:, None], 1.0))
+
+    def patient_price(self, cell_bim: np.ndarray) -> np.ndarray:
+        """[category, cell] what the patient pays per unit at price-year prices."""
+        return self.tariff[:, None] * self.copay[:, cell_bim]
 
     def tariffs(self, year: int) -> np.ndarray:
         """Tariffs in force in `year`: price-year tariffs uprated by indexation."""

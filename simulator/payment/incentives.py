@@ -21,6 +21,7 @@ class Incentives:
 
     per_act: np.ndarray  # [category, cell] share of in-scope money still paid per act (1: all of it)
     relative_price: np.ndarray  # [category, cell] the reform's money per act over the status quo's
+    patient_price: tuple[np.ndarray, np.ndarray]  # [category, cell] what patients pay per unit: reform, status quo
     enrolled: np.ndarray  # [cell] share of living patients enrolled with a capitated GP practice
     specialist_fee: np.ndarray  # [cell] share covered by a chronic-care fee that pays for specialist care
     avoidable_cost: float  # status-quo euros of one avoidable stay this year

@@ -210,6 +210,7 @@ class Regime(Settling, Reinvesting):
             benchmark = self.measurements["shared_savings"].rate(self.year_index)[self.payment_cell[np.flatnonzero(state.alive)]]
         return Incentives(
             per_act=per_act, relative_price=per_act * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None],
+            patient_price=(self.ffs.patient_price(self.layout.cell_bim), self.status_quo.patient_price(self.layout.cell_bim)),
             enrolled=enrolled, specialist_fee=specialist_fee,
             avoidable_cost=float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]]),
             index=self.index, weight=self.cohort.weight, book=self.book, shared_savings=self.shared_savings,

@@ -33,11 +33,23 @@ TariffChange = keyed_section(
     le=10,
 )
 
+CopaymentChange = keyed_section(
+    "CopaymentChange",
+    {c: 0.0 for c in CATEGORIES},
+    "relative change",
+    "Change of the patient's co-payment share in the reform arm, for both BIM and other patients (0.5 = +50 %; the share "
+    "stays at most 1)",
+    module=__name__,
+    ge=-1,
+    le=10,
+)
+
 
 class FeeForServiceReform(Section):
-    """Fee-for-service in the reform arm: the status-quo tariffs changed per category."""
+    """Fee-for-service in the reform arm: the status-quo tariffs and co-payment shares changed per category."""
 
     tariff_change: TariffChange = Field(default_factory=TariffChange)  # type: ignore[valid-type]
+    copayment_change: CopaymentChange = Field(default_factory=CopaymentChange)  # type: ignore[valid-type]
 
 
 class Capitation(Section):
@@ -195,6 +207,10 @@ class Behaviour(Section):
         "(coding intensity +1-2 % of risk score a year; Kronick & Welch 2014, Geruso & Layton 2020)", ge=0, le=0.5)
     coding_cap: float = param(0.04, "share", "Ceiling of that share (MSSP caps risk-score growth at 3 % per agreement)", ge=0, le=1)
     risk_selection: float = param(0.0, "per year", "Share of high unfunded-risk enrolees that capitated practices shed yearly to fee-for-service practices", ge=0, le=1)
+    demand_elasticity: float = param(
+        -0.2, "elasticity", "Patients' demand for GP, specialist, lab and imaging, emergency and day-case care per relative "
+        "change of what they pay per unit (co-payment share x tariff): about -0.2 for all care in the RAND Health Insurance "
+        "Experiment, US, 1974-82 (Manning et al. 1987; Aron-Dine, Einav & Finkelstein 2013). D; range -0.4-0", ge=-2, le=0)
     pathways: Pathways = Field(default_factory=Pathways)
 
 

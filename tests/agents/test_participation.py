@@ -23,7 +23,8 @@ from tests.payment.test_regime import PATHWAYS_OFF
 SMALL = ["population.size=20000", "run.replications=1", "reform.reference.size=20000", "run.seed=11"]
 DECIDING = {"gp_practice", "hospital_network", "home_care"}  # the kinds a rule of transition_full pays differently
 OFF = ["reform.transition.peer_weight=0.0", "reform.transition.expectation_memory=0.0", "reform.transition.switching_cost_spread=0.0",
-       "reform.transition.risk_aversion=0.0", *[f"reform.behaviour.pathways.{k}=0.0" for k in PATHWAYS_OFF]]
+       "reform.transition.risk_aversion=0.0", "reform.behaviour.demand_elasticity=0.0",
+       *[f"reform.behaviour.pathways.{k}=0.0" for k in PATHWAYS_OFF]]
 
 
 @cache

@@ -18,7 +18,7 @@ PATHWAYS_OFF = {k: 0.0 for k in ("enrolment_continuity", "continuity_avoidable",
 BEHAVIOUR_OFF = {
     "supply_elasticity": {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "day_case": 0.0},
     "effort_max_effect": 0.0, "los_response": 0.0, "post_acute_response": 0.0, "readmission_response": 0.0,
-    "coding_drift": 0.0, "risk_selection": 0.0, "pathways": PATHWAYS_OFF,
+    "coding_drift": 0.0, "risk_selection": 0.0, "demand_elasticity": 0.0, "pathways": PATHWAYS_OFF,
 }
 
 
