@@ -160,13 +160,14 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
 def schema(out: Path | None) -> None:
-    """Print the JSON Schema of scenario files (defaults, units, descriptions, ranges).
+    """Print the JSON Schema of scenario files (defaults, units, descriptions, ranges; sources and marks of behaviour).
 
     Point your editor's TOML extension at it to get completion and checks.
     """
     from simulator.scenario import Scenario
+    from simulator.scenario.sources import annotate
 
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    text = json.dumps(annotate(Scenario.model_json_schema()), indent=2) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
     else:
