@@ -21,7 +21,8 @@ def test_identical_arms_give_exactly_zero_impact(scenario):
 
 
 def test_tariff_reform_without_supply_response_changes_money_not_care():
-    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1", "reform.behaviour.supply_elasticity.gp=0")
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1", "reform.behaviour.supply_elasticity.gp=0",
+                       "reform.behaviour.demand_elasticity=0")
     tables = simulate(s, 0)
     act = tables["activity"].pivot_table(index=["year", "category", "territory", "patient_group"], columns="arm", values="volume")
     assert (act["reform"] == act["status_quo"]).all()  # same draws, no response switched on
@@ -72,7 +73,7 @@ def test_monthly_ledger_check_runs_in_the_loop(scenario, monkeypatch):
 
 
 def test_higher_tariff_with_supply_response_raises_volume_only_where_paid():
-    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.2")
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.2", "reform.behaviour.demand_elasticity=0")  # supply alone
     act = simulate(s, 0)["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
     assert act.loc["gp", "reform"] > act.loc["gp", "status_quo"] * 1.02
     assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]

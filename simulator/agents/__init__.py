@@ -22,6 +22,7 @@ from simulator.agents.practices import GpPractices
 from simulator.agents.services import Services
 from simulator.agents.zones import Zones
 from simulator.behaviour import Behaviour, effort_effect
+from simulator.care.acute import other_admission_rate
 from simulator.care.context import Month
 from simulator.care.state import PatientState
 from simulator.care.utilisation import contact_rate
@@ -129,8 +130,6 @@ class DecisionMakers:
 
     def _stays_per_day_case(self, m: Month, state: PatientState) -> np.ndarray:
         """[cell] expected other classic stays per expected day case among the living: how many day cases a moved stay makes."""
-        from simulator.care.acute import other_admission_rate
-
         alive = np.flatnonzero(state.alive)
         cells = state.cell[alive]
         n = self.layout.n_cells
