@@ -43,7 +43,6 @@ class HealthSystemModel(mesa.Model):
             Provider(self, info)
         self.providers = self.agents_by_type[Provider]
         self.territories = self.agents_by_type[Territory]
-        regime.agents.bind(self.providers, self.territories)
 
     def step(self, month: Month) -> None:  # type: ignore[override]
         """Advance this arm by one month, reading the month's shared draws."""

@@ -9,11 +9,9 @@ when they are taken.
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from simulator import pathways
-
 from simulator.agents.base import DecisionLog, Provider, Territory
 from simulator.agents.hospitals import Hospitals, Referrals
 from simulator.agents.networks import HospitalNetworks
@@ -55,12 +53,6 @@ class DecisionMakers:
     def provider_kinds(self) -> tuple:
         return self.practices, self.hospitals, self.networks, self.services
 
-    def bind(self, providers: mesa.AgentSet, territories: mesa.AgentSet) -> None:
-        """Give each kind its Mesa agents, once the model has created them."""
-        for kind in self.provider_kinds:
-            kind.bind(providers)
-        self.zones.bind(territories)
-
     def decide_participation(self, year: int, year_index: int, phase: np.ndarray, at_stake: np.ndarray, taking_part: np.ndarray,
                              gain: np.ndarray | None) -> np.ndarray:
         """January of a transition year: learn from last year's shadow gain, then every kind decides; returns who has joined.
@@ -89,7 +81,7 @@ class DecisionMakers:
         demand under what they pay, then coordination effort (zones under shared savings,
         practices under P4P).
         """
-        lay, pw = self.layout, b.pathways
+        pw = b.pathways
         elasticity = b.supply_elasticity.model_dump()
         out = Behaviour(in_episode=in_episode)
         supply = {**self.practices.decide_access(year, inc.relative_price, b), **self.hospitals.decide_supply(year, inc.relative_price, elasticity),

@@ -68,7 +68,7 @@ class DecisionLog:
 
 
 class AgentKind:
-    """All providers of some kinds, as arrays indexed by provider id, with the Mesa agents bound by the model."""
+    """All providers of some kinds, as arrays indexed by provider id (their Mesa agents are the model's `providers`)."""
 
     kinds: tuple[str, ...] = ()
 
@@ -76,11 +76,6 @@ class AgentKind:
         self.layout, self.log = layout, log
         self.ids = np.array([p.id for p in layout.providers if p.kind in self.kinds], np.int64)
         self.kind_of = np.array([p.kind for p in layout.providers])
-        self.members: mesa.AgentSet | None = None  # bound by the model once its agents exist
-
-    def bind(self, providers: mesa.AgentSet) -> None:
-        """Keep the Mesa agents of these kinds (their yearly accounts)."""
-        self.members = providers.select(lambda a: a.kind in self.kinds)
 
     def categories(self) -> list[int]:
         """The categories these kinds bill."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import mesa
 import numpy as np
 
 from simulator.agents.base import DecisionLog
@@ -30,11 +29,6 @@ class Zones:
         self.ids = np.arange(layout.n_territories)
         self.first_paid_year = np.full(layout.n_territories, -1)  # year index from which the reform is paid
         self.effort = np.zeros(layout.n_territories)
-        self.members: mesa.AgentSet | None = None
-
-    def bind(self, territories: mesa.AgentSet) -> None:
-        """Keep the zones' Mesa agents."""
-        self.members = territories
 
     def hold_agreements(self, in_force: np.ndarray, year_index: int) -> None:
         """Remember each zone's first paid year (`in_force`: the reform is paid there this year)."""

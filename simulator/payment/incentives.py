@@ -38,8 +38,9 @@ def per_act_share(plans: list[CapitationPlan], global_budget: GlobalBudget | Non
     """[category, cell] share of in-scope money the rules still pay per act this year."""
     share = np.ones((len(CATEGORIES), n_cells))
     for plan in plans:
+        covered = plan.rule.weight * covered_share(plan, state, n_cells)
         for c in plan.scope:
-            share[c] -= plan.rule.weight * covered_share(plan, state, n_cells)
+            share[c] -= covered
     if global_budget:
         for c in global_budget.scope:
             share[CATEGORY_INDEX[c]] -= global_budget.weight
