@@ -24,6 +24,7 @@ from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook, status_quo_price
 from simulator.payment.capitation import CapitationPlan, capitation_amount, plan_capitation
 from simulator.payment.coordination import coordination_funding, transition_admin
+from simulator.payment.envelope import Envelopes
 from simulator.payment.fee_for_service import FeeForService
 from simulator.payment.incentives import MEAN_STAY_DAYS, Incentives, enrolment, per_act_share
 from simulator.payment.measurement import Measurement
@@ -53,9 +54,7 @@ class Regime(Settling, Reinvesting):
         r = scenario.reform if reform else None
         self.capitation = [plan_capitation(rule, reference, layout, scenario.run.seed) for rule in (r.capitation if r else [])]
         self.global_budget = r.global_budget if r else None
-        if self.global_budget:
-            self.gb_scope = [CATEGORY_INDEX[c] for c in self.global_budget.scope]
-            self.gb_rate = [y.enrolee_year_rates(self.gb_scope) for y in reference.years]
+        self.envelopes = Envelopes(self.global_budget, reference, layout) if self.global_budget else None
         self.book = EpisodeBook(r.bundled, cohort.capacity) if r and r.bundled else None
         if self.book:
             self.prices_by_year = [np.array([
@@ -169,9 +168,8 @@ class Regime(Settling, Reinvesting):
             plan.rates = pick(plan.rates_by_year)
         if self.book:
             self.prices = pick(self.prices_by_year)
-        if self.global_budget:
-            self.gb_year_rate = pick(self.gb_rate)
-            self._set_envelopes(state)
+        if self.envelopes:
+            self.envelopes.start_year(year_index, self.payment_cell, state, self.scale, self.index)
         self.cell_counts[:] = 0
         for measurement in set(self.measurements.values()):
             measurement.start_year()
@@ -202,7 +200,8 @@ class Regime(Settling, Reinvesting):
 
     def _incentives(self, state: PatientState) -> Incentives:
         """What this year's rules mean for the decision makers (see `payment.incentives`)."""
-        per_act = per_act_share(self.capitation, self.global_budget, state, self.n_cells)
+        in_force = self.global_budget if self.envelopes and self.envelopes.active else None
+        per_act = per_act_share(self.capitation, in_force, state, self.n_cells)
         enrolled, specialist_fee = enrolment(self.capitation, state, self.n_cells)
         price = self.status_quo.tariffs(self.year)
         benchmark = None
@@ -224,12 +223,6 @@ class Regime(Settling, Reinvesting):
             behaviour = damped(behaviour, self.response, self.network_response)
             behaviour.continuity = self.continuity + self.response * (behaviour.continuity - self.continuity)
         self.behaviour = behaviour
-
-    def _set_envelopes(self, state: PatientState) -> None:
-        """Global budget per hospital: expected status-quo cost of its users alive on 1 January, for the year."""
-        gb, alive = self.global_budget, np.flatnonzero(state.alive)
-        yearly = self.gb_year_rate[self.payment_cell[alive]] * gb.weight * self.scale * self.index * (1 + gb.growth) ** self.year_index
-        self.gb_cell = np.bincount(state.cell[alive], weights=yearly, minlength=self.n_cells) / 12  # monthly, per cell
 
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
@@ -300,15 +293,16 @@ class Regime(Settling, Reinvesting):
             ffs_volume -= replaced
             if plan.rule.patient_copayment == "kept":
                 self._keep_copayments(replaced, "capitation", transfers, owed)
-        if self.global_budget:
-            gb = self.global_budget
-            hospital = self.layout.cell_hospital
+        if self.envelopes:
+            self.envelopes.record_base(self.year_index, volume, self.status_quo, self.layout.cell_bim)
+        if self.envelopes and self.envelopes.active:
+            e, hospital = self.envelopes, self.layout.cell_hospital
             enveloped = np.zeros_like(volume)
-            for c in self.gb_scope:  # the envelope is booked on the scope's categories in equal parts
-                transfers.add(INSURANCE, "global_budget", c, np.arange(self.n_cells), hospital, self.gb_cell / len(self.gb_scope))
-                enveloped[c] = gb.weight * self.scale * volume[c]
+            for c in e.scope:  # the envelope is booked on the scope's categories in equal parts
+                transfers.add(INSURANCE, "global_budget", c, np.arange(self.n_cells), hospital, e.monthly / len(e.scope))
+                enveloped[c] = e.rule.weight * self.scale * volume[c]
             ffs_volume -= enveloped
-            owed += np.bincount(hospital, weights=self.gb_cell, minlength=self.layout.n_providers)
+            owed += np.bincount(hospital, weights=e.monthly, minlength=self.layout.n_providers)
             self._keep_copayments(enveloped, "global_budget", transfers, owed)  # the envelope replaces the insurance's part only
         self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs)
         if self.book:

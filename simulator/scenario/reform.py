@@ -178,6 +178,10 @@ class GlobalBudget(Section):
     scope: list[Category] = listing(lambda: ["inpatient_stay"], "categories", "Categories the envelope replaces", min_length=1)
     weight: float = param(1.0, "share", "Blend weight: share of in-scope money paid by the envelope", ge=0, le=1)
     growth: float = param(0.0, "per year", "Real growth of the envelope on top of indexation", ge=-0.2, le=0.5)
+    basis: Literal["reference", "base_year"] = param(
+        "reference", "choice", "How each envelope is priced: `reference`, the expected status-quo cost of the hospital's users on "
+        "the reference population, year by year; `base_year`, the hospital's own status-quo cost in the horizon's first year "
+        "(paid per act, then the envelope from the second year on), as the BMF rests on a hospital's own history")
 
 
 SupplyElasticity = keyed_section(
