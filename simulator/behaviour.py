@@ -23,11 +23,13 @@ class Behaviour:
     episode_rehabilitation: np.ndarray | None = None  # [reason] multiplier of rehabilitation after such stays
     in_episode_readmission: float = 1.0  # multiplier of readmissions while the patient is in a bundle window
     in_episode: np.ndarray | None = None  # [slot] bool, set by the bundle book each month
-    in_episode_emergency: float = 1.0  # multiplier of emergency visits while the patient is in a bundle window
+    in_episode_contacts: dict[str, float] = field(default_factory=dict)  # process -> multiplier while in a bundle window
     readmission: np.ndarray | None = None  # [cell] multiplier of 30-day readmissions (continuity of care)
     admission: np.ndarray | None = None  # [cell] multiplier of avoidable and other classic admissions (admission thresholds)
     other_admission: np.ndarray | None = None  # [cell] multiplier of other classic stays moved to day care
     continuity: np.ndarray | None = None  # [cell] share of GP contacts with the usual practice (both arms: the indicator)
+    rehabilitation: np.ndarray | None = None  # [cell] multiplier of rehabilitation after stays (earlier discharge)
+    nurse_delegation: np.ndarray | None = None  # [cell] share of the GP's contacts a team delegates to its practice nurse
 
 
 def effort_effect(effort: np.ndarray | float, max_effect: float, curvature: float) -> np.ndarray:
@@ -64,8 +66,9 @@ def damped(b: Behaviour, response: np.ndarray, network_response: float) -> Behav
     b.episode_length_of_stay = None if b.episode_length_of_stay is None else 1 + net * (b.episode_length_of_stay - 1)
     b.episode_rehabilitation = None if b.episode_rehabilitation is None else 1 + net * (b.episode_rehabilitation - 1)
     b.in_episode_readmission = 1 + float(net) * (b.in_episode_readmission - 1)
-    b.in_episode_emergency = 1 + float(net) * (b.in_episode_emergency - 1)
-    for name in ("readmission", "admission", "other_admission"):
+    b.in_episode_contacts = {k: 1 + float(net) * (v - 1) for k, v in b.in_episode_contacts.items()}
+    b.nurse_delegation = None if b.nurse_delegation is None else r * b.nurse_delegation
+    for name in ("readmission", "admission", "other_admission", "rehabilitation"):
         value = getattr(b, name)
         setattr(b, name, None if value is None else 1 + r * (value - 1))
     return b

@@ -19,6 +19,8 @@ CATEGORIES: tuple[str, ...] = (
     "rehabilitation",  # post-acute rehabilitation episodes
     "home_nursing",  # patient-months of home nursing
     "nursing_home",  # resident-months of nursing-home care (federated entities)
+    "physiotherapy",  # physiotherapy sessions (independent physiotherapists, or in a medical house's team)
+    "practice_nurse",  # contacts with a nurse of the GP practice (chronic-care follow-up, delegated GP tasks)
 )
 CATEGORY_INDEX: dict[str, int] = {name: i for i, name in enumerate(CATEGORIES)}
 
@@ -35,6 +37,8 @@ CATEGORY_UNITS: dict[str, str] = {
     "rehabilitation": "episode",
     "home_nursing": "patient-month",
     "nursing_home": "resident-month",
+    "physiotherapy": "session",
+    "practice_nurse": "contact",
 }
 
 #: Who pays what the patient does not.
@@ -47,7 +51,7 @@ CATEGORY_THIRD_PAYER: dict[str, str] = {
 
 #: Provider kinds (Mesa agents) and which kind bills each category.
 PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home", "hospital_network",
-                                   "administration", "integration_management")
+                                   "administration", "integration_management", "physiotherapy")
 CATEGORY_PROVIDER_KIND: dict[str, str] = {
     "gp": "gp_practice",
     "specialist": "hospital",
@@ -60,7 +64,13 @@ CATEGORY_PROVIDER_KIND: dict[str, str] = {
     "rehabilitation": "hospital",
     "home_nursing": "home_care",
     "nursing_home": "nursing_home",
+    "physiotherapy": "physiotherapy",
+    "practice_nurse": "gp_practice",
 }
+
+#: Categories a kind's capitation may cover although another kind bills them: a medical house's
+#: team has its own physiotherapists and nurses (home nursing too), paid by the house's forfait.
+TEAM_SCOPE: dict[str, tuple[str, ...]] = {"gp_practice": ("physiotherapy", "home_nursing")}
 
 #: Chronic conditions, one bit each in the patients' condition mask.
 CONDITIONS: tuple[str, ...] = (
@@ -81,7 +91,8 @@ PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")
 
 #: How money is paid. Every transfer in the ledger carries one.
 MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p",
-                               "transition_admin", "coordination", "reinvestment", "budget_guarantee")
+                               "transition_admin", "coordination", "reinvestment", "budget_guarantee", "supplement",
+                               "maximum_billing")
 MECHANISM_INDEX: dict[str, int] = {name: i for i, name in enumerate(MECHANISMS)}
 
 #: Money items: the service categories plus `none` for payments not tied to a service

@@ -79,4 +79,7 @@ def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] 
         run.step(step)
         if on_month is not None:
             on_month()
-    return replication_tables(scenario, run.arms, replication)
+    tables = replication_tables(scenario, run.arms, replication)
+    for model in run.arms.values():
+        model.release()
+    return tables

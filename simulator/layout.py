@@ -43,7 +43,8 @@ class Layout:
     network_names: tuple[str, ...]
     network_providers: np.ndarray  # provider id of each network
     territory_network: np.ndarray  # network index per territory
-    zone_hospitals: tuple[np.ndarray, ...]  # per territory: indices into `hospitals` of its network's hospitals
+    zone_hospitals: tuple[np.ndarray, ...]  # per territory: indices into `hospitals` of its network's hospitals (then others')
+    own_hospitals: np.ndarray  # per territory: how many of `zone_hospitals` are its own network's
     home_hospital: np.ndarray  # per territory: rank of the home hospital in `zone_hospitals`
     cell_territory: np.ndarray
     cell_gp: np.ndarray  # provider id
@@ -96,7 +97,7 @@ def build_layout(scenario: Scenario) -> Layout:
     network_providers = np.array([add("hospital_network", n.name, -1, j) for j, n in enumerate(networks)])  # hold bundles
     add("administration", "administration", -1)  # runs the payment systems (cost of parallel systems)
     add("integration_management", "integration_management", -1)  # the pilot's coordination, funded yearly
-    gp_practices, services, zone_hospitals, home, zone_network = [], {}, [], [], []
+    gp_practices, services, zone_hospitals, home, zone_network, own = [], {}, [], [], [], []
     for t, zone in enumerate(scenario.territories):
         n_gp = zone.gp_practices or max(1, round(zone.inhabitants / scenario.providers.patients_per_gp_practice))
         gp_practices.append(np.array([add("gp_practice", f"{zone.name}/gp_{i + 1:04d}", t) for i in range(n_gp)]))
@@ -107,10 +108,15 @@ def build_layout(scenario: Scenario) -> Layout:
         else:  # a single network: its hospitals in turn
             h = t % len(hospital_names)
         mine = np.flatnonzero(hospital_network == hospital_network[h])
+        if zone.cross_network_share > 0:  # the other networks' hospitals, after the zone's own
+            mine = np.concatenate([mine, np.flatnonzero(hospital_network != hospital_network[h])])
         zone_hospitals.append(mine)
+        own.append(int((hospital_network[mine] == hospital_network[h]).sum()))
         home.append(int(np.flatnonzero(mine == h)[0]))
         zone_network.append(int(hospital_network[h]))
 
+    for t, zone in enumerate(scenario.territories):  # added last, so that the other providers keep their ids
+        services["physiotherapy", t] = add("physiotherapy", f"{zone.name}/physiotherapy", t)
     cells = [(t, gp, rank, b) for t, gps in enumerate(gp_practices) for gp in gps for rank in range(zone_hospitals[t].size) for b in (0, 1)]
     cell = np.array(cells, dtype=np.int64).reshape(-1, 4)
     cell_territory, cell_gp, cell_rank = cell[:, 0], cell[:, 1], cell[:, 2]
@@ -120,7 +126,7 @@ def build_layout(scenario: Scenario) -> Layout:
     by_kind = {
         "gp_practice": cell_gp,
         "hospital": cell_hospital,
-        **{k: np.array([services[k, t] for t in range(len(scenario.territories))])[cell_territory] for k in ("pharmacy", "home_care", "nursing_home")},
+        **{k: np.array([services[k, t] for t in range(len(scenario.territories))])[cell_territory] for k in ("pharmacy", "home_care", "nursing_home", "physiotherapy")},
     }
     cell_provider = np.stack([by_kind[CATEGORY_PROVIDER_KIND[c]] for c in CATEGORIES]).astype(np.int32)
     return Layout(
@@ -133,6 +139,7 @@ def build_layout(scenario: Scenario) -> Layout:
         network_providers=network_providers,
         territory_network=np.array(zone_network, dtype=np.int32),
         zone_hospitals=tuple(zone_hospitals),
+        own_hospitals=np.array(own, dtype=np.int32),
         home_hospital=np.array(home, dtype=np.int32),
         cell_territory=cell_territory.astype(np.int32),
         cell_gp=cell_gp.astype(np.int32),

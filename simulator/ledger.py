@@ -41,7 +41,8 @@ class Ledger:
             raise ConservationError("a payment is not a finite number of euros (NaN or infinite)")
         received = np.bincount(t["provider"], weights=t["amount"], minlength=n_prov)
         outflows = np.bincount(t["payer"], weights=t["amount"], minlength=len(PAYERS))
-        self.check(statement.owed, received, outflows, statement.paid)
+        gross = np.bincount(t["provider"], weights=np.abs(t["amount"]), minlength=n_prov)
+        self.check(statement.owed, received, outflows, statement.paid, gross)
         group = self._cell_group[t["cell"]]
         shape = self.money.shape[1:]
         key = np.ravel_multi_index((t["payer"], t["mechanism"], t["item"], group), shape)
@@ -54,10 +55,16 @@ class Ledger:
             self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
 
     @staticmethod
-    def check(owed: np.ndarray, received: np.ndarray, outflows: np.ndarray, paid: np.ndarray | None = None) -> None:
+    def check(owed: np.ndarray, received: np.ndarray, outflows: np.ndarray, paid: np.ndarray | None = None,
+              gross: np.ndarray | None = None) -> None:
         """Per provider, received == owed (the rules' own figure); payers' outflows == providers' inflows as the
-        rules computed them; per payer, outflows == what the rules say each payer pays, where they say it."""
-        scale = max(1.0, float(np.abs(owed).max(initial=0.0)))
+        rules computed them; per payer, outflows == what the rules say each payer pays, where they say it.
+
+        The tolerance is relative to the largest amount owed, or to the gross money through a provider
+        (`gross`, the sum of absolute transfers), so that offsetting transfers (MAF refunds: +insurance,
+        -patients) are judged against the euros that moved, not against a net of zero.
+        """
+        scale = max(1.0, float(np.abs(owed).max(initial=0.0)), float(gross.max(initial=0.0)) if gross is not None else 0.0)
         gap = np.abs(received - owed)
         if gap.max(initial=0.0) > TOLERANCE * scale:
             worst = int(np.argmax(gap))

@@ -48,7 +48,7 @@ class HealthSystemModel(mesa.Model):
         """Advance this arm by one month, reading the month's shared draws."""
         year_index, calendar = divmod(month.step, 12)
         year = self.scenario.run.start_year + year_index
-        self.observer.set_age(month.age_band())
+        self.observer.set_age(month.group_band())
         if calendar == 0:
             self.state.risk_score, mean_cost = risk_scores(month.tables, self.scenario, month.age, self.state.conditions, self.state.alive)
             self.base_mean_cost = self.base_mean_cost or mean_cost
@@ -61,9 +61,15 @@ class HealthSystemModel(mesa.Model):
         if calendar == 11:
             self.close_year(year_index, year, last=year_index == self.n_years - 1)
 
+    def release(self) -> None:
+        """Let the arm be freed once its tables are out: Mesa 3.3 keeps every model in `Agent._ids` (mesa/mesa#3179,
+        fixed upstream in #3180), so a process running many replications (calibration, sweeps) would keep them all."""
+        self.remove_all_agents()
+        mesa.Agent._ids.pop(self, None)
+
     def close_year(self, year_index: int, year: int, last: bool) -> None:
         """Settlements, the providers' yearly accounts, the year's indicators."""
-        self.ledger.post(year_index, self.regime.close_year(self.state, self.observer.gp_user, self.observer.present))
+        self.ledger.post(year_index, self.regime.close_year(self.state, self.observer.gp_user, self.observer.present, self.observer.volume_year))
         if last:
             self.ledger.post(year_index, self.regime.close_horizon(12 * self.n_years - 1, self.state))
         revenue = self.ledger.revenue[year_index].sum(axis=2)  # [provider, payer]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.care.activity import Activity
-from simulator.care.claims import add_patient_value
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
+from simulator.categories import CATEGORIES
 from simulator.population import Cohort
 
 COUNTS: tuple[str, ...] = (
@@ -28,6 +28,8 @@ COUNTS: tuple[str, ...] = (
     "gp_contacts",
     "gp_contacts_usual",  # GP contacts with the usual practice (continuity of care)
     "specialist_contacts",
+    "physiotherapy_sessions",
+    "practice_nurse_contacts",
     "gp_users",
     "persons_15plus",
     "chronic_15plus",
@@ -50,25 +52,26 @@ def age_band(age: np.ndarray) -> np.ndarray:
 
 
 class Observer:
-    """Yearly counters of one arm, plus per-patient spending for concentration."""
+    """Yearly counters of one arm, plus each patient's volume of the year (spending concentration, out-of-pocket)."""
 
     def __init__(self, cohort: Cohort, n_years: int):
         self.cohort = cohort
         self.n_groups = cohort.n_territories * 2
         self.counts = np.zeros((n_years, len(COUNTS), self.n_groups, N_AGE_BANDS))  # [year, count, group, age band]
-        self.band = np.zeros(cohort.capacity, np.uint8)
-        self.spend = np.zeros(cohort.capacity, np.float32)
+        self.key = np.zeros(cohort.capacity, np.int32)  # this month's patient group x age band per slot
+        self.volume_year = np.zeros((len(CATEGORIES), cohort.capacity), np.float32)  # each patient's volume this year
+        self.unit_value = np.zeros((len(CATEGORIES), 2))  # the year's insurance euros per unit [category, bim]
         self.gp_user = np.zeros(cohort.capacity, bool)
         self.present = np.zeros(cohort.capacity, bool)
         self.concentration = np.zeros((n_years, 3))  # top 5 % share, top 1 % share, persons over 100 k EUR
 
-    def _add(self, year: int, name: str, slots: np.ndarray, weights: np.ndarray | None = None) -> None:
-        cell = self.cohort.group[slots] * N_AGE_BANDS + self.band[slots]
+    def _add(self, year: int, name: str, slots: np.ndarray | None, weights: np.ndarray | None = None) -> None:
+        cell = self.key if slots is None else self.key[slots]
         self.counts[year, C[name]] += np.bincount(cell, weights=weights, minlength=self.n_groups * N_AGE_BANDS).reshape(self.n_groups, N_AGE_BANDS)
 
-    def set_age(self, band: np.ndarray) -> None:
-        """This month's age band per slot (shared by both arms)."""
-        self.band = band
+    def set_age(self, group_band: np.ndarray) -> None:
+        """This month's patient group x age band per slot (`Month.group_band`, shared by both arms)."""
+        self.key = group_band
 
     def start_year(self, year: int, state: PatientState, age: np.ndarray, cost_index: float, capitated: np.ndarray) -> None:
         """Reset per-patient accumulators; take the snapshot of 1 January.
@@ -76,7 +79,7 @@ class Observer:
         `cost_index` is this year's mean expected cost over the base year's, so that the
         risk-score counts show drift in case mix; `capitated` marks the cells paid by capitation.
         """
-        self.spend[:] = 0
+        self.volume_year[:] = 0
         self.gp_user[:] = False
         self.present[:] = state.alive
         alive = np.flatnonzero(state.alive)
@@ -106,19 +109,33 @@ class Observer:
         self._add(year, "readmissions", adm, activity.readmissions)
         self._add(year, "bed_days", adm, activity.bed_days)
         for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp"),
-                               ("specialist_contacts", "specialist")):
+                               ("specialist_contacts", "specialist"), ("physiotherapy_sessions", "physiotherapy"),
+                               ("practice_nurse_contacts", "practice_nurse")):
             self._add(year, name, activity.slots[category], activity.volume[category])
         gp = activity.slots["gp"]
         self._add(year, "gp_contacts_usual", gp, activity.volume["gp"] * continuity[state.cell[gp]])
         self.gp_user[activity.slots["gp"]] = True
-        add_patient_value(self.spend, activity, unit_value, self.cohort.bim)
+        for i, category in enumerate(CATEGORIES):  # slots are unique within a category
+            dense = activity.dense.get(category)
+            if dense is not None:
+                self.volume_year[i] += dense
+                continue
+            slots = activity.slots.get(category)
+            if slots is not None and slots.size:
+                self.volume_year[i][slots] += activity.volume[category]
+        self.unit_value = unit_value
 
     def end_year(self, year: int) -> None:
         """Close the year: persons, GP users, and how concentrated spending is."""
         present = np.flatnonzero(self.present)
         self._add(year, "persons", present)
         self._add(year, "gp_users", np.flatnonzero(self.gp_user & self.present))
-        self.concentration[year] = concentration(self.spend[present].astype(np.float64), self.cohort.weight)
+        self.concentration[year] = concentration(self.spending(present), self.cohort.weight)
+
+    def spending(self, slots: np.ndarray) -> np.ndarray:
+        """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
+        by_group = self.unit_value.T.astype(np.float32) @ self.volume_year  # [bim, patient]: both values for everyone
+        return np.where(self.cohort.bim[slots] == 1, by_group[1, slots], by_group[0, slots]).astype(np.float64)
 
 
 def concentration(spend: np.ndarray, weight: float) -> tuple[float, float, float]:

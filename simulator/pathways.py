@@ -37,7 +37,7 @@ def substitution(p: Pathways, continuity: np.ndarray, baseline: np.ndarray, afte
     }
 
 
-PATIENT_INITIATED = ("gp", "specialist", "lab_imaging", "emergency", "day_case")  # the contact processes demand moves
+PATIENT_INITIATED = ("gp", "specialist", "lab_imaging", "emergency", "day_case", "physiotherapy")  # the contact processes demand moves
 
 
 def demand(elasticity: float, reform_price: np.ndarray, status_quo_price: np.ndarray) -> dict[str, np.ndarray | None]:

@@ -157,11 +157,16 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     home_nursing = (rng.random(capacity) < start_hazard / (start_hazard + pa.home_nursing_stop)) & ~nursing_home
 
     hospital_rank = layout.home_hospital[territory].astype(np.int64)
-    n_h = np.array([h.size for h in layout.zone_hospitals])[territory]  # hospitals of the zone's network
+    n_h = np.array([h.size for h in layout.zone_hospitals])[territory]  # hospitals its residents use: own network first
     loyalty = np.array([n.loyalty for n in scenario.networks])[layout.territory_network[territory]]
     if layout.hospitals.size > 1:
-        other = (hospital_rank + rng.integers(1, np.maximum(n_h, 2))) % n_h
-        hospital_rank = np.where((rng.random(capacity) < loyalty) | (n_h == 1), hospital_rank, other)
+        n_own = layout.own_hospitals[territory]
+        other = (hospital_rank + rng.integers(1, np.maximum(n_own, 2))) % n_own
+        hospital_rank = np.where((rng.random(capacity) < loyalty) | (n_own == 1), hospital_rank, other)
+        cross = np.array([t.cross_network_share for t in scenario.territories])[territory]
+        if cross.any():  # residents whose usual hospital is another network's
+            elsewhere = n_own + rng.integers(0, np.maximum(n_h - n_own, 1))
+            hospital_rank = np.where((rng.random(capacity) < cross) & (n_h > n_own), elsewhere, hospital_rank)
     gp = np.empty(capacity, np.int64)
     for t, practices in enumerate(layout.gp_practices):
         members = np.flatnonzero(territory == t)

@@ -120,6 +120,7 @@ def render_run(tables: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> str
         parts.append(section("Reinvestment", chart("reinvestment", charts.reinvestment(reinvested))))
     else:
         parts.append(section("Reinvestment", '<p class="note">No savings reinvested in this scenario.</p>'))
+    parts.append(section("Patients: who pays more, and what patients save", patients_html(tables)))
     parts.append(section("Quintuple Aim, last year", frame_html(quintuple_aim(tables["indicators"]), 3)))
     key = {k: reform[k] for k in ("label", "fee_for_service", "capitation", "bundled", "shared_savings", "p4p", "global_budget",
                                   "transition", "reinvestment", "budget_guarantee") if reform.get(k)}
@@ -127,6 +128,22 @@ def render_run(tables: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> str
     shown = {k: manifest[k] for k in ("scenario_file", "replication_seeds", "versions", "git_commit", "wall_time_seconds") if k in manifest}
     parts.append(section("Manifest", f"<pre>{html.escape(json.dumps(shown, indent=2, default=str))}</pre>"))
     return page(f"simsim: {run['name']}", "\n".join(parts))
+
+
+def patients_html(tables: dict[str, pd.DataFrame]) -> str:
+    """Share of people paying more under the reform per year and patient group; patients' savings by type of income."""
+    more, paid = tables.get("patients_paying_more"), tables.get("patient_payments")
+    if more is None or paid is None or not len(more):
+        return '<p class="note">No patient-level results in this run.</p>'
+    share = (more.query("territory == 'all'").groupby(["year", "patient_group"])["share_paying_more"].mean()
+             .unstack("patient_group").rename(columns=lambda g: f"share paying more: {g}"))
+    n_reps = max(paid["replication"].nunique(), 1)
+    saved = (paid.groupby("income_type")[["status_quo_eur", "reform_eur", "savings_eur"]].sum() / n_reps / 1e6)
+    saved.columns = ["status quo (MEUR)", "reform (MEUR)", "patients' savings (MEUR)"]
+    return ('<p class="note">A person pays more when their out-of-pocket of the year (co-payments after maximum-billing '
+            'refunds, plus supplements) is higher under the reform by more than EUR 1 (hospital pilot convention, Art. 7 5°). '
+            'Savings by type of income are over the whole horizon, mean over replications.</p>'
+            f'<div id="paying-more">{frame_html(share, 3)}</div><div id="patient-savings">{frame_html(saved, 2)}</div>')
 
 
 SETTLEMENT_COLUMNS = {"savings_eur": "measured savings", "true_savings_eur": "true savings", "paid": "paid",

@@ -14,12 +14,14 @@ import pandas as pd
 from simulator.categories import CATEGORIES, CATEGORY_UNITS, ITEMS, MECHANISMS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS, N_AGE_BANDS
+from simulator.patient_payments import by_income_type, out_of_pocket_rows, pair_arms, paying_more
 from simulator.savings import settlement_rows, with_true_savings
 from simulator.scenario import Scenario
 
 #: Categories covered by the sectors of the Court of Audit split used as the per-capita target
-#: (physicians, hospitals, pharmaceuticals, nurses): all but rehabilitation and nursing homes.
-TARGET_SECTOR_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("rehabilitation", "nursing_home"))
+#: (physicians, hospitals, pharmaceuticals, nurses): all but rehabilitation, nursing homes and
+#: physiotherapy (in the split's "other" sector).
+TARGET_SECTOR_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("rehabilitation", "nursing_home", "physiotherapy"))
 
 #: indicator -> (numerator, denominator, multiplier); person_years = person_months / 12.
 RATES: dict[str, tuple[str, str, float]] = {
@@ -34,6 +36,9 @@ RATES: dict[str, tuple[str, str, float]] = {
     "gp_contact_coverage": ("gp_users", "persons", 1.0),
     "continuity_of_care": ("gp_contacts_usual", "gp_contacts", 1.0),
     "specialist_contacts_per_capita": ("specialist_contacts", "person_years", 1.0),
+    "physiotherapy_sessions_per_capita": ("physiotherapy_sessions", "person_years", 1.0),
+    "practice_nurse_contacts_per_capita": ("practice_nurse_contacts", "person_years", 1.0),
+    "day_case_share": ("day_cases", "hospital_cases", 1.0),
     "mortality_per_1000": ("deaths", "person_years", 1000.0),
     "chronic_prevalence_15plus": ("chronic_15plus", "persons_15plus", 1.0),
     "multimorbidity_15plus": ("multimorbid_15plus", "persons_15plus", 1.0),
@@ -45,6 +50,10 @@ RATES: dict[str, tuple[str, str, float]] = {
     "out_of_pocket_per_capita": ("patient_payments", "person_years", 1.0),
     "insurance_spending_per_capita": ("insurance_payments", "person_years", 1.0),
     "insurance_spending_target_sectors_per_capita_price_year": ("insurance_target_sectors_price_year", "person_years", 1.0),
+    "maf_refunds_per_capita": ("maf_refunds", "person_years", 1.0),
+    "maf_reached_share": ("maf_reached", "persons", 1.0),
+    "physiotherapy_insurance_per_capita_price_year": ("insurance_physiotherapy_price_year", "person_years", 1.0),
+    "practice_nurse_insurance_per_capita_price_year": ("insurance_practice_nurse_price_year", "person_years", 1.0),
 }
 
 
@@ -64,9 +73,26 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
                 "shadow_statements": _shadow_statements(scenario, model), "participation": _participation(model),
                 "reinvestment": _reinvestment(model), "rates": _rates(model)} for model in arms.values()]
     out = concatenate(per_arm)
+    out.update(_patients_paying_more(scenario, arms))
     for table in out.values():
         table.insert(1, "replication", replication)
     return out
+
+
+def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemModel]) -> dict[str, pd.DataFrame]:
+    """Who pays more under the reform: paired here when both arms ran together, else their rows, paired by `combine`."""
+    years, names = scenario.years, [t.name for t in scenario.territories]
+    oop = {arm: model.regime.out_of_pocket for arm, model in arms.items()}
+    if len(oop) == 2:
+        sq, rf = oop["status_quo"], oop["reform"]
+        cohort = arms["status_quo"].cohort
+        return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
+                                                    years, cohort.weight)}
+    arm, model = next(iter(arms.items()))
+    o = oop[arm]
+    rows = out_of_pocket_rows(o.paid, o.present, o.territory, model.cohort.bim, years, model.cohort.weight)
+    rows.insert(0, "arm", arm)
+    return {"_out_of_pocket": rows}
 
 
 def _grid(scenario: Scenario, model: HealthSystemModel, values: np.ndarray, dims: list[tuple[str, tuple[str, ...]]]) -> pd.DataFrame:
@@ -111,6 +137,12 @@ def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarra
     shape = (n_years, -1, 2, N_AGE_BANDS)
     counts = {name: model.observer.counts[:, i].reshape(shape) * weight for i, name in enumerate(COUNTS)}
     counts["person_years"] = counts["person_months"] / 12
+    counts["hospital_cases"] = counts["day_cases"] + counts["admissions"]
+    oop, n_t = model.regime.out_of_pocket, model.layout.n_territories
+    counts["maf_reached"] = np.zeros((n_years, n_t, 2, N_AGE_BANDS))  # people refunded under the MAF, in the last band
+    for y in range(n_years):
+        key = oop.territory[y][oop.reached[y]].astype(np.int64) * 2 + model.cohort.bim[oop.reached[y]]
+        counts["maf_reached"][y, :, :, -1] = np.bincount(key, minlength=2 * n_t).reshape(n_t, 2) * weight
     counts["persons_not_capitated_1_january"] = counts["persons_1_january"] - counts["persons_capitated_1_january"]
     counts["risk_score_not_capitated_1_january"] = counts["risk_score_1_january"] - counts["risk_score_capitated_1_january"]
     money = _money(scenario, model).sum(axis=2)  # over mechanisms: [year, payer, item, territory, group]
@@ -119,7 +151,10 @@ def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarra
     target = [CATEGORIES.index(c) for c in TARGET_SECTOR_CATEGORIES]
     for name, value in (("patient_payments", money[:, PAYER_INDEX["patients"]].sum(axis=1)),
                         ("insurance_payments", insurance.sum(axis=1)),
-                        ("insurance_target_sectors_price_year", insurance[:, target].sum(axis=1) / price[:, None, None])):
+                        ("maf_refunds", _money(scenario, model)[:, PAYER_INDEX["federal_insurance"], MECHANISMS.index("maximum_billing")].sum(axis=1)),
+                        ("insurance_target_sectors_price_year", insurance[:, target].sum(axis=1) / price[:, None, None]),
+                        *((f"insurance_{c}_price_year", insurance[:, CATEGORIES.index(c)] / price[:, None, None])
+                          for c in ("physiotherapy", "practice_nurse"))):
         banded = np.zeros(value.shape + (N_AGE_BANDS,))
         banded[..., -1] = value  # money is not kept by age: all of it in one band, so sums over bands are right
         counts[name] = banded
@@ -264,6 +299,7 @@ def concatenate(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]
 
 def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
+    parts = [_paired(p, scenario) for p in parts]
     tables = concatenate(parts)
     annual = tables["annual"]
     used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
@@ -273,7 +309,20 @@ def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[st
     tables["budget_impact_detail"] = budget_impact_detail(tables["annual"])
     if len(tables["settlements"]):
         tables["settlements"] = with_true_savings(tables["settlements"], tables["annual"], scenario)
+    tables["patient_payments"] = by_income_type(tables["annual"])
     return tables
+
+
+def _paired(part: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """A replication whose arms ran apart: pair their patients' out-of-pocket into `patients_paying_more`."""
+    if "_out_of_pocket" not in part:
+        return part
+    part = dict(part)
+    rows = part.pop("_out_of_pocket")
+    table = pair_arms(rows, [t.name for t in scenario.territories], scenario.years)
+    table.insert(1, "replication", int(rows["replication"].iloc[0]) if len(rows) else 0)
+    part["patients_paying_more"] = table
+    return part
 
 
 def budget_impact_detail(annual: pd.DataFrame) -> pd.DataFrame:

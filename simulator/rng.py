@@ -106,9 +106,20 @@ def poisson_sparse(u: np.ndarray, lam: np.ndarray, exponential: np.ndarray | Non
     if exponential is None:
         exponential = -np.log(np.maximum(u, np.float32(1e-30)))
     slots = np.flatnonzero(lam >= exponential)
-    counts = np.ones(slots.size, np.int32)
-    lam_a = lam[slots].astype(np.float64)
-    u_a = u[slots].astype(np.float64)
+    return slots, poisson_counts(u[slots], lam[slots])
+
+
+def poisson_scaled(u: np.ndarray, base: np.ndarray, threshold: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`poisson_sparse` for lam = base * scale, given threshold = -ln(u) / scale (shared by both arms, computed once)."""
+    slots = np.flatnonzero(base >= threshold)
+    return slots, poisson_counts(u[slots], base[slots] * scale[slots])
+
+
+def poisson_counts(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Counts (at least one) of the slots whose uniform `u` is at or above exp(-lam): the rest of the inversion."""
+    counts = np.ones(u.size, np.int32)
+    lam_a = lam.astype(np.float64)
+    u_a = u.astype(np.float64)
     p = np.exp(-lam_a) * lam_a
     cdf = np.exp(-lam_a) + p
     active = np.flatnonzero((u_a >= cdf) & (cdf < 1.0 - 1e-12))
@@ -123,7 +134,7 @@ def poisson_sparse(u: np.ndarray, lam: np.ndarray, exponential: np.ndarray | Non
         keep = (u_a[active] >= cdf_k) & (cdf_k < 1.0 - 1e-12)
         active = active[keep]
         p[active], cdf[active] = p_k[keep], cdf_k[keep]
-    return slots, counts
+    return counts
 
 
 def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
@@ -132,3 +143,23 @@ def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     slots, values = poisson_sparse(u, lam)
     counts[slots] = values
     return counts
+
+
+def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) counts by inversion of `u` (small n): monotone in p for a given u, like `poisson_sparse`."""
+    n = np.asarray(n, np.int64)
+    p = np.clip(np.asarray(p, np.float64), 0.0, 1.0)
+    q = 1.0 - p
+    pmf = q ** n
+    cdf = pmf.copy()
+    k = np.zeros(n.shape, np.int64)
+    active = np.flatnonzero((u >= cdf) & (k < n))
+    while active.size:
+        k[active] += 1
+        kk = k[active]
+        pmf[active] = np.where(q[active] > 0, pmf[active] * (n[active] - kk + 1) / kk * p[active] / np.maximum(q[active], 1e-300), 0.0)
+        cdf[active] += pmf[active]
+        done = (q[active] == 0) & (kk < n[active])  # p = 1: every contact
+        k[active[done]] = n[active[done]]
+        active = active[(u[active] >= cdf[active]) & (k[active] < n[active]) & (cdf[active] < 1.0 - 1e-12)]
+    return k

@@ -28,7 +28,10 @@ def test_tariff_reform_without_supply_response_changes_money_not_care():
     assert (act["reform"] == act["status_quo"]).all()  # same draws, no response switched on
     money = tables["annual"].groupby(["arm", "category"])["amount_eur"].sum().unstack("arm")
     assert money.loc["gp", "reform"] == pytest.approx(1.1 * money.loc["gp", "status_quo"], rel=1e-12)
-    assert (money.drop("gp")["reform"] == money.drop("gp")["status_quo"]).all()
+    assert (money.drop(["gp", "none"])["reform"] == money.drop(["gp", "none"])["status_quo"]).all()
+    refunds = tables["annual"].query("category == 'none'").groupby(["arm", "mechanism"])["amount_eur"].sum().unstack("arm")
+    moved = refunds[refunds["reform"] != refunds["status_quo"]]
+    assert set(moved.index) <= {"maximum_billing"}  # dearer GP co-payments reach the MAF ceiling sooner: only refunds move
 
 
 def test_arms_share_every_draw_each_month(scenario):
@@ -77,3 +80,11 @@ def test_higher_tariff_with_supply_response_raises_volume_only_where_paid():
     act = simulate(s, 0)["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
     assert act.loc["gp", "reform"] > act.loc["gp", "status_quo"] * 1.02
     assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]
+
+
+def test_a_finished_replication_leaves_no_model_in_mesa_s_registry():
+    import mesa
+
+    before = len(mesa.Agent._ids)
+    simulate(small_scenario("run.end_year=2026"), 0)
+    assert len(mesa.Agent._ids) == before  # else a calibration or sweep process grows by a population per run

@@ -96,3 +96,20 @@ def test_ledger_compares_payers_outflows_with_what_the_rules_say_each_payer_pays
     wrong[PAYER_INDEX["federal_insurance"]] -= 10.0 * n
     with pytest.raises(ConservationError, match="paid .* EUR but owes"):
         Ledger(layout, 1).post(0, Statement(statement.transfers, statement.owed, wrong), volume)
+
+
+def test_offsetting_transfers_are_judged_against_the_money_that_moved(layout):
+    """MAF refunds: +insurance and -patients to the sickness funds; large sums net to zero within rounding, a gap does not."""
+    rng = np.random.default_rng(2)
+    amount = rng.gamma(2.0, 1e6, layout.n_cells)
+    admin = np.full(layout.n_cells, next(p.id for p in layout.providers if p.kind == "administration"))
+    cells = np.arange(layout.n_cells)
+    ok = Transfers()
+    ok.add("federal_insurance", "maximum_billing", NO_CATEGORY, cells, admin, amount)
+    ok.add("patients", "maximum_billing", NO_CATEGORY, cells[::-1], admin, -amount[::-1])  # another summation order
+    Ledger(layout, 1).post(0, Statement(ok, np.zeros(layout.n_providers)))
+    bad = Transfers()
+    bad.add("federal_insurance", "maximum_billing", NO_CATEGORY, cells, admin, amount)
+    bad.add("patients", "maximum_billing", NO_CATEGORY, cells, admin, -0.99 * amount)
+    with pytest.raises(ConservationError, match="received"):
+        Ledger(layout, 1).post(0, Statement(bad, np.zeros(layout.n_providers)))

@@ -73,3 +73,43 @@ def test_a_copayment_increase_lowers_the_demand_of_that_category_and_only_of_it(
     money = t["annual"].query("category == 'specialist'").groupby(["arm", "payer"])["amount_eur"].sum()
     per_contact = lambda arm, payer: money[arm, payer] / act.loc["specialist", arm]  # noqa: E731
     assert per_contact("reform", "patients") > 1.4 * per_contact("status_quo", "patients")  # patients pay half as much again
+
+
+TEAM_NURSE = {"capitation": [{"name": "team", "scope": ["gp", "practice_nurse"], "practice_share": 0.5}]}
+
+
+def only(*names: str) -> dict:
+    """Behaviour with every response off but the named pathways."""
+    return {**BEHAVIOUR_OFF, "pathways": {k: v for k, v in PATHWAYS_OFF.items() if k not in names}}
+
+
+def test_a_team_with_a_practice_nurse_delegates_gp_contacts_and_prevents_some_admissions():
+    t = run(TEAM_NURSE, "run.end_year=2027", behaviour=only("nurse_delegation", "nurse_avoidable"))
+    act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    assert act.loc["gp", "reform"] < act.loc["gp", "status_quo"]
+    assert act.loc["practice_nurse", "reform"] > 2 * act.loc["practice_nurse", "status_quo"]
+    practice = act.loc[["gp", "practice_nurse"]].sum()
+    assert practice["reform"] == practice["status_quo"]  # what the GPs no longer see, the nurse sees
+    ind = t["indicators"].query("indicator == 'avoidable_admissions_per_1000' and territory == 'all' and patient_group == 'all'")
+    n = ind.groupby("arm")["numerator"].sum()
+    assert n["reform"] < n["status_quo"]  # Martinez-Gonzalez et al. 2014: RR 0.76 under nurse-led care
+
+
+def test_a_higher_admission_threshold_sends_emergency_patients_home_and_shorter_stays_mean_more_rehabilitation():
+    behaviour = {**only("envelope_admissions", "emergency_conversion", "discharge_post_acute"), "los_response": 0.15}
+    t = run(ENVELOPE, "run.end_year=2027", behaviour=behaviour)
+    act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    assert act.loc["emergency", "reform"] > act.loc["emergency", "status_quo"]
+    off = run(ENVELOPE, "run.end_year=2027", behaviour={**only("envelope_admissions"), "los_response": 0.15})
+    act_off = off["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    assert act_off.loc["emergency", "reform"] == act_off.loc["emergency", "status_quo"]  # no conversion: visits unchanged
+    assert act.loc["rehabilitation", "reform"] > act_off.loc["rehabilitation", "reform"]  # earlier discharge to rehabilitation
+
+
+def test_inside_an_episode_window_emergency_visits_and_work_up_fall():
+    episodes = {"bundled": {"episodes": [{"name": "hf", "trigger": ["heart_failure", "copd"], "days_before": 30, "days_after": 90}]}}
+    t = run(episodes, "run.end_year=2027", behaviour=only("bundle_emergency", "bundle_workup"))
+    act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
+    for category in ("emergency", "lab_imaging"):
+        assert act.loc[category, "reform"] < act.loc[category, "status_quo"], category
+    assert act.loc["specialist", "reform"] == act.loc["specialist", "status_quo"]

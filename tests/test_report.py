@@ -49,6 +49,16 @@ def test_report_numbers_equal_the_tables(run_folder):
     assert values["impact_last"] == pytest.approx(impact["impact_eur"].mean(), rel=1e-12)
 
 
+def test_report_shows_who_pays_more_and_patients_savings_as_in_the_tables(run_folder):
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="paying-more"' in page and 'id="patient-savings"' in page
+    more = pd.read_parquet(run_folder / "patients_paying_more.parquet")
+    assert set(more["patient_group"]) == {"non_bim", "bim", "all"} and more["replication"].nunique() == 2
+    paid = pd.read_parquet(run_folder / "patient_payments.parquet")
+    annual = pd.read_parquet(run_folder / "annual.parquet").query("payer == 'patients'").groupby("arm")["amount_eur"].sum()
+    assert paid["savings_eur"].sum() == pytest.approx(annual["status_quo"] - annual["reform"], rel=1e-9)
+
+
 def test_report_is_self_contained_small_and_regenerated(run_folder):
     page = (run_folder / "report.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page and "<script" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,30 @@ def test_poisson_from_uniform_is_monotone_in_rate(us, lam1, lam2):
     a = poisson_from_uniform(u, np.full(u.size, low, np.float32))
     b = poisson_from_uniform(u, np.full(u.size, high, np.float32))
     assert (a <= b).all()
+
+
+def test_binomial_by_inversion_has_the_binomial_law_and_is_monotone_in_p():
+    from simulator.rng import binomial_from_uniform
+
+    rng = np.random.default_rng(3)
+    u = rng.random(200_000)
+    n = rng.integers(1, 6, u.size)
+    low, high = binomial_from_uniform(u, n, np.full(u.size, 0.2)), binomial_from_uniform(u, n, np.full(u.size, 0.3))
+    assert (high >= low).all() and (low <= n).all()
+    np.testing.assert_allclose(low.mean(), 0.2 * n.mean(), rtol=0.01)
+    np.testing.assert_allclose(np.var(low[n == 5]), 5 * 0.2 * 0.8, rtol=0.03)
+    assert (binomial_from_uniform(u, n, np.ones(u.size)) == n).all() and (binomial_from_uniform(u, n, np.zeros(u.size)) == 0).all()
+
+
+def test_poisson_scaled_equals_poisson_sparse_on_the_product():
+    from simulator.rng import poisson_scaled, poisson_sparse
+
+    rng = np.random.default_rng(4)
+    u = rng.random(100_000, dtype=np.float32)
+    base, scale = rng.gamma(1.0, 0.2, u.size).astype(np.float32), rng.gamma(2.0, 0.5, u.size).astype(np.float32)
+    e = -np.log(np.maximum(u, np.float32(1e-30)))
+    slots, counts = poisson_scaled(u, base, e / scale, scale)
+    ref_slots, ref_counts = poisson_sparse(u, base * scale, e)
+    same = np.intersect1d(slots, ref_slots)
+    assert same.size >= 0.999 * ref_slots.size  # only float rounding at the threshold may differ
+    assert counts.sum() == pytest.approx(ref_counts.sum(), rel=1e-3)

@@ -14,6 +14,7 @@ import numpy as np
 from simulator import pathways
 from simulator.agents.base import DecisionLog, Provider, Territory
 from simulator.agents.hospitals import Hospitals, Referrals
+from simulator.agents.mobility import Lists
 from simulator.agents.networks import HospitalNetworks
 from simulator.agents.participation import OptIn
 from simulator.agents.practices import GpPractices
@@ -28,6 +29,7 @@ from simulator.categories import CATEGORIES, CATEGORY_INDEX
 from simulator.layout import Layout
 from simulator.payment.incentives import Incentives
 from simulator.rng import generator
+from simulator.scenario.pathways import Pathways
 from simulator.scenario.reform import Behaviour as BehaviourRule
 from simulator.scenario.reform import Transition
 
@@ -48,6 +50,8 @@ class DecisionMakers:
         self.services = Services(layout, self.log)
         self.zones = Zones(layout, self.log)
         self.opt_in = OptIn(transition, layout.n_providers, seed)
+        self.lists = Lists(layout, self.log)
+        self.attracting = np.zeros(layout.n_providers, bool)  # practices offering more access this year
 
     @property
     def provider_kinds(self) -> tuple:
@@ -76,10 +80,11 @@ class DecisionMakers:
         """January, once the year's rules are known: every kind's response, composed into the care processes' multipliers.
 
         In this order: supply of each category (practices, hospitals, services), length of
-        stay, admission thresholds and day care (hospitals), episode care (networks),
-        continuity and after-hours care (practices) with the substitution they bring, patients'
-        demand under what they pay, then coordination effort (zones under shared savings,
-        practices under P4P).
+        stay and discharge to post-acute care, admission thresholds, day care and emergency
+        patients sent home (hospitals), episode care (networks), continuity, after-hours care
+        and delegation to a practice nurse (practices) with the substitution they bring,
+        patients' demand under what they pay, then coordination effort (zones under shared
+        savings, practices under P4P).
         """
         pw = b.pathways
         elasticity = b.supply_elasticity.model_dump()
@@ -88,17 +93,29 @@ class DecisionMakers:
                   **self.services.decide_supply(year, inc.relative_price, elasticity)}
         stay = inc.per_act[CATEGORY_INDEX["inpatient_stay"]]
         out.length_of_stay = self.hospitals.decide_length_of_stay(year, stay, b.los_response)
+        out.rehabilitation = self.hospitals.decide_discharge(year, out.length_of_stay, pw)
         out.admission, out.other_admission, shift = self.hospitals.decide_admissions(year, stay, pw)
         if shift > 0:  # the stays moved to day care come back as day cases, cell by cell
-            supply["day_case"] = pathways.times(supply.get("day_case"), 1 + (1 - out.other_admission) * self._stays_per_day_case(m, state))
+            per_day_case = self._per_cell_ratio(state, other_admission_rate(m), contact_rate(m, state, "day_case"))
+            supply["day_case"] = pathways.times(supply.get("day_case"), 1 + (1 - out.other_admission) * per_day_case)
+        if out.admission is not None:
+            per_visit = self._per_cell_ratio(state, self._classic_stay_rate(m, state), contact_rate(m, state, "emergency"))
+            supply["emergency"] = pathways.times(supply.get("emergency"),
+                                                 self.hospitals.decide_emergency_admissions(year, out.admission, per_visit, pw))
         if inc.book:
             out.episode_length_of_stay, out.episode_rehabilitation, out.in_episode_readmission = self.networks.decide_episode_care(year, inc.book, b)
-            out.in_episode_emergency = float(np.exp(pw.bundle_emergency))
+            out.in_episode_contacts = {"emergency": float(np.exp(pw.bundle_emergency)), "lab_imaging": float(np.exp(pw.bundle_workup))}
         out.continuity = self.practices.decide_continuity(year, baseline_continuity, inc.enrolled, pw)
         after_hours = self.practices.decide_after_hours(year, inc.enrolled, pw, self.seed)
         shifted = pathways.substitution(pw, out.continuity, baseline_continuity, after_hours, inc.specialist_fee)
         for name in ("specialist", "emergency"):
             supply[name] = pathways.times(supply.get(name), shifted[name])
+        delegated = self.practices.decide_team_care(year, inc.team, pw)
+        self.attracting = np.zeros(self.layout.n_providers, bool)
+        self.attracting[self.layout.cell_gp[(inc.enrolled > 0) & ((after_hours > 0) | (delegated > 0))]] = True
+        if delegated.any():  # GP contacts become the team nurse's; nurse-led care prevents some admissions
+            out.nurse_delegation = delegated.astype(np.float32)
+            shifted["avoidable"] = pathways.times(shifted["avoidable"], np.exp(pw.nurse_avoidable * delegated).astype(np.float32))
         for name, multiplier in pathways.demand(b.demand_elasticity, *inc.patient_price).items():  # patients' side
             supply[name] = pathways.times(supply.get(name), multiplier)
         out.supply = {name: supply[name] for name in CATEGORIES if supply.get(name) is not None}
@@ -120,11 +137,20 @@ class DecisionMakers:
         practice_effort = self.practices.decide_effort(year, inc.p4p, b, lay.cell_gp[state.cell[alive]], expected_avoidable, inc.index, inc.weight)
         return np.maximum(zone_effort[lay.cell_territory], practice_effort[lay.cell_gp])
 
-    def _stays_per_day_case(self, m: Month, state: PatientState) -> np.ndarray:
-        """[cell] expected other classic stays per expected day case among the living: how many day cases a moved stay makes."""
+    def _per_cell_ratio(self, state: PatientState, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+        """[cell] sum of one monthly rate over another among the living (e.g. other classic stays per day case)."""
         alive = np.flatnonzero(state.alive)
-        cells = state.cell[alive]
-        n = self.layout.n_cells
-        stays = np.bincount(cells, weights=other_admission_rate(m)[alive], minlength=n)
-        days = np.bincount(cells, weights=contact_rate(m, state, "day_case")[alive], minlength=n)
-        return np.where(days > 0, stays / np.maximum(days, 1e-12), 0.0)
+        cells, n = state.cell[alive], self.layout.n_cells
+        top = np.bincount(cells, weights=numerator[alive], minlength=n)
+        bottom = np.bincount(cells, weights=denominator[alive], minlength=n)
+        return np.where(bottom > 0, top / np.maximum(bottom, 1e-12), 0.0)
+
+    @staticmethod
+    def _classic_stay_rate(m: Month, state: PatientState) -> np.ndarray:
+        """Monthly rate of avoidable and other classic stays per slot, before any response."""
+        return m.tables.admission_avoidable[state.conditions] * m.avoidable_frailty() + other_admission_rate(m)
+
+    def move_patients(self, year: int, year_index: int, state: PatientState, bim: np.ndarray, pw: Pathways, paid: np.ndarray,
+                      weight: float) -> None:
+        """January, after the responses: practices offering more access and paid under the reform take patients in (`agents.mobility`)."""
+        self.lists.decide(year, year_index, state, bim, self.attracting & paid, pw, self.seed, weight)

@@ -5,8 +5,9 @@ Called each January by the regime (`payment.mix.Regime.start_year`):
 2. `decide_participation` (voluntary phase): join or leave, weighing the share of its
    referring practices that take part;
 3. `decide_supply` (specialist, lab and imaging, emergency and day-case volume),
-   `decide_length_of_stay` and `decide_admissions` (admission thresholds, day care), once the
-   year's payment rules are known.
+   `decide_length_of_stay`, `decide_discharge` (to post-acute care), `decide_admissions`
+   (admission thresholds, day care) and `decide_emergency_admissions` (emergency patients
+   sent home rather than admitted), once the year's payment rules are known.
 """
 
 from __future__ import annotations
@@ -93,3 +94,23 @@ class Hospitals(ReferredTo):
         self.record_by_cell(year, "admission_threshold", self.layout.cell_hospital, admission)
         self.record_by_cell(year, "day_case_shift", self.layout.cell_hospital, shift)
         return (None if np.all(admission == 1) else admission), (None if not shift.any() else 1 - shift), float(shift.max())
+
+    def decide_discharge(self, year: int, length_of_stay: np.ndarray | None, p: Pathways) -> np.ndarray | None:
+        """Multiplier of rehabilitation after stays ([cell]): a hospital that shortens stays discharges more to post-acute care."""
+        if length_of_stay is None or p.discharge_post_acute == 0:
+            return None
+        multiplier = (1 + p.discharge_post_acute * (1 - length_of_stay)).astype(np.float32)
+        self.record_by_cell(year, "discharge_post_acute", self.layout.cell_hospital, multiplier)
+        return multiplier
+
+    def decide_emergency_admissions(self, year: int, admission: np.ndarray | None, admissions_per_visit: np.ndarray,
+                                    p: Pathways) -> np.ndarray | None:
+        """Multiplier of emergency visits sent home ([cell]): stays a higher threshold turns away, seen in the emergency department.
+
+        `admissions_per_visit` is each cell's expected classic stays per expected emergency visit.
+        """
+        if admission is None or p.emergency_conversion == 0:
+            return None
+        multiplier = (1 + p.emergency_conversion * (1 - admission) * admissions_per_visit).astype(np.float32)
+        self.record_by_cell(year, "emergency_conversion", self.layout.cell_hospital, multiplier)
+        return multiplier

@@ -6,8 +6,10 @@ Called each January, in this order, by the regime (`payment.mix.Regime.start_yea
    depends on recorded conditions;
 3. `decide_selection`: capitated practices shed costly enrolees to fee-for-service practices;
 4. `decide_access` (supply of GP contacts), `decide_continuity` (list enrolment),
-   `decide_after_hours` and `decide_effort` (coordination effort under P4P), once the year's
-   payment rules are known.
+   `decide_after_hours`, `decide_team_care` (delegation to a practice nurse) and
+   `decide_effort` (coordination effort under P4P), once the year's payment rules are known;
+5. `decide_lists` (in `agents.mobility`): capitated practices close full lists; patients
+   move to practices offering more access.
 """
 
 from __future__ import annotations
@@ -125,6 +127,18 @@ class GpPractices(AgentKind):
         if share.any():
             self.log.add(year, "gp_practice", self.ids, "after_hours", offers[self.ids])
         return offers[lay.cell_gp].astype(float)
+
+    def decide_team_care(self, year: int, team: np.ndarray, p: Pathways) -> np.ndarray:
+        """Share of GP contacts each cell's practice delegates to its practice nurse ([cell]).
+
+        A capitated team paid for its list and for a nurse (`team`: the share of the cell's
+        patients so enrolled) delegates `nurse_delegation` of its GP contacts; a fee-for-service
+        practice, paid per GP contact and not at all for a nurse's, keeps them.
+        """
+        delegated = p.nurse_delegation * team
+        if delegated.any():
+            self.record_by_cell(year, "nurse_delegation", self.layout.cell_gp, delegated)
+        return delegated
 
     def decide_effort(self, year: int, rule: P4P | None, b: Behaviour, practice: np.ndarray, expected_avoidable: np.ndarray,
                       index: float, weight: float) -> np.ndarray:

@@ -16,6 +16,10 @@ def claims_by_cell(activity: Activity, cell: np.ndarray, n_cells: int, categorie
         slots = activity.slots.get(category)
         if slots is None or not slots.size or (categories is not None and i not in categories):
             continue
+        dense = activity.dense.get(category)
+        if dense is not None and covered is None:
+            volume[i] = np.bincount(cell, weights=dense, minlength=n_cells)
+            continue
         weights = activity.volume[category]
         if covered is not None:
             keep = covered[slots]
@@ -32,11 +36,3 @@ def value_by_slot(activity: Activity, unit_value: np.ndarray, categories: tuple[
         if slots is not None and slots.size:
             value[slots] += activity.volume[CATEGORIES[i]] * unit_value[i]
     return value
-
-
-def add_patient_value(spend: np.ndarray, activity: Activity, unit_value: np.ndarray, bim: np.ndarray) -> None:
-    """Add each patient's claims, valued at `unit_value[category, bim]`, to `spend` (in place)."""
-    for i, category in enumerate(CATEGORIES):
-        slots = activity.slots.get(category)
-        if slots is not None and slots.size:
-            spend[slots] += activity.volume[category] * unit_value[i][bim[slots]]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.care.tables import MAX_AGE, CareTables
-from simulator.observe import age_band
+from simulator.care.tables import MAX_AGE, N_MASKS, CareTables
+from simulator.observe import N_AGE_BANDS, age_band
 from simulator.population import Cohort
 from simulator.rng import MonthlyDraws
 from simulator.scenario import Scenario
@@ -46,6 +46,10 @@ class Month:
         """Five-year age band per slot (for age-standardised indicators)."""
         return self.shared("age_band", lambda: age_band(self.age))
 
+    def group_band(self) -> np.ndarray:
+        """Counter row per slot: patient group x five-year age band (int32; the observer's key)."""
+        return self.shared("group_band", lambda: self.cohort.group.astype(np.int32) * np.int32(N_AGE_BANDS) + self.age_band())
+
     def admission_frailty(self) -> np.ndarray:
         """Admission frailty relative to the mean of the living at the same age and stratum."""
         return self.shared("admission_frailty", lambda: self.cohort.admission_frailty * self.tables.admission_scale[self.stratum_age()])
@@ -64,9 +68,14 @@ class Month:
         """Admission frailty relative to its mean among those at avoidable risk at the same age and stratum."""
         return self.shared("avoidable_frailty", lambda: self.cohort.admission_frailty * self.tables.avoidable_scale[self.stratum_age()])
 
-    def contact_base(self, process: str) -> np.ndarray:
-        """Age part of a contact process's monthly rate times propensity."""
-        return self.shared(f"contact:{process}", lambda: self.contacts(process)[0][self.age] * self.cohort.propensity)
+    def contact_grid(self, process: str) -> np.ndarray:
+        """Monthly rate of a contact process before propensity, [age * 128 + condition mask] (with its trend)."""
+        by_age, by_mask = self.contacts(process)
+        return self.shared(f"grid:{process}", lambda: (by_age[:, None] + by_mask[None, :]).ravel())
+
+    def age_mask(self, conditions: np.ndarray) -> np.ndarray:
+        """Row of `contact_grid` per slot: age * 128 + condition mask (int32)."""
+        return self.age.astype(np.int32) * np.int32(N_MASKS) + conditions
 
     def drug_base(self) -> np.ndarray:
         """Age part of the monthly drug volume times drug intensity."""

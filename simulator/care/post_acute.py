@@ -20,6 +20,8 @@ def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour
     chance = np.full(old.size, pa.rehabilitation_probability)
     if behaviour.episode_rehabilitation is not None:
         chance *= behaviour.episode_rehabilitation[activity.reason[is_old]]
+    if behaviour.rehabilitation is not None:
+        chance *= behaviour.rehabilitation[state.cell[old]]
     rehab = old[m.draws.at("rehabilitation", old) < chance]
     activity.add("rehabilitation", rehab, np.ones(rehab.size, np.int32))
 

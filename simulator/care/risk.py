@@ -33,9 +33,13 @@ def expected_monthly_cost(tables: CareTables, scenario: Scenario, age: np.ndarra
     """Expected claims value per month (price-year tariffs) for each (age, condition mask)."""
     price = scenario.tariffs.unit_price
     cost = np.zeros(age.shape, np.float64)
-    for process in ("gp", "specialist", "lab_imaging", "emergency", "day_case"):
+    for process in tables.contacts:  # every contact process, named as the category it bills
         by_age, by_mask = tables.contacts[process]
-        cost += (by_age[age] + by_mask[conditions]) * getattr(price, process)
+        unit = getattr(price, process)
+        if process == "gp":  # a practice's contacts, some of them the practice nurse's
+            share = scenario.primary_care.practice_nurse_share
+            unit = (1 - share) * unit + share * price.practice_nurse
+        cost += (by_age[age] + by_mask[conditions]) * unit
     cost += (tables.drugs[0][age] + tables.drugs[1][conditions]) * price.drugs
     admissions = tables.admission_other[age] + tables.admission_avoidable[conditions]
     mean_stay = tables.los_median[age] * np.exp(scenario.hospital.los_sigma**2 / 2)

@@ -16,9 +16,12 @@ from simulator.categories import CONDITIONS, REGIONS
 from simulator.scenario import Scenario
 from simulator.scenario.schema import ContactProcess
 
+AMBULATORY: tuple[str, ...] = ("gp", "specialist", "lab_imaging", "emergency", "physiotherapy")  # `primary_care` processes
+
 MAX_AGE = 110
 AGES = np.arange(MAX_AGE + 1, dtype=np.float64)
 MASKS = np.arange(1 << len(CONDITIONS))
+N_MASKS = MASKS.size  # condition masks: 128
 HAS = np.array([(MASKS >> i) & 1 for i in range(len(CONDITIONS))], dtype=bool)  # [condition, mask]
 N_CONDITIONS = HAS.sum(axis=0).astype(np.uint8)  # conditions per mask
 
@@ -113,7 +116,7 @@ def build_tables(s: Scenario) -> CareTables:
     by_stratum = np.repeat(death.reshape(-1, MAX_AGE + 1), 2, axis=0)  # [stratum, age]: BIM does not change the base
 
     pc, h, pa = s.primary_care, s.hospital, s.post_acute
-    contacts = {name: _contact_tables(getattr(pc, name)) for name in ("gp", "specialist", "lab_imaging", "emergency")}
+    contacts = {name: _contact_tables(getattr(pc, name)) for name in AMBULATORY}
     contacts["day_case"] = _contact_tables(h.day_case)
     d = s.drugs
     drugs = (

@@ -24,6 +24,7 @@ class Incentives:
     patient_price: tuple[np.ndarray, np.ndarray]  # [category, cell] what patients pay per unit: reform, status quo
     enrolled: np.ndarray  # [cell] share of living patients enrolled with a capitated GP practice
     specialist_fee: np.ndarray  # [cell] share covered by a chronic-care fee that pays for specialist care
+    team: np.ndarray  # [cell] share enrolled with a capitated team that has a practice nurse in its scope
     avoidable_cost: float  # status-quo euros of one avoidable stay this year
     index: float  # price index of the year
     weight: float  # inhabitants per simulated patient
@@ -55,13 +56,16 @@ def covered_share(plan: CapitationPlan, state: PatientState, n_cells: int) -> np
     return per_cell * plan.active_cell
 
 
-def enrolment(plans: list[CapitationPlan], state: PatientState, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """[cell] share enrolled with a capitated GP practice, and share covered by a fee paying for specialist care."""
-    enrolled, specialist = np.zeros(n_cells), np.zeros(n_cells)
+def enrolment(plans: list[CapitationPlan], state: PatientState, n_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """[cell] shares enrolled with a capitated GP practice, covered by a fee paying for specialist care, and enrolled with
+    a capitated team whose scope has a practice nurse."""
+    enrolled, specialist, team = np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells)
     for plan in plans:
         share = covered_share(plan, state, n_cells)
         if plan.rule.provider_kind == "gp_practice":
             enrolled = np.maximum(enrolled, share)
+            if CATEGORY_INDEX["practice_nurse"] in plan.scope:
+                team = np.maximum(team, share)
         if CATEGORY_INDEX["specialist"] in plan.scope:
             specialist = np.maximum(specialist, share)
-    return enrolled, specialist
+    return enrolled, specialist, team

@@ -28,6 +28,7 @@ from simulator.payment.envelope import Envelopes
 from simulator.payment.fee_for_service import FeeForService
 from simulator.payment.incentives import MEAN_STAY_DAYS, Incentives, enrolment, per_act_share
 from simulator.payment.measurement import Measurement
+from simulator.payment.out_of_pocket import OutOfPocket
 from simulator.payment.rate_setting import needs_rate_setting, set_budget_neutral_rates
 from simulator.payment.reinvest import Reinvesting
 from simulator.payment.settle import Settling
@@ -89,6 +90,9 @@ class Regime(Settling, Reinvesting):
         self.intervention_effect: dict[int, np.ndarray] = {}  # year index -> zone multiplier of avoidable hazards
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
+        self.out_of_pocket = OutOfPocket(scenario, layout, cohort, seed, self.payee["administration"])
+        self.supplement = np.array([getattr(scenario.supplements, c) for c in CATEGORIES])  # share of tariff
+        self.forbidden = np.isin(CATEGORIES, r.forbid_supplements) if r else np.zeros(len(CATEGORIES), bool)
 
     # ----------------------------------------------------------------- set-up
 
@@ -163,6 +167,7 @@ class Regime(Settling, Reinvesting):
                                                    self.capitated_cells("gp_practice"), self.response, self.seed, self.cohort.weight)
         self.year_index, self.year = year_index, year
         self.index = (1 + self.ffs.indexation) ** (year - self.ffs.price_year)
+        self.out_of_pocket.start_year(year_index, state, m.age, self.index)
         pick = lambda by_year: by_year[min(year_index, len(by_year) - 1)]  # noqa: E731 - this year's status-quo estimate
         for plan in self.capitation:
             plan.rates = pick(plan.rates_by_year)
@@ -202,7 +207,7 @@ class Regime(Settling, Reinvesting):
         """What this year's rules mean for the decision makers (see `payment.incentives`)."""
         in_force = self.global_budget if self.envelopes and self.envelopes.active else None
         per_act = per_act_share(self.capitation, in_force, state, self.n_cells)
-        enrolled, specialist_fee = enrolment(self.capitation, state, self.n_cells)
+        enrolled, specialist_fee, team = enrolment(self.capitation, state, self.n_cells)
         price = self.status_quo.tariffs(self.year)
         benchmark = None
         if self.shared_savings:
@@ -210,7 +215,7 @@ class Regime(Settling, Reinvesting):
         return Incentives(
             per_act=per_act, relative_price=per_act * (self.ffs.tariff / np.maximum(self.status_quo.tariff, 1e-12))[:, None],
             patient_price=(self.ffs.patient_price(self.layout.cell_bim), self.status_quo.patient_price(self.layout.cell_bim)),
-            enrolled=enrolled, specialist_fee=specialist_fee,
+            enrolled=enrolled, specialist_fee=specialist_fee, team=team,
             avoidable_cost=float(price[CATEGORY_INDEX["inpatient_fees"]] + MEAN_STAY_DAYS * price[CATEGORY_INDEX["inpatient_stay"]]),
             index=self.index, weight=self.cohort.weight, book=self.book, shared_savings=self.shared_savings,
             shared_savings_zone=self.ss_zone, benchmark_rate=benchmark, p4p=self.p4p)
@@ -223,6 +228,8 @@ class Regime(Settling, Reinvesting):
             behaviour = damped(behaviour, self.response, self.network_response)
             behaviour.continuity = self.continuity + self.response * (behaviour.continuity - self.continuity)
         self.behaviour = behaviour
+        self.agents.move_patients(self.year, self.year_index, state, self.cohort.bim, self.scenario.reform.behaviour.pathways,
+                                  self.paid, self.cohort.weight)
 
     def monthly(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The month's transfers; in a transition, the reform's for providers it pays and the status quo's for the others."""
@@ -235,6 +242,7 @@ class Regime(Settling, Reinvesting):
             residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
             admin = transition_admin(self.layout, self.transition, self.zone_phase, residents, self.payee["administration"], self.index)
             paid = self._combine(reform, status_quo, admin)
+        self.out_of_pocket.month(volume, paid.charges)
         if self.measurements:
             value = self.ffs.insurer_unit_value(self.year)
             for measurement in set(self.measurements.values()):
@@ -259,9 +267,9 @@ class Regime(Settling, Reinvesting):
 
     @staticmethod
     def _combine_all(first: Statement, second: Statement) -> Statement:
-        """Two statements for the same period as one."""
+        """Two statements for the same period as one (the first's patient charges: the second has none)."""
         first.transfers.extend(second.transfers)
-        return Statement(first.transfers, first.owed + second.owed)
+        return Statement(first.transfers, first.owed + second.owed, charges=first.charges)
 
     def _combine(self, reform: Statement, status_quo: Statement | None, extra: Statement | None = None) -> Statement:
         """Reform transfers to paid providers, status-quo ones to the others, plus transition costs."""
@@ -273,18 +281,23 @@ class Regime(Settling, Reinvesting):
         if extra is not None:
             transfers.extend(extra.transfers)
             owed += extra.owed
-        return Statement(transfers, owed)
+        charges = None
+        if reform.charges is not None:
+            charges = reform.charges if status_quo is None else np.where(self.paid[self.layout.cell_provider], reform.charges, status_quo.charges)
+        return Statement(transfers, owed, charges=charges)
 
     def _status_quo_month(self, volume: np.ndarray) -> Statement:
         """Fee-for-service at today's tariffs for all the month's claims."""
-        owed, transfers = np.zeros(self.layout.n_providers), Transfers()
-        self._pay_fee_for_service(volume, transfers, owed, self.status_quo)
-        return Statement(transfers, owed)
+        owed, transfers, charges = np.zeros(self.layout.n_providers), Transfers(), np.zeros((2,) + volume.shape)
+        self._pay_fee_for_service(volume, transfers, owed, self.status_quo, charges)
+        self._pay_supplements(volume, transfers, owed, np.zeros(len(CATEGORIES), bool), charges)
+        return Statement(transfers, owed, charges=charges)
 
     def _reform_month(self, m: Month, state: PatientState, activity: Activity, volume: np.ndarray) -> Statement:
         """The reform's transfers for every provider: fee-for-service on what rules leave to it, capitation, global budget, bundles."""
         owed = np.zeros(self.layout.n_providers)
         transfers = Transfers()
+        charges = np.zeros((2,) + volume.shape)  # what patients pay: co-payments, supplements [category, cell]
         ffs_volume = volume.copy()
         for plan in self.capitation:
             covered = plan.covered(state)
@@ -292,7 +305,7 @@ class Regime(Settling, Reinvesting):
             replaced = plan.rule.weight * self.scale * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
             ffs_volume -= replaced
             if plan.rule.patient_copayment == "kept":
-                self._keep_copayments(replaced, "capitation", transfers, owed)
+                self._keep_copayments(replaced, "capitation", transfers, owed, charges)
         if self.envelopes:
             self.envelopes.record_base(self.year_index, volume, self.status_quo, self.layout.cell_bim)
         if self.envelopes and self.envelopes.active:
@@ -303,19 +316,22 @@ class Regime(Settling, Reinvesting):
                 enveloped[c] = e.rule.weight * self.scale * volume[c]
             ffs_volume -= enveloped
             owed += np.bincount(hospital, weights=e.monthly, minlength=self.layout.n_providers)
-            self._keep_copayments(enveloped, "global_budget", transfers, owed)  # the envelope replaces the insurance's part only
-        self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs)
+            self._keep_copayments(enveloped, "global_budget", transfers, owed, charges)  # the envelope replaces the insurance's part only
+        self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs, charges)
+        self._pay_supplements(volume, transfers, owed, self.forbidden, charges)
         if self.book:
             closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year), m.draws.at("admission_day", activity.admissions))
             self._settle_episodes(closed, state, Statement(transfers, owed))
             self.behaviour.in_episode = self.book.open  # who is inside a window next month
         self._count(state, activity)
-        return Statement(transfers, owed)
+        return Statement(transfers, owed, charges=charges)
 
-    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, ffs: FeeForService) -> None:
+    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, ffs: FeeForService,
+                             charges: np.ndarray) -> None:
         """Tariff x volume to the billing provider; the patient's co-payment, the rest by insurance or federated entities."""
         lay = self.layout
         due, patient = ffs.charges(volume, self.year, lay.cell_bim)
+        charges[0] += patient
         owed += np.bincount(lay.cell_provider.ravel(), weights=due.ravel(), minlength=lay.n_providers)
         items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], due.shape)
         cells = np.broadcast_to(np.arange(self.n_cells)[None, :], due.shape)
@@ -323,10 +339,24 @@ class Regime(Settling, Reinvesting):
         transfers.add("patients", "fee_for_service", items, cells, lay.cell_provider, patient)
         transfers.add(np.broadcast_to(third[:, None], due.shape), "fee_for_service", items, cells, lay.cell_provider, due - patient)
 
-    def _keep_copayments(self, volume: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray) -> None:
+    def _pay_supplements(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, forbidden: np.ndarray,
+                         charges: np.ndarray) -> None:
+        """Patients pay supplements on top of the tariff to the billing provider, where not `forbidden` ([category] bool)."""
+        share = np.where(forbidden, 0.0, self.supplement)
+        if not share.any():
+            return
+        lay = self.layout
+        amount = volume * (self.status_quo.tariffs(self.year) * share)[:, None]
+        charges[1] += amount
+        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], amount.shape)
+        transfers.add("patients", "supplement", items, np.broadcast_to(np.arange(self.n_cells), amount.shape), lay.cell_provider, amount)
+        owed += np.bincount(lay.cell_provider.ravel(), weights=amount.ravel(), minlength=lay.n_providers)
+
+    def _keep_copayments(self, volume: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray, charges: np.ndarray) -> None:
         """Patients still pay their co-payment on `volume[category, cell]` that a rule pays instead of fee-for-service."""
         lay = self.layout
         _, copay = self.ffs.charges(volume, self.year, lay.cell_bim)
+        charges[0] += copay
         items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], copay.shape)
         transfers.add("patients", mechanism, items, np.broadcast_to(np.arange(self.n_cells), copay.shape), lay.cell_provider, copay)
         owed += np.bincount(lay.cell_provider.ravel(), weights=copay.ravel(), minlength=lay.n_providers)

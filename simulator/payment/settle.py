@@ -26,8 +26,9 @@ class Settling:
     their agreement years (`agents.zones.hold_agreements`), then each rule settles.
     """
 
-    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray) -> Statement:
-        """P4P per practice, then, on the year's measured spending, shared savings, the reinvestment pot and the guarantee."""
+    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray, volume_year: np.ndarray) -> Statement:
+        """P4P per practice, then, on the year's measured spending, shared savings, the reinvestment pot and the guarantee;
+        last, the maximum-billing refunds on each patient's year (`volume_year[category, patient]`)."""
         self.agents.zones.hold_agreements(self._in_force(), self.year_index)
         statement = Statement(Transfers(), np.zeros(self.layout.n_providers))
         if self.p4p:
@@ -48,7 +49,8 @@ class Settling:
             self._plan_reinvestment(result["reinvestment"])
         if self.guarantee:
             self._settle_guarantee(result["budget_guarantee"], rest)
-        return self._combine_all(statement, self._settled(rest))
+        refunds = self.out_of_pocket.close_year(state, volume_year, present)
+        return self._combine_all(self._combine_all(statement, self._settled(rest)), refunds)
 
     def _in_force(self) -> np.ndarray:
         """[zone] whether the reform is paid there this year (always, outside a transition)."""

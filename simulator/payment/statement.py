@@ -73,3 +73,4 @@ class Statement:
     transfers: Transfers
     owed: np.ndarray  # [provider] euros
     paid: np.ndarray | None = None  # [payer] euros, where the rules compute what each payer pays (checked by the ledger)
+    charges: np.ndarray | None = None  # [2, category, cell] what patients pay: co-payments, supplements (monthly statements)

@@ -69,13 +69,13 @@ def _condition(p50: float, slope: float, min_age: int, cap: float):  # noqa: ANN
 class Conditions(Section):
     """The seven chronic conditions followed (HIS 2018 and AIM orders of magnitude; U per condition)."""
 
-    diabetes: Condition = _condition(0.07, 0.0017, 20, 0.25)  # age slope calibrated (calibration/belgium; D)
+    diabetes: Condition = _condition(0.07, 0.0078, 20, 0.25)  # age slope calibrated (calibration/belgium; D)
     copd: Condition = _condition(0.03, 0.04, 35, 0.20)
     heart_failure: Condition = _condition(0.006, 0.08, 40, 0.20)
     dementia: Condition = _condition(0.002, 0.12, 50, 0.40)
     cancer: Condition = _condition(0.025, 0.04, 20, 0.15)
     ckd: Condition = _condition(0.015, 0.055, 30, 0.30)
-    depression: Condition = _condition(0.25, 0.0, 15, 0.25)  # calibration pushes it to its 25 % ceiling (calibration/belgium; D)
+    depression: Condition = _condition(0.32, 0.0, 15, 0.25)  # calibration pushes it past its 25 % ceiling (calibration/belgium; D)
 
 
 class Morbidity(Section):
@@ -83,6 +83,6 @@ class Morbidity(Section):
 
     conditions: Conditions = Field(default_factory=Conditions)
     frailty_sigma: float = param(1.1, "log-sd", "Spread of the individual frailty (lognormal, mean 1) shared by conditions, admissions and deaths", ge=0, le=3)
-    frailty_condition_exponent: float = param(2.16, "exponent", "Condition probability scales with frailty to this power (rescaled to mean one) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
+    frailty_condition_exponent: float = param(2.33, "exponent", "Condition probability scales with frailty to this power (rescaled to mean one) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
     bim_prevalence_ratio: float = param(1.3, "ratio", "Prevalence among BIM relative to others (social gradient)", ge=0.2, le=5)
     incidence_multiplier: float = param(1.0, "ratio", "Scales onsets implied by the prevalence curves (1 keeps prevalence stable by age)", ge=0, le=10)

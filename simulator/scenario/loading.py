@@ -155,7 +155,7 @@ def resolve(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = (), f
 
 def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
     """Zones named by rules exist; blend weights per provider kind and category add up to at most 1."""
-    from simulator.categories import CATEGORY_PROVIDER_KIND
+    from simulator.categories import CATEGORY_PROVIDER_KIND, TEAM_SCOPE
 
     reform, problems = scenario.reform, []
     named = [(f"reform.capitation[{i}].territories", r.territories) for i, r in enumerate(reform.capitation)]
@@ -179,6 +179,7 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
     for (kind, category), total in weights.items():
         if total > 1 + 1e-9:
             problems.append(Problem("reform", f"{kind}/{category}: {total:g}", "blend weights adding up to at most 1 per provider kind and category"))
-        if CATEGORY_PROVIDER_KIND[category] != kind:
-            problems.append(Problem("reform", f"{kind}/{category}", f"scopes billed by the rule's provider kind ({category} is billed by {CATEGORY_PROVIDER_KIND[category]})"))
+        if CATEGORY_PROVIDER_KIND[category] != kind and category not in TEAM_SCOPE.get(kind, ()):
+            problems.append(Problem("reform", f"{kind}/{category}", f"scopes billed by the rule's provider kind ({category} is billed by "
+                                    f"{CATEGORY_PROVIDER_KIND[category]}), or a team's ({'; '.join(f'{k}: ' + ', '.join(v) for k, v in TEAM_SCOPE.items())})"))
     return problems

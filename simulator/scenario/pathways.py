@@ -57,6 +57,34 @@ class Pathways(Section):
     bundle_emergency: float = param(
         -0.05, "log-change", "Emergency visits of patients inside an episode window, their holder paying for them "
         "(hospital pilot convention, Art. 8 para 1). U; range -0.2-0", ge=-1, le=0)
+    bundle_workup: float = param(
+        -0.1, "log-change", "Lab and imaging episodes of patients inside an episode window, their holder paying for them: "
+        "duplicate pre-admission work-up avoided (hospital pilot convention, Art. 8 para 1: imaging and lab). U; range -0.3-0",
+        ge=-1, le=0)
     bundle_specialist: float = param(
         -0.1, "log-change", "Specialist contacts of patients covered by a chronic-care fee whose scope includes specialist "
         "care (the care group or holder refers less; Dutch care groups). U; range -0.3-0", ge=-1, le=0)
+    nurse_delegation: float = param(
+        0.15, "share of GP contacts", "Share of GP contacts a capitated team with a practice nurse in its scope delegates "
+        "to the nurse (nurse-doctor substitution with similar or better outcomes: Laurant et al. 2018, Cochrane review "
+        "CD001271, 18 trials). U in size; range 0-0.3", ge=0, le=0.5)
+    nurse_avoidable: float = param(
+        -0.27, "log-change per unit of delegated share", "Avoidable admissions of patients whose care is nurse-led: "
+        "RR 0.76 (0.64-0.91) of hospital admission in trials of ongoing nurse-led primary care (Martinez-Gonzalez et al. "
+        "2014, BMC Health Serv Res 14:214), ln(0.76), times the share delegated. D; range -0.45-0", ge=-2, le=0)
+    emergency_conversion: float = param(
+        0.5, "share", "Share of the classic stays a higher admission threshold turns away that remain emergency visits "
+        "sent home (in Wallonia and Brussels about 4 in 5 emergency patients go home; over 75, more than half are "
+        "admitted: healthybelgium). U; range 0-1", ge=0, le=1)
+    discharge_post_acute: float = param(
+        0.5, "elasticity", "Relative rise of rehabilitation after stays per relative shortening of stays, when a hospital "
+        "no longer earns per bed-day (direction: shorter stays and more discharges to post-acute care after Medicare's "
+        "prospective payment, Kahn et al. 1990, JAMA 264:1984). U in size; range 0-1.5", ge=0, le=3)
+    access_switching: float = param(
+        0.02, "share per year", "Yearly share of a practice's patients who move to a practice of their zone offering more "
+        "access (after-hours care, a team with a practice nurse) with room on its list (direction: patients choose "
+        "practices on quality and access, Santos, Gravelle & Propper 2017, Econ J 127:445, English registrations). U in "
+        "size; range 0-0.05", ge=0, le=0.5)
+    list_room: float = param(
+        0.1, "share of the first year's list", "Growth of a capitated practice's list beyond its first-year size at which "
+        "it closes its list to newcomers (Belgian medical houses keep waiting lists). U; range 0-0.3; 0: lists closed", ge=0, le=2)

@@ -186,7 +186,7 @@ class GlobalBudget(Section):
 
 SupplyElasticity = keyed_section(
     "SupplyElasticity",
-    {c: {"gp": 0.2, "specialist": 0.3, "lab_imaging": 0.3, "day_case": 0.2}.get(c, 0.0) for c in CATEGORIES},
+    {c: {"gp": 0.2, "specialist": 0.3, "lab_imaging": 0.3, "day_case": 0.2, "physiotherapy": 0.2}.get(c, 0.0) for c in CATEGORIES},
     "elasticity",
     "Relative change of volume per relative change of the provider's marginal price (0: no response)",
     module=__name__,
@@ -351,6 +351,9 @@ class Reform(Section):
     reinvestment: Reinvestment = Field(default_factory=Reinvestment)
     budget_guarantee: BudgetGuarantee = Field(default_factory=BudgetGuarantee)
     coordination: CoordinationFunding = Field(default_factory=CoordinationFunding)
+    forbid_supplements: list[Category] = listing(
+        list, "categories", "Categories whose supplements the reform forbids where it is paid (royal decree of 29 March 2024, Art. 6: "
+        "no supplement on a programme's services)")
 
     @field_validator("capitation")
     @classmethod

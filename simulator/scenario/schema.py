@@ -16,6 +16,7 @@ from simulator.categories import CONDITIONS
 from simulator.scenario.fields import Section, keyed_section, listing, param
 from simulator.scenario.health import Morbidity, Mortality
 from simulator.scenario.pathways import RegionContinuity
+from simulator.scenario.patients import MaximumBilling, SupplementShare
 from simulator.scenario.reform import Reform
 
 Region = Literal["brussels", "flanders", "wallonia"]
@@ -78,6 +79,9 @@ class Territory(Section):
     home_hospital: str | None = param(
         None, "hospital name", "Hospital most residents use; default: the network's hospitals in turn"
     )
+    cross_network_share: float = param(
+        0.0, "share", "Share of residents whose usual hospital belongs to another network (their episodes are held by that "
+        "network); 0 keeps every resident in the zone's network. Set from the zone's hospital-use data", ge=0, le=1)
 
 
 class Hospital(Section):
@@ -132,15 +136,19 @@ def _contacts(base: float, slope: float, under5: float, extra: float):  # noqa: 
 
 
 class PrimaryCare(Section):
-    """Ambulatory contacts: GP, specialist, lab and imaging, emergency department."""
+    """Ambulatory contacts: GP practice (GP or practice nurse), specialist, lab and imaging, emergency department, physiotherapy."""
 
-    gp: ContactProcess = _contacts(4.30, 0.012, 1.6, 2.0)  # base rate calibrated (calibration/belgium; D)
+    gp: ContactProcess = _contacts(4.14, 0.012, 1.6, 2.0)  # base rate calibrated (calibration/belgium; D)
     specialist: ContactProcess = _contacts(2.2, 0.015, 0.8, 1.2)
     lab_imaging: ContactProcess = _contacts(2.5, 0.015, 0.5, 1.5)
-    emergency: ContactProcess = _contacts(0.20, 0.008, 1.5, 0.12)
+    emergency: ContactProcess = _contacts(0.119, 0.008, 1.5, 0.12)  # base rate calibrated to visits sent home (calibration/belgium; D)
+    physiotherapy: ContactProcess = _contacts(2.18, 0.025, 0.2, 2.3)  # base rate calibrated to INAMI 2016: 730.5 M EUR (MC) -> 75.7 EUR insured per capita at 2024 prices (D)
     continuity: RegionContinuity = Field(default_factory=RegionContinuity)  # type: ignore[valid-type]
+    practice_nurse_share: float = param(
+        0.01, "share", "Share of a GP practice's contacts (the `gp` process) made by a practice nurse in the status quo: rare "
+        "outside medical houses, no fee-for-service code (U)", ge=0, le=1)
     propensity_shape: float = param(
-        1.28, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal) (calibrated to the Belgian base year, calibration/belgium; D)", gt=0.05, le=100
+        1.55, "gamma shape", "Spread of individual care-seeking propensity (mean 1; smaller is more unequal) (calibrated to the Belgian base year, calibration/belgium; D)", gt=0.05, le=100
     )
 
 
@@ -160,7 +168,7 @@ class Drugs(Section):
     base_at_50: float = param(22.0, "euro per patient-month", "Drug cost of a person of 50 without followed condition", ge=0)
     age_slope: float = param(0.03, "per year of age", "Log-linear rise with age", ge=-0.2, le=0.2)
     per_condition: ConditionDrugCost = Field(default_factory=ConditionDrugCost)  # type: ignore[valid-type]
-    intensity_sigma: float = param(2.52, "log-sd", "Spread of individual drug intensity (lognormal, mean 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
+    intensity_sigma: float = param(2.53, "log-sd", "Spread of individual drug intensity (lognormal, mean 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=3)
 
 
 ConditionAdmissionRate = keyed_section(
@@ -177,12 +185,12 @@ ConditionAdmissionRate = keyed_section(
 class HospitalCare(Section):
     """Acute classic stays, day cases, readmissions and length of stay."""
 
-    admission_rate_at_50: float = param(0.118, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=5)
+    admission_rate_at_50: float = param(0.124, "admissions per person-year", "Non-avoidable admission rate at 50 (frailty 1) (calibrated to the Belgian base year, calibration/belgium; D)", ge=0, le=5)
     admission_age_slope: float = param(0.025, "per year of age", "Log-linear rise of the admission rate with age", ge=-0.2, le=0.2)
     avoidable_rate: ConditionAdmissionRate = Field(default_factory=ConditionAdmissionRate)  # type: ignore[valid-type]
     frailty_exponent: float = param(1.8, "exponent", "Admission hazard scales with frailty to this power (rescaled to mean one)", ge=0, le=3)
     readmission_rate: float = param(0.3, "admissions per person-year", "Extra admission rate in the month after a discharge (30-day readmissions)", ge=0, le=12)
-    los_median: float = param(0.874, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017; calibrated, D)", gt=0, le=60)
+    los_median: float = param(0.900, "days", "Median length of stay at 50 for frailty 1; the mean over stays is 4.6 days once frailty and age act (healthybelgium 2017; calibrated, D)", gt=0, le=60)
     los_sigma: float = param(1.05, "log-sd", "Spread of length of stay (lognormal)", ge=0, le=3)
     los_frailty_exponent: float = param(0.7, "exponent", "Length of stay scales with frailty to this power (mean one)", ge=0, le=3)
     los_age_slope: float = param(0.012, "per year of age", "Log-linear rise of length of stay with age", ge=-0.1, le=0.1)
@@ -219,9 +227,12 @@ CategoryTariffs = keyed_section(
         "rehabilitation": 2000.0,
         "home_nursing": 650.0,
         "nursing_home": 1700.0,
+        "physiotherapy": 27.0,
+        "practice_nurse": 30.0,
     },
     "euro per unit of volume",
-    "Fee-for-service tariff at price-year prices (unit per category in the README; derived from the Court of Audit 2018 split uprated to 2024)",
+    "Fee-for-service tariff at price-year prices (unit per category in the README; derived from the Court of Audit 2018 split uprated to 2024; "
+    "physiotherapy: a standard session, D; practice nurse: no Belgian fee-for-service code, priced as a nurse's half hour, U)",
     module=__name__,
     ge=0,
 )
@@ -238,7 +249,8 @@ class Tariffs(Section):
 CopayNonBim = keyed_section(
     "CopayNonBim",
     {"gp": 0.15, "specialist": 0.25, "lab_imaging": 0.08, "drugs": 0.20, "emergency": 0.15, "inpatient_stay": 0.03,
-     "inpatient_fees": 0.02, "day_case": 0.05, "rehabilitation": 0.15, "home_nursing": 0.05, "nursing_home": 0.0},
+     "inpatient_fees": 0.02, "day_case": 0.05, "rehabilitation": 0.15, "home_nursing": 0.05, "nursing_home": 0.0,
+     "physiotherapy": 0.25, "practice_nurse": 0.0},
     "share of tariff",
     "Patient co-payment (ticket modérateur) for people without increased reimbursement",
     module=__name__,
@@ -248,7 +260,8 @@ CopayNonBim = keyed_section(
 CopayBim = keyed_section(
     "CopayBim",
     {"gp": 0.04, "specialist": 0.08, "lab_imaging": 0.03, "drugs": 0.12, "emergency": 0.05, "inpatient_stay": 0.01,
-     "inpatient_fees": 0.01, "day_case": 0.02, "rehabilitation": 0.05, "home_nursing": 0.0, "nursing_home": 0.0},
+     "inpatient_fees": 0.01, "day_case": 0.02, "rehabilitation": 0.05, "home_nursing": 0.0, "nursing_home": 0.0,
+     "physiotherapy": 0.08, "practice_nurse": 0.0},
     "share of tariff",
     "Patient co-payment for people with increased reimbursement (BIM)",
     module=__name__,
@@ -266,7 +279,8 @@ class CoPayment(Section):
 
 SecularTrends = keyed_section(
     "SecularTrends",
-    {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "emergency": 0.0, "day_case": 0.0, "drugs": 0.0, "admissions": 0.0},
+    {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "emergency": 0.0, "day_case": 0.0, "drugs": 0.0, "admissions": 0.0,
+     "physiotherapy": 0.0},
     "relative change per year",
     "Secular trend of use per person at a given age and set of conditions, compounded from the start year, in both "
     "arms (default 0: the status quo holds still; declare a trend with its source, e.g. the shift to day care)",
@@ -302,6 +316,8 @@ class Scenario(Section):
     post_acute: PostAcute = Field(default_factory=PostAcute)
     tariffs: Tariffs = Field(default_factory=Tariffs)
     copayment: CoPayment = Field(default_factory=CoPayment)
+    maximum_billing: MaximumBilling = Field(default_factory=MaximumBilling)
+    supplements: SupplementShare = Field(default_factory=SupplementShare)  # type: ignore[valid-type]
     reform: Reform = Field(default_factory=Reform)
     trends: SecularTrends = Field(default_factory=SecularTrends)  # type: ignore[valid-type]
     budget: BudgetSection = Field(default_factory=BudgetSection)

@@ -14,9 +14,10 @@ from tests.conftest import small_data
 
 PATHWAYS_OFF = {k: 0.0 for k in ("enrolment_continuity", "continuity_avoidable", "continuity_emergency", "continuity_specialist",
                                   "continuity_readmission", "after_hours_uptake", "after_hours_emergency", "envelope_admissions",
-                                  "day_case_shift", "bundle_emergency", "bundle_specialist")}
+                                  "day_case_shift", "bundle_emergency", "bundle_workup", "bundle_specialist", "nurse_delegation", "nurse_avoidable",
+                                  "emergency_conversion", "discharge_post_acute", "access_switching", "list_room")}
 BEHAVIOUR_OFF = {
-    "supply_elasticity": {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "day_case": 0.0},
+    "supply_elasticity": {"gp": 0.0, "specialist": 0.0, "lab_imaging": 0.0, "day_case": 0.0, "physiotherapy": 0.0},
     "effort_max_effect": 0.0, "los_response": 0.0, "post_acute_response": 0.0, "readmission_response": 0.0,
     "coding_drift": 0.0, "risk_selection": 0.0, "demand_elasticity": 0.0, "pathways": PATHWAYS_OFF,
 }

@@ -29,3 +29,20 @@ def test_every_scalar_parameter_has_default_unit_and_description():
              "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur", "phases.kind", "phases.start_year",
              "interventions.name", "interventions.cost_per_unit_eur", "interventions.max_effect", "interventions.units_for_half_effect"))
         assert required or "default" in prop, path
+
+
+def test_a_section_given_in_part_keeps_the_rest_of_its_own_default():
+    """`[primary_care.emergency] base_rate = ...` must not reset the emergency process's other values to the generic ones."""
+    from simulator.scenario import Scenario, validate
+    from tests.conftest import small_data
+
+    default = Scenario.model_validate(small_data())
+    data = small_data()
+    data["primary_care"] = {"emergency": {"base_rate": 0.1}}
+    data["morbidity"] = {"conditions": {"diabetes": {"age_slope": 0.02}}}
+    s = validate(data)
+    assert s.primary_care.emergency.base_rate == 0.1
+    assert s.primary_care.emergency.model_dump(exclude={"base_rate"}) == default.primary_care.emergency.model_dump(exclude={"base_rate"})
+    assert s.primary_care.gp == default.primary_care.gp
+    diabetes = s.morbidity.conditions.diabetes
+    assert diabetes.age_slope == 0.02 and diabetes.min_age == default.morbidity.conditions.diabetes.min_age == 20

@@ -1,0 +1,95 @@
+"""Patients' side of the results: who pays more under the reform, and patients' savings by type of income.
+
+The hospital pilot convention asks that patients do not pay more (Art. 7 5°) and that the
+savings for patients be shown by type of income (BMF, fees, drugs, emergency, lab and
+imaging, federated entities). `paying_more` pairs each patient's out-of-pocket of a year in
+the two arms (they are the same people, on the same draws); `by_income_type` regroups the
+patients' payments of the `annual` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulator.categories import PATIENT_GROUPS
+
+#: Type of income (hospital pilot convention) of each money item.
+INCOME_TYPE: dict[str, str] = {
+    "gp": "fees", "specialist": "fees", "inpatient_fees": "fees", "day_case": "fees", "rehabilitation": "fees",
+    "lab_imaging": "lab_imaging", "drugs": "drugs", "emergency": "emergency", "inpatient_stay": "bmf",
+    "home_nursing": "extramural", "physiotherapy": "extramural", "practice_nurse": "extramural",
+    "nursing_home": "federated_entities", "none": "maximum_billing_refunds",
+}
+PAYS_MORE_EUR = 1.0  # more out-of-pocket in the year than in the status quo by over this: pays more
+
+
+def paying_more(status_quo: np.ndarray, reform: np.ndarray, present: np.ndarray, territory: np.ndarray, bim: np.ndarray,
+                territories: Sequence[str], years: Sequence[int], weight: float) -> pd.DataFrame:
+    """Per year, zone and patient group (with 'all'): people present, those paying more, their share and mean extra euros.
+
+    Arrays are [year, patient]: out-of-pocket in each arm, presence (either arm), zone index;
+    `bim` is [patient].
+    """
+    rows = []
+    groups = np.broadcast_to(bim.astype(np.int64), present.shape)
+    extra = reform.astype(np.float64) - status_quo.astype(np.float64)
+    more = present & (extra > PAYS_MORE_EUR)
+    n_t = len(territories)
+    for y, year in enumerate(years):
+        key = territory[y].astype(np.int64) * 2 + groups[y]
+        persons = np.bincount(key[present[y]], minlength=2 * n_t).reshape(n_t, 2)
+        payers = np.bincount(key[more[y]], minlength=2 * n_t).reshape(n_t, 2)
+        amount = np.bincount(key[more[y]], weights=extra[y][more[y]], minlength=2 * n_t).reshape(n_t, 2)
+        for t_name, t_sel in [(name, [i]) for i, name in enumerate(territories)] + [("all", list(range(n_t)))]:
+            for g_name, g_sel in [(name, [i]) for i, name in enumerate(PATIENT_GROUPS)] + [("all", [0, 1])]:
+                p = persons[np.ix_(t_sel, g_sel)].sum()
+                m = payers[np.ix_(t_sel, g_sel)].sum()
+                a = amount[np.ix_(t_sel, g_sel)].sum()
+                rows.append({"year": year, "territory": t_name, "patient_group": g_name, "persons": float(p * weight),
+                             "paying_more": float(m * weight), "share_paying_more": float(m / p) if p else 0.0,
+                             "mean_extra_eur": float(a / m) if m else 0.0})
+    return pd.DataFrame(rows)
+
+
+def out_of_pocket_rows(paid: np.ndarray, present: np.ndarray, territory: np.ndarray, bim: np.ndarray, years: Sequence[int],
+                       weight: float) -> pd.DataFrame:
+    """One arm's out-of-pocket per present patient-year, for pairing with the other arm run in another process."""
+    y, patient = np.nonzero(present)
+    return pd.DataFrame({"year": np.asarray(years, np.int16)[y], "patient": patient.astype(np.int32),
+                         "territory_index": territory[y, patient].astype(np.int16), "bim": bim[patient].astype(np.uint8),
+                         "out_of_pocket_eur": paid[y, patient], "weight": np.float64(weight)})
+
+
+def pair_arms(rows: pd.DataFrame, territories: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
+    """`paying_more` from the two arms' `out_of_pocket_rows` of one replication (with an `arm` column)."""
+    n_years, size = len(years), int(rows["patient"].max()) + 1 if len(rows) else 0
+    arrays = {arm: np.zeros((n_years, size), np.float32) for arm in ("status_quo", "reform")}
+    present = np.zeros((n_years, size), bool)
+    territory = np.zeros((n_years, size), np.int16)
+    index = {year: i for i, year in enumerate(years)}
+    for arm, part in rows.groupby("arm"):
+        yi = part["year"].map(index).to_numpy()
+        arrays[arm][yi, part["patient"].to_numpy()] = part["out_of_pocket_eur"].to_numpy()
+        present[yi, part["patient"].to_numpy()] = True
+        territory[yi, part["patient"].to_numpy()] = part["territory_index"].to_numpy()
+    flags = np.zeros(size, np.uint8)
+    flags[rows["patient"].to_numpy()] = rows["bim"].to_numpy()
+    weight = float(rows["weight"].iloc[0]) if len(rows) else 1.0
+    return paying_more(arrays["status_quo"], arrays["reform"], present, territory, flags, territories, years, weight)
+
+
+def by_income_type(annual: pd.DataFrame) -> pd.DataFrame:
+    """Patients' payments per replication, year, zone, patient group and type of income: status quo, reform, savings."""
+    patients = annual[annual["payer"] == "patients"].assign(income_type=lambda a: a["category"].map(INCOME_TYPE))
+    keys = ["replication", "year", "territory", "patient_group", "income_type"]
+    table = patients.groupby(keys + ["arm"], sort=True, observed=True)["amount_eur"].sum().unstack("arm", fill_value=0.0).reset_index()
+    table.columns.name = None
+    for arm in ("status_quo", "reform"):
+        if arm not in table:
+            table[arm] = 0.0
+    table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
+    table["savings_eur"] = table["status_quo_eur"] - table["reform_eur"]
+    return table[keys + ["status_quo_eur", "reform_eur", "savings_eur"]]

@@ -1,0 +1,117 @@
+"""What each patient pays out of pocket in a year: co-payments, refunds of the maximum billing, supplements.
+
+Each month the regime's statement says what patients pay per billing cell and category
+(`Statement.charges`), and the observer adds each patient's volume of the year. A cell's
+patients share its BIM status and its rules all year (patients change cells only in
+January), so in December each patient is charged the year's amount per unit of their cell
+for their own volume; a rule covering only some of a cell's patients (a condition-targeted
+fee waiving co-payments) is spread over the cell. Co-payments count towards the patient's
+maximum billing (MAF) ceiling; above it the insurance refunds them, in December, through the
+sickness funds (the `administration` provider: +refund from the insurance, -refund from
+patients, so its income is unchanged). Supplements count for what the patient pays, never
+for the ceiling. Nursing-home day prices are the federated entities' and outside the MAF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.care.state import PatientState
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
+from simulator.layout import Layout
+from simulator.payment.statement import Statement, Transfers
+from simulator.population import Cohort
+from simulator.rng import derived_seed, hashed_uniform
+from simulator.scenario import Scenario
+
+OUTSIDE_MAF = (CATEGORY_INDEX["nursing_home"],)
+
+
+def maf_ceilings(scenario: Scenario, cohort: Cohort, seed: int) -> np.ndarray:
+    """[patient] ceiling at price-year euros before the chronic and child rules: the social MAF or the patient's income band's."""
+    maf = scenario.maximum_billing
+    u = hashed_uniform(derived_seed(seed, "maf_income_band"), np.arange(cohort.capacity))
+    band = np.minimum(np.searchsorted(np.cumsum(maf.income_band_shares), u, side="right"), len(maf.income_ceilings) - 1)
+    return np.where(cohort.bim == 1, maf.bim_ceiling, np.asarray(maf.income_ceilings)[band]).astype(np.float64)
+
+
+class OutOfPocket:
+    """Each patient's out-of-pocket of each year in one arm, with the MAF refunds it makes."""
+
+    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int):
+        self.rule, self.layout, self.administration = scenario.maximum_billing, layout, administration
+        self.base_ceiling = maf_ceilings(scenario, cohort, seed)
+        n_years, capacity = len(scenario.years), cohort.capacity
+        self.paid = np.zeros((n_years, capacity), np.float32)  # out-of-pocket after refunds, supplements included
+        self.present = np.zeros((n_years, capacity), bool)
+        self.reached = np.zeros((n_years, capacity), bool)  # refunded under the MAF in the year
+        self.territory = np.zeros((n_years, capacity), np.int16)
+        self.charges = np.zeros((2, len(CATEGORIES), layout.n_cells))  # the year's co-payments, supplements [category, cell]
+        self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
+        self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
+        self.refunded = np.zeros(capacity)
+        self.ceiling = np.zeros(capacity)
+        self.year = 0
+
+    def start_year(self, year_index: int, state: PatientState, age: np.ndarray, index: float) -> None:
+        """The year's ceilings (indexed like tariffs), and the year's sums back to zero."""
+        r = self.rule
+        ceiling = self.base_ceiling - r.chronic_reduction * (state.conditions > 0)
+        ceiling = np.where(age < 19, np.minimum(ceiling, r.child_ceiling), ceiling)
+        self.ceiling = np.maximum(ceiling, 0.0) * index
+        self.charges[:] = 0
+        self.volume[:] = 0
+        self.year = year_index
+        self.territory[year_index] = self.layout.cell_territory[state.cell]
+
+    def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
+        """Add the month's claims volume and what patients pay, per category and cell."""
+        self.volume += volume
+        self.charges += charges
+
+    def close_year(self, state: PatientState, volume_year: np.ndarray, present: np.ndarray) -> Statement:
+        """December: each patient's out-of-pocket of the year from their volume (`[category, patient]`); the MAF refunds."""
+        per_unit = np.where(self.volume > 0, self.charges / np.maximum(self.volume, 1e-300), 0.0)  # [kind, category, cell]
+        cell = state.cell
+        in_maf = np.ones((2, len(CATEGORIES)), bool)
+        in_maf[1] = False  # supplements
+        in_maf[0, list(OUTSIDE_MAF)] = False
+        counted = self._per_patient(per_unit, in_maf, volume_year, cell)  # co-payments in the MAF
+        total = counted + self._per_patient(per_unit, ~in_maf, volume_year, cell)
+        refund = np.maximum(counted - self.ceiling, 0.0) if self.rule.enabled else np.zeros(cell.size)
+        self.counted, self.refunded = counted, refund
+        y = self.year
+        self.present[y] = present
+        self.reached[y] = refund > 0
+        self.paid[y] = (total - refund).astype(np.float32)
+        return self._refunds(np.bincount(cell, weights=refund, minlength=self.layout.n_cells))
+
+    def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: np.ndarray, cell: np.ndarray) -> np.ndarray:
+        """Each patient's sum over the `chosen` [kind, category] of volume x the cell's euros per unit.
+
+        Where a category's euros per unit depend only on BIM status (cells with no volume do not
+        count), one product for both groups serves everyone; other categories are looked up by cell.
+        """
+        bim, used = self.layout.cell_bim, self.volume > 0
+        first = np.array([np.flatnonzero(bim == g)[0] for g in (0, 1)])
+        by_group = np.zeros((2, len(CATEGORIES)))  # [bim, category] euros per unit, summed over the chosen kinds
+        out = np.zeros(cell.size)
+        for kind, i in zip(*np.nonzero(chosen & per_unit.any(axis=2))):
+            unit = per_unit[kind, i]
+            reference = unit[first]
+            if np.allclose(unit[used[i]], reference[bim[used[i]]], rtol=1e-12, atol=0.0):
+                by_group[:, i] += reference
+            else:
+                out += volume_year[i] * np.take(unit, cell)
+        if by_group.any():
+            both = by_group.astype(np.float32) @ volume_year  # [bim, patient], in float32 like the volumes
+            out += np.where(self.layout.cell_bim[cell] == 1, both[1], both[0])
+        return out
+
+    def _refunds(self, by_cell: np.ndarray) -> Statement:
+        """The insurance pays the refunds; patients' payments fall by as much; the sickness funds pass them on."""
+        transfers = Transfers()
+        cells = np.arange(by_cell.size)
+        transfers.add("federal_insurance", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), by_cell)
+        transfers.add("patients", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), -by_cell)
+        return Statement(transfers, np.zeros(self.layout.n_providers))
