@@ -30,6 +30,7 @@ class Behaviour:
     continuity: np.ndarray | None = None  # [cell] share of GP contacts with the usual practice (both arms: the indicator)
     rehabilitation: np.ndarray | None = None  # [cell] multiplier of rehabilitation after stays (earlier discharge)
     nurse_delegation: np.ndarray | None = None  # [cell] share of the GP's contacts a team delegates to its practice nurse
+    nursing_home_entry: np.ndarray | None = None  # [cell] multiplier of nursing-home entry (programme interventions)
 
 
 def effort_effect(effort: np.ndarray | float, max_effect: float, curvature: float) -> np.ndarray:

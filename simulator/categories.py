@@ -41,13 +41,17 @@ CATEGORY_UNITS: dict[str, str] = {
     "practice_nurse": "contact",
 }
 
-#: Who pays what the patient does not.
-PAYERS: tuple[str, ...] = ("federal_insurance", "patients", "federated_entities")
+#: The federated entities that pay for care since the sixth state reform (nursing homes, and
+#: programme money they co-fund): the Flemish Community, Wallonia's AVIQ, Brussels' Iriscare
+#: (COCOM) and the German-speaking Community.
+FEDERATED_ENTITIES: tuple[str, ...] = ("flemish_community", "aviq", "iriscare", "german_speaking_community")
+
+#: Who pays: the compulsory insurance, patients, the federated entities, and municipalities (a territory payer).
+PAYERS: tuple[str, ...] = ("federal_insurance", "patients") + FEDERATED_ENTITIES + ("municipalities",)
 PAYER_INDEX: dict[str, int] = {name: i for i, name in enumerate(PAYERS)}
 INSURANCE = "federal_insurance"  # the compulsory insurance (INAMI/RIZIV): the payer of reform rules and settlements
-CATEGORY_THIRD_PAYER: dict[str, str] = {
-    c: ("federated_entities" if c == "nursing_home" else "federal_insurance") for c in CATEGORIES
-}
+#: Categories the zone's federated entity pays instead of the insurance (what the patient does not).
+ENTITY_CATEGORIES: tuple[str, ...] = ("nursing_home",)
 
 #: Provider kinds (Mesa agents) and which kind bills each category.
 PROVIDER_KINDS: tuple[str, ...] = ("gp_practice", "hospital", "pharmacy", "home_care", "nursing_home", "hospital_network",
@@ -86,13 +90,15 @@ CONDITION_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONDITION
 
 REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia")
 REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGIONS)}
+#: The federated entity of a region's zones unless a zone names another (German-speaking zones of Wallonia).
+REGION_ENTITY: dict[str, str] = {"brussels": "iriscare", "flanders": "flemish_community", "wallonia": "aviq"}
 
 PATIENT_GROUPS: tuple[str, ...] = ("non_bim", "bim")
 
 #: How money is paid. Every transfer in the ledger carries one.
 MECHANISMS: tuple[str, ...] = ("fee_for_service", "capitation", "bundle", "global_budget", "shared_savings", "p4p",
                                "transition_admin", "coordination", "reinvestment", "budget_guarantee", "supplement",
-                               "maximum_billing")
+                               "maximum_billing", "programme_funding", "investment", "enrolment", "municipal_copayment")
 MECHANISM_INDEX: dict[str, int] = {name: i for i, name in enumerate(MECHANISMS)}
 
 #: Money items: the service categories plus `none` for payments not tied to a service

@@ -1,6 +1,7 @@
 """Who provides care where: providers, territories and billing cells, as plain arrays.
 
-A *billing cell* is a combination (zone, GP practice, usual hospital, BIM status). Every
+A *billing cell* is a combination (zone, GP practice, usual hospital, BIM status and, when
+the scenario has programmes, whether the patient is in a programme's target group). Every
 patient belongs to one cell, so a month's claims are summed per cell with one `bincount`
 per category, and the cell tells which provider bills each category and which territory
 and patient group the money belongs to.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.categories import CATEGORIES, CATEGORY_PROVIDER_KIND, REGION_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_PROVIDER_KIND, ENTITY_CATEGORIES, PAYER_INDEX, REGION_ENTITY, REGION_INDEX
 from simulator.scenario import Scenario
 
 
@@ -54,6 +55,11 @@ class Layout:
     cell_bim: np.ndarray  # 0 non-BIM, 1 BIM
     cell_provider: np.ndarray  # [category, cell] -> provider id billing that category
     cell_offset: np.ndarray  # first cell of each territory
+    territory_entity: np.ndarray  # payer index of each territory's federated entity
+    territory_programme: np.ndarray  # index of the programme each territory belongs to (-1: none)
+    cell_target: np.ndarray  # 1 in a programme's target group, else 0 (all 0 without programmes)
+    cell_third_payer: np.ndarray  # [category, cell] payer index of what the patient does not pay
+    n_populations: int = 1  # 2 with programmes: cells come in pairs, rest then target group
 
     @property
     def n_cells(self) -> int:
@@ -75,11 +81,27 @@ class Layout:
             return self.network_names[max(provider.network, 0)]
         return "all"
 
-    def cell_of(self, territory: np.ndarray, gp: np.ndarray, hospital_rank: np.ndarray, bim: np.ndarray) -> np.ndarray:
-        """Cell index from a patient's territory, GP practice id, hospital rank in the zone's network and BIM flag."""
+    @property
+    def n_groups(self) -> int:
+        """Patient groups money and counts are kept by: territory x BIM x population."""
+        return self.n_territories * 2 * self.n_populations
+
+    @property
+    def cell_group(self) -> np.ndarray:
+        """[cell] patient group: (territory x 2 + BIM) x populations + target."""
+        return ((self.cell_territory.astype(np.int64) * 2 + self.cell_bim) * self.n_populations + self.cell_target).astype(np.int64)
+
+    def cell_of(self, territory: np.ndarray, gp: np.ndarray, hospital_rank: np.ndarray, bim: np.ndarray,
+                target: np.ndarray | int = 0) -> np.ndarray:
+        """Cell index from a patient's territory, GP practice id, hospital rank in the zone's network, BIM flag and target flag."""
         n_h = np.array([h.size for h in self.zone_hospitals])[territory]
         first_gp = np.array([g[0] for g in self.gp_practices])[territory]
-        return (self.cell_offset[territory] + ((gp - first_gp) * n_h + hospital_rank) * 2 + bim).astype(np.int32)
+        inner = ((gp - first_gp) * n_h + hospital_rank) * 2 + bim
+        return (self.cell_offset[territory] + inner * self.n_populations + target).astype(np.int32)
+
+    def with_target(self, cell: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """The same cells with the target flag set to `target` (0 or 1 per entry)."""
+        return (cell - self.cell_target[cell] + target).astype(cell.dtype)
 
 
 def build_layout(scenario: Scenario) -> Layout:
@@ -117,18 +139,25 @@ def build_layout(scenario: Scenario) -> Layout:
 
     for t, zone in enumerate(scenario.territories):  # added last, so that the other providers keep their ids
         services["physiotherapy", t] = add("physiotherapy", f"{zone.name}/physiotherapy", t)
-    cells = [(t, gp, rank, b) for t, gps in enumerate(gp_practices) for gp in gps for rank in range(zone_hospitals[t].size) for b in (0, 1)]
-    cell = np.array(cells, dtype=np.int64).reshape(-1, 4)
+    n_pop = 2 if scenario.programmes else 1
+    cells = [(t, gp, rank, b, k) for t, gps in enumerate(gp_practices) for gp in gps for rank in range(zone_hospitals[t].size)
+             for b in (0, 1) for k in range(n_pop)]
+    cell = np.array(cells, dtype=np.int64).reshape(-1, 5)
     cell_territory, cell_gp, cell_rank = cell[:, 0], cell[:, 1], cell[:, 2]
     cell_hospital_index = np.array([zone_hospitals[t][r] for t, r in zip(cell_territory, cell_rank)], dtype=np.int64)
     cell_hospital = hospitals[cell_hospital_index]
-    per_zone = np.array([g.size * h.size * 2 for g, h in zip(gp_practices, zone_hospitals)])
+    per_zone = np.array([g.size * h.size * 2 * n_pop for g, h in zip(gp_practices, zone_hospitals)])
     by_kind = {
         "gp_practice": cell_gp,
         "hospital": cell_hospital,
         **{k: np.array([services[k, t] for t in range(len(scenario.territories))])[cell_territory] for k in ("pharmacy", "home_care", "nursing_home", "physiotherapy")},
     }
     cell_provider = np.stack([by_kind[CATEGORY_PROVIDER_KIND[c]] for c in CATEGORIES]).astype(np.int32)
+    entity = np.array([PAYER_INDEX[t.federated_entity or REGION_ENTITY[t.region]] for t in scenario.territories], dtype=np.int8)
+    third = np.full(cell_provider.shape, PAYER_INDEX["federal_insurance"], dtype=np.int8)
+    for c in ENTITY_CATEGORIES:
+        third[CATEGORIES.index(c)] = entity[cell_territory]
+    programme = {z: i for i, p in enumerate(scenario.programmes) for z in p.territories}
     return Layout(
         territory_names=tuple(t.name for t in scenario.territories),
         territory_region=np.array([REGION_INDEX[t.region] for t in scenario.territories], dtype=np.int8),
@@ -149,4 +178,9 @@ def build_layout(scenario: Scenario) -> Layout:
         cell_bim=cell[:, 3].astype(np.int8),
         cell_provider=cell_provider,
         cell_offset=np.concatenate([[0], np.cumsum(per_zone)[:-1]]).astype(np.int64),
+        territory_entity=entity,
+        territory_programme=np.array([programme.get(t.name, -1) for t in scenario.territories], dtype=np.int32),
+        cell_target=cell[:, 4].astype(np.int8),
+        cell_third_payer=third,
+        n_populations=n_pop,
     )

@@ -1,7 +1,7 @@
 """The ledger: every euro of a period posted from a payer to a provider, and checked.
 
-Money is kept per year, payer, mechanism, item (category or none), zone and patient
-group; revenue per year, provider, payer and mechanism. Each posting checks that what
+Money is kept per year, payer, mechanism, item (category or none), zone, patient group
+and population (target group or rest, with programmes); revenue per year, provider, payer and mechanism. Each posting checks that what
 every provider receives equals what the payment rules say it is owed, and that what
 the payers (insurance, federated entities, patients) pay equals what providers receive.
 """
@@ -26,11 +26,13 @@ class Ledger:
 
     def __init__(self, layout: Layout, n_years: int):
         self.layout = layout
-        self.n_groups = layout.n_territories * 2
+        self.n_groups = layout.n_groups
         self.money = np.zeros((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), self.n_groups))  # euros
         self.volume = np.zeros((n_years, len(CATEGORIES), self.n_groups))  # units per category
         self.revenue = np.zeros((n_years, layout.n_providers, len(PAYERS), len(MECHANISMS)))  # euros
-        self._cell_group = layout.cell_territory.astype(np.int64) * 2 + layout.cell_bim
+        self.provider_volume = np.zeros((n_years, layout.n_providers, len(CATEGORIES)))  # units each provider billed
+        self._provider_key = (layout.cell_provider.astype(np.int64) * len(CATEGORIES) + np.arange(len(CATEGORIES))[:, None]).ravel()
+        self._cell_group = layout.cell_group
         self._volume_key = (np.arange(len(CATEGORIES))[:, None] * self.n_groups + self._cell_group[None, :]).ravel()
 
     def post(self, year: int, statement: Statement, volume: np.ndarray | None = None) -> None:
@@ -53,6 +55,8 @@ class Ledger:
         if volume is not None:
             size = len(CATEGORIES) * self.n_groups
             self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
+            self.provider_volume[year] += np.bincount(self._provider_key, weights=volume.ravel(),
+                                                      minlength=self.provider_volume[year].size).reshape(self.provider_volume.shape[1:])
 
     @staticmethod
     def check(owed: np.ndarray, received: np.ndarray, outflows: np.ndarray, paid: np.ndarray | None = None,

@@ -35,7 +35,7 @@ class HealthSystemModel(mesa.Model):
         self.state = PatientState.from_cohort(cohort)
         self.n_years = len(scenario.years)
         self.ledger = Ledger(layout, self.n_years)
-        self.observer = Observer(cohort, self.n_years)
+        self.observer = Observer(cohort, self.n_years, layout)
         self.base_mean_cost = 0.0  # mean expected cost of the base year, the unit of the reported risk scores
         for i, t in enumerate(scenario.territories):
             Territory(self, i, t.name, "primary_care_zone", t.region, t.inhabitants, t.bim_share)
@@ -48,11 +48,12 @@ class HealthSystemModel(mesa.Model):
         """Advance this arm by one month, reading the month's shared draws."""
         year_index, calendar = divmod(month.step, 12)
         year = self.scenario.run.start_year + year_index
-        self.observer.set_age(month.group_band())
         if calendar == 0:
             self.state.risk_score, mean_cost = risk_scores(month.tables, self.scenario, month.age, self.state.conditions, self.state.alive)
             self.base_mean_cost = self.base_mean_cost or mean_cost
-            self.regime.start_year(year_index, year, month, self.state)
+            self.regime.start_year(year_index, year, month, self.state, mean_cost / self.base_mean_cost)
+        self.observer.set_age(month.group_band(), self.state.cell)
+        if calendar == 0:
             self.observer.start_year(year_index, self.state, month.age, mean_cost / self.base_mean_cost, self.regime.capitated_cells())
         activity = care_month(month, self.state, self.regime.behaviour)
         volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)

@@ -1,4 +1,4 @@
-"""Phase 10: indicators counted per year, patient group (territory x BIM) and five-year age band.
+"""Phase 10: indicators counted per year, patient group (territory x BIM x population) and five-year age band.
 
 Counts are kept as numerators and denominators so that indicators can be re-aggregated
 exactly (over groups, territories, age bands or replications); `results` turns them into
@@ -13,6 +13,7 @@ from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
 from simulator.categories import CATEGORIES
+from simulator.layout import Layout
 from simulator.population import Cohort
 
 COUNTS: tuple[str, ...] = (
@@ -54,9 +55,9 @@ def age_band(age: np.ndarray) -> np.ndarray:
 class Observer:
     """Yearly counters of one arm, plus each patient's volume of the year (spending concentration, out-of-pocket)."""
 
-    def __init__(self, cohort: Cohort, n_years: int):
-        self.cohort = cohort
-        self.n_groups = cohort.n_territories * 2
+    def __init__(self, cohort: Cohort, n_years: int, layout: Layout):
+        self.cohort, self.layout = cohort, layout
+        self.n_groups = layout.n_groups
         self.counts = np.zeros((n_years, len(COUNTS), self.n_groups, N_AGE_BANDS))  # [year, count, group, age band]
         self.key = np.zeros(cohort.capacity, np.int32)  # this month's patient group x age band per slot
         self.volume_year = np.zeros((len(CATEGORIES), cohort.capacity), np.float32)  # each patient's volume this year
@@ -69,9 +70,14 @@ class Observer:
         cell = self.key if slots is None else self.key[slots]
         self.counts[year, C[name]] += np.bincount(cell, weights=weights, minlength=self.n_groups * N_AGE_BANDS).reshape(self.n_groups, N_AGE_BANDS)
 
-    def set_age(self, group_band: np.ndarray) -> None:
-        """This month's patient group x age band per slot (`Month.group_band`, shared by both arms)."""
-        self.key = group_band
+    def set_age(self, group_band: np.ndarray, cell: np.ndarray) -> None:
+        """This month's patient group x age band per slot (`Month.group_band`, shared by both arms), with each slot's
+        population (target group or rest, from its billing `cell`) when the scenario has programmes."""
+        if self.layout.n_populations == 1:
+            self.key = group_band
+            return
+        group, band = np.divmod(group_band, np.int32(N_AGE_BANDS))
+        self.key = (group * 2 + self.layout.cell_target[cell]) * np.int32(N_AGE_BANDS) + band
 
     def start_year(self, year: int, state: PatientState, age: np.ndarray, cost_index: float, capitated: np.ndarray) -> None:
         """Reset per-patient accumulators; take the snapshot of 1 January.

@@ -17,7 +17,7 @@ import numpy as np
 from simulator.behaviour import Behaviour
 from simulator.care.context import Month
 from simulator.care.month import care_month
-from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
+from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell, risk_scores
 from simulator.care.state import PatientState
 from simulator.care.tables import build_tables
 from simulator.categories import CATEGORIES
@@ -42,6 +42,9 @@ class ReferenceYear:
     conditions: np.ndarray  # uint8 condition mask on 1 January
     avoidable: np.ndarray  # int16 avoidable admissions in the year
     episode_claims: tuple[np.ndarray, ...]  # per episode type opened in the year: in-scope window claims
+    age: np.ndarray | None = None  # uint8 age on 1 January (for programmes' target groups)
+    bim: np.ndarray | None = None  # int8 BIM status
+    risk: np.ndarray | None = None  # float32 risk score on 1 January (expected cost over the base year's mean)
 
     def cell_rates(self, categories: list[int], eligible: np.ndarray | None = None, cap: float = 0.0,
                    insured: bool = False, exclude_above: float = 0.0) -> np.ndarray:
@@ -72,9 +75,9 @@ class ReferenceYear:
         count = np.bincount(self.cell, minlength=N_RISK_CELLS)
         return np.where(count > 0, sums / np.maximum(count, 1), cost.mean() if cost.size else 0.0)
 
-    def avoidable_rate(self) -> np.ndarray:
-        """[risk cell] avoidable admissions per person-month."""
-        use = self.months > 0
+    def avoidable_rate(self, eligible: np.ndarray | None = None) -> np.ndarray:
+        """[risk cell] avoidable admissions per person-month (of the `eligible` patients, if given)."""
+        use = self.months > 0 if eligible is None else (self.months > 0) & eligible
         exposure = np.bincount(self.cell[use], weights=self.months[use].astype(float), minlength=N_RISK_CELLS)
         events = np.bincount(self.cell[use], weights=self.avoidable[use].astype(float), minlength=N_RISK_CELLS)
         overall = events.sum() / max(exposure.sum(), 1.0)
@@ -96,7 +99,7 @@ def needs_reference(scenario: Scenario) -> bool:
     """Whether any reform rule is priced or benchmarked on status-quo costs."""
     r = scenario.reform
     return bool(r.capitation or r.bundled or r.shared_savings or r.global_budget or r.reinvestment.share > 0
-                or r.budget_guarantee.share > 0)
+                or r.budget_guarantee.share > 0 or scenario.programmes)
 
 
 def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
@@ -116,7 +119,7 @@ def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
     price = ffs.tariffs(ffs.price_year)  # price-year euros per unit
     insurer = ffs.insurer_unit_value(ffs.price_year)  # [category, bim]
     book = EpisodeBook(scenario.reform.bundled, cohort.capacity) if scenario.reform.bundled else None
-    closed, years = [], []
+    closed, years, base_cost = [], [], 0.0
     months_total = 12 * n_years + (EXTRA_MONTHS if book else 0)
     for step in range(months_total):
         draws.start(step)
@@ -125,6 +128,9 @@ def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
             present = np.flatnonzero(state.alive)
             cell = risk_cell(m.age[present], cohort.sex[present], cohort.bim[present], condition_count(state.conditions[present]))
             conditions = state.conditions[present].copy()
+            score, mean_cost = risk_scores(tables, ref, m.age, state.conditions, state.alive)
+            base_cost = base_cost or mean_cost
+            persons = (m.age[present].astype(np.uint8), cohort.bim[present].astype(np.int8), (score[present] * mean_cost / base_cost).astype(np.float32))
             position = np.full(cohort.capacity, -1, np.int64)
             position[present] = np.arange(present.size)
             cost = np.zeros((present.size, len(CATEGORIES)), np.float32)
@@ -146,15 +152,15 @@ def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
             rows = position[activity.admissions[activity.avoidable]]
             np.add.at(avoidable, rows[rows >= 0], 1)
             if step % 12 == 11:
-                years.append((cost, insured, months, cell, conditions, avoidable))
+                years.append((cost, insured, months, cell, conditions, avoidable, persons))
         if book:
             closed.append(book.month(step, activity, price, draws.at("admission_day", activity.admissions)))
     if book:
         closed.append(book.close_all(months_total - 1))
     out = []
-    for y, (cost, insured, months, cell, conditions, avoidable) in enumerate(years):
+    for y, (cost, insured, months, cell, conditions, avoidable, persons) in enumerate(years):
         episodes = tuple(
             np.concatenate([c.claims[(c.kind == k) & (c.start // 12 == y) & (c.elapsed >= 1)] for c in closed])
             for k in range(len(book.episodes))) if book else ()
-        out.append(ReferenceYear(cost, insured, months, cell, conditions, avoidable, episodes))
+        out.append(ReferenceYear(cost, insured, months, cell, conditions, avoidable, episodes, *persons))
     return ReferenceCosts(tuple(out))

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.categories import CATEGORIES, CATEGORY_UNITS, ITEMS, MECHANISMS, PATIENT_GROUPS, PAYER_INDEX, PAYERS
+from simulator.budget import budget_impact, budget_impact_detail, budget_summary
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS, N_AGE_BANDS
+from simulator.programmes.evaluations import evaluations
 from simulator.patient_payments import by_income_type, out_of_pocket_rows, pair_arms, paying_more
 from simulator.savings import settlement_rows, with_true_savings
 from simulator.scenario import Scenario
@@ -68,10 +70,11 @@ STANDARDISED: tuple[str, ...] = (
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
     """All tables of one replication."""
     per_arm = [{"annual": _annual(scenario, model), "activity": _activity(scenario, model),
-                "indicators": _indicators(scenario, model), "providers": _providers(scenario, model),
+                **_indicator_tables(scenario, model), "providers": _providers(scenario, model),
                 "settlements": _settlements(model), "decisions": _decisions(model),
                 "shadow_statements": _shadow_statements(scenario, model), "participation": _participation(model),
-                "reinvestment": _reinvestment(model), "rates": _rates(model)} for model in arms.values()]
+                "reinvestment": _reinvestment(model), "rates": _rates(model), **_programme_measures(scenario, model)}
+               for model in arms.values()]
     out = concatenate(per_arm)
     out.update(_patients_paying_more(scenario, arms))
     for table in out.values():
@@ -104,14 +107,25 @@ def _grid(scenario: Scenario, model: HealthSystemModel, values: np.ndarray, dims
     return frame
 
 
+POPULATIONS: tuple[str, ...] = ("rest", "target")  # with programmes: outside or inside a programme's target group
+
+
 def _territory_group_axes(model: HealthSystemModel) -> list[tuple[str, tuple[str, ...]]]:
-    return [("territory", model.layout.territory_names), ("patient_group", PATIENT_GROUPS)]
+    """Territory, patient group and, with programmes, population (the last axes of money and volume arrays)."""
+    axes = [("territory", model.layout.territory_names), ("patient_group", PATIENT_GROUPS)]
+    return axes + ([("population", POPULATIONS)] if model.layout.n_populations == 2 else [])
+
+
+def _groups(model: HealthSystemModel) -> tuple[int, ...]:
+    """The shape of the group axis: territory, BIM and, with programmes, population."""
+    lay = model.layout
+    return (lay.n_territories, 2) + ((2,) if lay.n_populations == 2 else ())
 
 
 def _money(scenario: Scenario, model: HealthSystemModel) -> np.ndarray:
-    """[year, payer, mechanism, item, territory, group] euros, scaled to inhabitants."""
+    """[year, payer, mechanism, item, territory, group(, population)] euros, scaled to inhabitants."""
     n_years = len(scenario.years)
-    return model.ledger.money.reshape(n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), -1, 2) * model.cohort.weight
+    return model.ledger.money.reshape((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS)) + _groups(model)) * model.cohort.weight
 
 
 def _annual(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
@@ -123,7 +137,7 @@ def _annual(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
 def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     """Volumes: arm x year x category x territory x patient group, in each category's unit."""
     n_years = len(scenario.years)
-    volume = model.ledger.volume.reshape(n_years, len(CATEGORIES), -1, 2) * model.cohort.weight
+    volume = model.ledger.volume.reshape((n_years, len(CATEGORIES)) + _groups(model)) * model.cohort.weight
     frame = _grid(scenario, model, volume, [("category", CATEGORIES)] + _territory_group_axes(model))
     frame = frame.rename(columns={"value": "volume"})
     frame["unit"] = frame["category"].map(CATEGORY_UNITS)
@@ -131,29 +145,30 @@ def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
 
 
 def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarray]:
-    """Counters per [year, territory, group, age band], scaled, with the money ones added (in the last band)."""
+    """Counters per [year, territory, group, population, age band], scaled, with the money ones added (in the last band)."""
     weight = model.cohort.weight
-    n_years = len(scenario.years)
-    shape = (n_years, -1, 2, N_AGE_BANDS)
+    n_years, n_pop = len(scenario.years), model.layout.n_populations
+    shape = (n_years, -1, 2, n_pop, N_AGE_BANDS)
     counts = {name: model.observer.counts[:, i].reshape(shape) * weight for i, name in enumerate(COUNTS)}
     counts["person_years"] = counts["person_months"] / 12
     counts["hospital_cases"] = counts["day_cases"] + counts["admissions"]
     oop, n_t = model.regime.out_of_pocket, model.layout.n_territories
-    counts["maf_reached"] = np.zeros((n_years, n_t, 2, N_AGE_BANDS))  # people refunded under the MAF, in the last band
+    counts["maf_reached"] = np.zeros((n_years, n_t, 2, n_pop, N_AGE_BANDS))  # people refunded under the MAF, in the last band
     for y in range(n_years):
-        key = oop.territory[y][oop.reached[y]].astype(np.int64) * 2 + model.cohort.bim[oop.reached[y]]
-        counts["maf_reached"][y, :, :, -1] = np.bincount(key, minlength=2 * n_t).reshape(n_t, 2) * weight
+        key = (oop.territory[y][oop.reached[y]].astype(np.int64) * 2 + model.cohort.bim[oop.reached[y]]) * n_pop + oop.target[y][oop.reached[y]]
+        counts["maf_reached"][y, ..., -1] = np.bincount(key, minlength=2 * n_t * n_pop).reshape(n_t, 2, n_pop) * weight
     counts["persons_not_capitated_1_january"] = counts["persons_1_january"] - counts["persons_capitated_1_january"]
     counts["risk_score_not_capitated_1_january"] = counts["risk_score_1_january"] - counts["risk_score_capitated_1_january"]
-    money = _money(scenario, model).sum(axis=2)  # over mechanisms: [year, payer, item, territory, group]
+    by_mechanism = _money(scenario, model).reshape((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), n_t, 2, n_pop))
+    money = by_mechanism.sum(axis=2)  # [year, payer, item, territory, group, population]
     insurance = money[:, PAYER_INDEX["federal_insurance"]]
     price = np.array([(1 + scenario.tariffs.indexation) ** (y - scenario.tariffs.price_year) for y in scenario.years])
     target = [CATEGORIES.index(c) for c in TARGET_SECTOR_CATEGORIES]
     for name, value in (("patient_payments", money[:, PAYER_INDEX["patients"]].sum(axis=1)),
                         ("insurance_payments", insurance.sum(axis=1)),
-                        ("maf_refunds", _money(scenario, model)[:, PAYER_INDEX["federal_insurance"], MECHANISMS.index("maximum_billing")].sum(axis=1)),
-                        ("insurance_target_sectors_price_year", insurance[:, target].sum(axis=1) / price[:, None, None]),
-                        *((f"insurance_{c}_price_year", insurance[:, CATEGORIES.index(c)] / price[:, None, None])
+                        ("maf_refunds", by_mechanism[:, PAYER_INDEX["federal_insurance"], MECHANISMS.index("maximum_billing")].sum(axis=1)),
+                        ("insurance_target_sectors_price_year", insurance[:, target].sum(axis=1) / price[:, None, None, None]),
+                        *((f"insurance_{c}_price_year", insurance[:, CATEGORIES.index(c)] / price[:, None, None, None])
                           for c in ("physiotherapy", "practice_nurse"))):
         banded = np.zeros(value.shape + (N_AGE_BANDS,))
         banded[..., -1] = value  # money is not kept by age: all of it in one band, so sums over bands are right
@@ -162,45 +177,60 @@ def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarra
 
 
 def _indicators(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
-    """Rates per territory and patient group, with 'all' totals, crude and age-standardised; spending concentration."""
+    """Rates per territory, patient group and (with programmes) population, with 'all' totals, crude and
+    age-standardised; spending concentration."""
     counts = _counts(scenario, model)
     territories = list(model.layout.territory_names)
-    standard = counts["persons_1_january"][0]  # [territory, group, band]: the base year's population, equal in both arms
+    standard = counts["persons_1_january"][0].sum(axis=2)  # [territory, group, band]: the base year's population, equal in both arms
+    split = model.layout.n_populations == 2
+    populations = (("rest", [0]), ("target", [1]), ("all", [0, 1])) if split else (("all", [0]),)
     rows = []
     for t_label, t_sel in [(t, [i]) for i, t in enumerate(territories)] + [("all", list(range(len(territories))))]:
         for g_label, g_sel in (("non_bim", [0]), ("bim", [1]), ("all", [0, 1])):
-            pick = lambda a: a[:, t_sel][:, :, g_sel].sum(axis=(1, 2))  # noqa: E731 - [year, band]
             weights = standard[t_sel][:, g_sel].sum(axis=(0, 1))
-            for name, (num, den, mult) in RATES.items():
-                n_band, d_band = pick(counts[num]), pick(counts[den])
-                _rate_rows(rows, model.arm, scenario.years, t_label, g_label, name, mult, n_band.sum(axis=1), d_band.sum(axis=1))
-                if name in STANDARDISED:
-                    # direct standardisation: each band's rate applied to the standard population
-                    rate = np.divide(n_band, d_band, out=np.zeros_like(n_band), where=d_band > 0)
-                    expected = (rate * weights).sum(axis=1)
-                    covered = np.where(d_band > 0, weights, 0.0).sum(axis=1)
-                    _rate_rows(rows, model.arm, scenario.years, t_label, g_label, f"{name}_age_standardised", mult, expected, covered)
+            for p_label, p_sel in populations:
+                pick = lambda a: a[:, t_sel][:, :, g_sel][:, :, :, p_sel].sum(axis=(1, 2, 3))  # noqa: E731,B023 - [year, band]
+                labels = (t_label, g_label, p_label)
+                for name, (num, den, mult) in RATES.items():
+                    n_band, d_band = pick(counts[num]), pick(counts[den])
+                    _rate_rows(rows, model.arm, scenario.years, labels, name, mult, n_band.sum(axis=1), d_band.sum(axis=1))
+                    if name in STANDARDISED:
+                        # direct standardisation: each band's rate applied to the standard population
+                        rate = np.divide(n_band, d_band, out=np.zeros_like(n_band), where=d_band > 0)
+                        expected = (rate * weights).sum(axis=1)
+                        covered = np.where(d_band > 0, weights, 0.0).sum(axis=1)
+                        _rate_rows(rows, model.arm, scenario.years, labels, f"{name}_age_standardised", mult, expected, covered)
     for y, year in enumerate(scenario.years):
         top5, top1, over = model.observer.concentration[y]
-        rows.append((model.arm, year, "all", "all", "spending_share_top5pct", top5, np.nan, np.nan))
-        rows.append((model.arm, year, "all", "all", "spending_share_top1pct", top1, np.nan, np.nan))
-        rows.append((model.arm, year, "all", "all", "persons_over_100k_eur", over, np.nan, np.nan))
-    columns = ["arm", "year", "territory", "patient_group", "indicator", "value", "numerator", "denominator"]
+        for name, value in (("spending_share_top5pct", top5), ("spending_share_top1pct", top1), ("persons_over_100k_eur", over)):
+            rows.append((model.arm, year, "all", "all", "all", name, value, np.nan, np.nan))
+    columns = ["arm", "year", "territory", "patient_group", "population", "indicator", "value", "numerator", "denominator"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _rate_rows(rows: list, arm: str, years, territory: str, group: str, name: str, mult: float,
+def _indicator_tables(scenario: Scenario, model: HealthSystemModel) -> dict[str, pd.DataFrame]:
+    """`indicators` (whole population) and, with programmes, `indicators_by_population` (target | rest | all)."""
+    frame = _indicators(scenario, model)
+    whole = frame[frame["population"] == "all"].drop(columns="population").reset_index(drop=True)
+    if model.layout.n_populations == 1:
+        return {"indicators": whole}
+    return {"indicators": whole, "indicators_by_population": frame}
+
+
+def _rate_rows(rows: list, arm: str, years, labels: tuple[str, str, str], name: str, mult: float,
                numerator: np.ndarray, denominator: np.ndarray) -> None:
     """One row per year: value = mult * numerator / denominator (NaN where the denominator is 0)."""
     for y, year in enumerate(years):
         value = mult * numerator[y] / denominator[y] if denominator[y] > 0 else np.nan
-        rows.append((arm, year, territory, group, name, value, numerator[y], denominator[y]))
+        rows.append((arm, year, *labels, name, value, numerator[y], denominator[y]))
 
 
 def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     """Revenue per provider per year, by payer, euros."""
     rows = []
     revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
+    volume = model.ledger.provider_volume * model.cohort.weight  # [year, provider, category]
+    gp, nurse = CATEGORIES.index("gp"), CATEGORIES.index("practice_nurse")
     for provider in sorted(model.providers, key=lambda p: p.index):
         where = model.layout.provider_place(model.layout.providers[provider.index])
         for y, year in enumerate(scenario.years):
@@ -208,7 +238,9 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
             rows.append({"arm": model.arm, "year": year, "provider": provider.name, "kind": provider.kind, "territory": where,
                          "revenue_eur": float(r.sum()),
                          **{f"from_{k}_eur": float(v) for k, v in zip(PAYERS, r.sum(axis=1), strict=True)},
-                         **{f"by_{k}_eur": float(v) for k, v in zip(MECHANISMS, r.sum(axis=0), strict=True)}})
+                         **{f"by_{k}_eur": float(v) for k, v in zip(MECHANISMS, r.sum(axis=0), strict=True)},
+                         "gp_contacts": float(volume[y, provider.index, gp]),
+                         "practice_nurse_contacts": float(volume[y, provider.index, nurse])})
     return pd.DataFrame(rows)
 
 
@@ -262,6 +294,21 @@ def _reinvestment(model: HealthSystemModel) -> pd.DataFrame:
     return pd.DataFrame(model.regime.reinvestments).assign(arm=model.arm)[columns]
 
 
+MEASURE_COLUMNS = ["arm", "year", "programme", "population", "area", "person_years", "expected_eur", "benchmark_eur", "actual_eur",
+                   "actual_per_person_year_eur", "expected_per_person_year_eur"]
+
+
+def _programme_measures(scenario: Scenario, model: HealthSystemModel) -> dict[str, pd.DataFrame]:
+    """With programmes: each programme's AIM-style measure per year for its four populations (target group and rest,
+    in its zones and in the reference population)."""
+    if not scenario.programmes:
+        return {}
+    book = model.regime.programmes
+    if book is None or not book.measured:
+        return {"programme_measures": pd.DataFrame(columns=MEASURE_COLUMNS)}
+    return {"programme_measures": pd.DataFrame(book.measured).assign(arm=model.arm)[MEASURE_COLUMNS]}
+
+
 def _rates(model: HealthSystemModel) -> pd.DataFrame:
     """Budget-neutral rates set by the optimiser: per year and line (risk cell, episode type), observed cost and rate."""
     columns = ["arm", "year", "line", "provider_kind", "volume", "observed_eur", "rate_eur"]
@@ -310,6 +357,8 @@ def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[st
     if len(tables["settlements"]):
         tables["settlements"] = with_true_savings(tables["settlements"], tables["annual"], scenario)
     tables["patient_payments"] = by_income_type(tables["annual"])
+    if scenario.programmes:
+        tables["evaluations"] = evaluations(tables, scenario)
     return tables
 
 
@@ -323,50 +372,3 @@ def _paired(part: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, pd.D
     table.insert(1, "replication", int(rows["replication"].iloc[0]) if len(rows) else 0)
     part["patients_paying_more"] = table
     return part
-
-
-def budget_impact_detail(annual: pd.DataFrame) -> pd.DataFrame:
-    """Reform minus status quo per replication, year, payer, category, territory and patient group, euros."""
-    keys = ["replication", "year", "payer", "category", "territory", "patient_group"]
-    table = annual.groupby(keys + ["arm"], sort=True)["amount_eur"].sum().unstack("arm", fill_value=0.0).reset_index()
-    table.columns.name = None
-    table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
-    table["impact_eur"] = table["reform_eur"] - table["status_quo_eur"]
-    return table[keys + ["status_quo_eur", "reform_eur", "impact_eur"]]
-
-
-def budget_impact(annual: pd.DataFrame, discount_rate: float = 0.0) -> pd.DataFrame:
-    """Reform minus status quo, per replication, year and payer (and 'all_payers'), euros.
-
-    Also cumulative, discounted to the start year at `discount_rate` (end-of-year flows are
-    not assumed: year t weighs 1 / (1 + r)^(t - start)), and the cumulative discounted (NPV).
-    """
-    by_payer = annual.groupby(["replication", "year", "payer", "arm"], sort=True)["amount_eur"].sum().unstack("arm")
-    total = by_payer.groupby(level=["replication", "year"]).sum()
-    total["payer"] = "all_payers"
-    total = total.set_index("payer", append=True)
-    table = pd.concat([by_payer, total]).sort_index().reset_index()
-    table = table.rename(columns={"status_quo": "status_quo_eur", "reform": "reform_eur"})
-    table["impact_eur"] = table["reform_eur"] - table["status_quo_eur"]
-    table.columns.name = None
-    start = table["year"].min()
-    table["discounted_impact_eur"] = table["impact_eur"] / (1 + discount_rate) ** (table["year"] - start)
-    by = table.groupby(["replication", "payer"], sort=False)
-    table["cumulative_impact_eur"] = by["impact_eur"].cumsum()
-    table["npv_eur"] = by["discounted_impact_eur"].cumsum()
-    return table[["replication", "year", "payer", "status_quo_eur", "reform_eur", "impact_eur",
-                  "cumulative_impact_eur", "discounted_impact_eur", "npv_eur"]]
-
-
-def budget_summary(impact: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
-    """Every budget figure over replications: mean and the central `interval` (e.g. 5th-95th percentiles)."""
-    figures = ["status_quo_eur", "reform_eur", "impact_eur", "cumulative_impact_eur", "npv_eur"]
-    low, high = (1 - interval) / 2, 1 - (1 - interval) / 2
-    grouped = impact.groupby(["year", "payer"])[figures]
-    long = pd.concat({"mean": grouped.mean(), "low": grouped.quantile(low), "high": grouped.quantile(high)}, names=["statistic"])
-    long = long.stack().rename("value").reset_index().rename(columns={"level_3": "figure"})
-    table = long.pivot_table(index=["year", "payer", "figure"], columns="statistic", values="value").reset_index()
-    table.columns.name = None
-    table["interval"] = interval
-    table["replications"] = impact["replication"].nunique()
-    return table[["year", "payer", "figure", "mean", "low", "high", "interval", "replications"]]

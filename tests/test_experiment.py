@@ -60,7 +60,7 @@ def test_money_conserved_and_category_totals_add_up(scenario):
         revenue = tables["providers"].query("arm == @arm and year == @year")["revenue_eur"].sum()
         assert revenue == pytest.approx(part["amount_eur"].sum(), rel=1e-9)  # paid == received
     nh = annual[annual["category"] == "nursing_home"].groupby("payer")["amount_eur"].sum()
-    assert nh["federal_insurance"] == 0 and nh["federated_entities"] > 0
+    assert nh["federal_insurance"] == 0 and nh["aviq"] > 0 and nh["flemish_community"] > 0  # each zone's own entity
     assert CATEGORY_INDEX["nursing_home"] >= 0
 
 

@@ -17,15 +17,15 @@ def layout(scenario):
 
 
 def fee_statement(layout, scale: float = 1.0) -> tuple[Statement, np.ndarray]:
-    """100 EUR per (category, cell): the patient pays 20, insurance (federated entities for nursing homes) 80."""
+    """100 EUR per (category, cell): the patient pays 20, insurance (the zone's federated entity for nursing homes) 80."""
     volume = np.ones((len(CATEGORIES), layout.n_cells))
     t = Transfers()
     items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], volume.shape)
     cells = np.broadcast_to(np.arange(layout.n_cells)[None, :], volume.shape)
     nh = CATEGORY_INDEX["nursing_home"]
-    third = np.where(np.arange(len(CATEGORIES)) == nh, PAYER_INDEX["federated_entities"], PAYER_INDEX["federal_insurance"])
+    third = layout.cell_third_payer
     t.add("patients", "fee_for_service", items, cells, layout.cell_provider, 20.0 * volume)
-    t.add(np.broadcast_to(third[:, None], volume.shape), "fee_for_service", items, cells, layout.cell_provider, 80.0 * scale * volume)
+    t.add(third, "fee_for_service", items, cells, layout.cell_provider, 80.0 * scale * volume)
     owed = np.bincount(layout.cell_provider.ravel(), weights=100.0 * volume.ravel(), minlength=layout.n_providers)
     return Statement(t, owed), volume
 
@@ -40,7 +40,9 @@ def test_post_accumulates_money_by_payer_mechanism_and_provider(layout):
     assert ledger.revenue.sum() == pytest.approx(total)
     nh = CATEGORY_INDEX["nursing_home"]
     ffs = MECHANISM_INDEX["fee_for_service"]
-    assert ledger.money[0, PAYER_INDEX["federated_entities"], ffs, nh].sum() == pytest.approx(2 * 80.0 * layout.n_cells)
+    entities = [PAYER_INDEX[e] for e in ("aviq", "flemish_community")]  # the small scenario's zones: Wallonia, Flanders
+    assert ledger.money[0, entities, ffs, nh].sum() == pytest.approx(2 * 80.0 * layout.n_cells)
+    assert (layout.cell_third_payer[nh] == np.where(layout.cell_territory == 0, PAYER_INDEX["aviq"], PAYER_INDEX["flemish_community"])).all()
     assert ledger.money[0, PAYER_INDEX["federal_insurance"], ffs, nh].sum() == 0
     assert ledger.money[0, PAYER_INDEX["patients"]].sum() == pytest.approx(2 * 20.0 * volume.size)
     np.testing.assert_allclose(ledger.revenue[0].sum(axis=(1, 2)), 2 * statement.owed)
@@ -88,7 +90,8 @@ def test_ledger_compares_payers_outflows_with_what_the_rules_say_each_payer_pays
     nh_cells = layout.n_cells
     rules = np.zeros(len(PAYERS))
     rules[PAYER_INDEX["patients"]] = 20.0 * n
-    rules[PAYER_INDEX["federated_entities"]] = 80.0 * nh_cells
+    for entity in ("aviq", "flemish_community"):
+        rules[PAYER_INDEX[entity]] = 80.0 * (layout.cell_third_payer[CATEGORY_INDEX["nursing_home"]] == PAYER_INDEX[entity]).sum()
     rules[PAYER_INDEX["federal_insurance"]] = 80.0 * (n - nh_cells)
     Ledger(layout, 1).post(0, Statement(statement.transfers, statement.owed, rules), volume)  # the rules agree
     wrong = rules.copy()

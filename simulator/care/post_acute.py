@@ -28,6 +28,8 @@ def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour
     dementia = (state.conditions & CONDITION_BIT["dementia"]) > 0
     entry = m.shared("nursing_home_entry", lambda: t.nursing_home_entry[m.age]) * np.where(
         dementia, np.float32(pa.nursing_home_dementia_ratio), np.float32(1))
+    if behaviour.nursing_home_entry is not None:
+        entry = entry * behaviour.nursing_home_entry[state.cell]
     enters = state.alive & ~state.nursing_home & (m.draws.uniform("nursing_home") < entry)
     state.nursing_home |= enters
 

@@ -16,6 +16,7 @@ the same scope share that draw.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,7 @@ from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, ITEMS, MECHANISM_INDEX, MECHANISMS, NO_CATEGORY, PAYER_INDEX
 from simulator.layout import Layout
 from simulator.payment.statement import Statement
-from simulator.reference import ReferenceCosts
+from simulator.reference import ReferenceCosts, ReferenceYear
 from simulator.rng import generator
 from simulator.scenario.reform import Measurement as MeasurementRule
 
@@ -42,13 +43,20 @@ class Measured:
     benchmark: np.ndarray  # expected * (1 + error)
     actual: np.ndarray  # insurance money paid for the scope, outliers removed
     quality_ratio: np.ndarray  # avoidable admissions over the reference's expectation
+    person_months: np.ndarray | None = None  # enrolee-months counted (at the represented scale)
+    observed_avoidable: np.ndarray | None = None  # avoidable admissions observed (simulated scale)
+    expected_avoidable: np.ndarray | None = None  # and expected on the reference's rates
 
 
 class Measurement:
     """Accumulates one rule's actual spending through the year and measures it against the benchmark."""
 
-    def __init__(self, rule: MeasurementRule, zones: np.ndarray, reference: ReferenceCosts, layout: Layout, capacity: int, seed: int):
+    def __init__(self, rule: MeasurementRule, zones: np.ndarray, reference: ReferenceCosts, layout: Layout, capacity: int, seed: int,
+                 cells: np.ndarray | None = None, eligible: Callable[[ReferenceYear], np.ndarray] | None = None):
+        """`zones` [territory] bool; `cells` [cell] bool narrows the measure to a population (a programme's target
+        group); `eligible` picks the reference's patients with the same criteria for the expected cost."""
         self.rule, self.zones, self.layout, self.seed = rule, zones, layout, seed
+        self.cells = zones[layout.cell_territory] if cells is None else cells & zones[layout.cell_territory]
         self.scope = [CATEGORY_INDEX[c] for c in rule.scope]
         self.counted = np.zeros((len(MECHANISMS), len(ITEMS)), bool)  # [mechanism, item] money that counts
         for name in rule.mechanisms:
@@ -56,10 +64,13 @@ class Measurement:
                 self.counted[MECHANISM_INDEX[name], NO_CATEGORY] = True
             else:
                 self.counted[MECHANISM_INDEX[name], self.scope] = True
+        if "fee_for_service" in rule.mechanisms:  # the insurance's part a municipality took over comes off its spending
+            self.counted[MECHANISM_INDEX["municipal_copayment"], self.scope] = True
         cap = rule.outlier_cap_eur if rule.outlier_rule == "cap" else 0.0
         exclude = rule.outlier_cap_eur if rule.outlier_rule == "exclude" else 0.0
-        self.rates = [y.cell_rates(self.scope, cap=cap, insured=True, exclude_above=exclude).sum(axis=1) for y in reference.years]
-        self.avoidable_rates = [y.avoidable_rate() for y in reference.years]
+        pick = (lambda y: None) if eligible is None else eligible  # noqa: E731
+        self.rates = [y.cell_rates(self.scope, pick(y), cap=cap, insured=True, exclude_above=exclude).sum(axis=1) for y in reference.years]
+        self.avoidable_rates = [y.avoidable_rate(pick(y)) for y in reference.years]
         self.error_key = zlib.crc32(",".join(sorted(rule.scope)).encode())  # the same scope, the same estimate
         self.claims = np.zeros(capacity, np.float32)  # insurance share of each patient's in-scope claims this year
         self.months = np.zeros(capacity, np.int8)
@@ -77,7 +88,7 @@ class Measurement:
 
     def month(self, state: PatientState, activity: Activity, insurer_value: np.ndarray, bim: np.ndarray) -> None:
         """Enrolee-months and each patient's in-scope claims (insurance share, `insurer_value[category, bim]`)."""
-        inside = self.zones[self.layout.cell_territory[state.cell]]
+        inside = self.cells[state.cell]
         self.months += (state.alive & inside).astype(np.int8)
         for i in self.scope:
             slots = activity.slots.get(CATEGORIES[i])
@@ -114,7 +125,7 @@ class Measurement:
             excess = np.where(kept, 0.0, claims)
         else:
             excess, kept = np.zeros(slots.size), np.ones(slots.size, bool)
-        paid = np.bincount(lay.cell_territory, weights=self.paid, minlength=n_zones)
+        paid = np.bincount(lay.cell_territory, weights=self.paid * self.cells, minlength=n_zones)
         claimed = np.bincount(zone, weights=claims, minlength=n_zones)
         paid_per_claim = np.divide(paid, claimed, out=np.ones(n_zones), where=claimed > 0)
         actual = (paid - np.bincount(zone, weights=excess, minlength=n_zones) * paid_per_claim) * self.zones * weight
@@ -125,6 +136,6 @@ class Measurement:
         error = rule.benchmark_error_sd * draw
         avoidable_rate = self.avoidable_rates[min(year_index, len(self.avoidable_rates) - 1)]
         expected_avoidable = np.bincount(zone, weights=months * avoidable_rate[payment_cell[slots]], minlength=n_zones)
-        observed = np.bincount(lay.cell_territory, weights=avoidable_by_cell, minlength=n_zones)
-        return Measured(expected, error, expected * (1 + error), actual,
-                        observed / np.maximum(expected_avoidable, 1e-12))
+        observed = np.bincount(lay.cell_territory, weights=avoidable_by_cell * self.cells, minlength=n_zones)
+        return Measured(expected, error, expected * (1 + error), actual, observed / np.maximum(expected_avoidable, 1e-12),
+                        np.bincount(zone, weights=months, minlength=n_zones) * weight, observed, expected_avoidable)

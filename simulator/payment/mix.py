@@ -19,15 +19,17 @@ from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
 from simulator.care.risk import N_RISK_CELLS, condition_count, risk_cell
 from simulator.care.state import PatientState
-from simulator.categories import CATEGORIES, CATEGORY_INDEX, CATEGORY_THIRD_PAYER, INSURANCE, PAYER_INDEX
+from simulator.categories import CATEGORIES, CATEGORY_INDEX, INSURANCE
 from simulator.layout import Layout
 from simulator.payment.bundled import EpisodeBook, status_quo_price
 from simulator.payment.capitation import CapitationPlan, capitation_amount, plan_capitation
+from simulator.payment.charging import Charging
 from simulator.payment.coordination import coordination_funding, transition_admin
 from simulator.payment.envelope import Envelopes
 from simulator.payment.fee_for_service import FeeForService
 from simulator.payment.incentives import MEAN_STAY_DAYS, Incentives, enrolment, per_act_share
 from simulator.payment.measurement import Measurement
+from simulator.payment.municipal import municipal_copayment
 from simulator.payment.out_of_pocket import OutOfPocket
 from simulator.payment.rate_setting import needs_rate_setting, set_budget_neutral_rates
 from simulator.payment.reinvest import Reinvesting
@@ -35,11 +37,13 @@ from simulator.payment.settle import Settling
 from simulator.payment.statement import Statement, Transfers
 from simulator.payment.transition import Schedule
 from simulator.population import Cohort
+from simulator.programmes.book import ProgrammeBook
+from simulator.programmes.target import TargetFlags
 from simulator.reference import ReferenceCosts
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
 
-class Regime(Settling, Reinvesting):
+class Regime(Settling, Reinvesting, Charging):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int):
@@ -93,6 +97,12 @@ class Regime(Settling, Reinvesting):
         self.out_of_pocket = OutOfPocket(scenario, layout, cohort, seed, self.payee["administration"])
         self.supplement = np.array([getattr(scenario.supplements, c) for c in CATEGORIES])  # share of tariff
         self.forbidden = np.isin(CATEGORIES, r.forbid_supplements) if r else np.zeros(len(CATEGORIES), bool)
+        self.targets = TargetFlags(scenario, layout)
+        self.municipal = r.municipal_copayment if r else None
+        self.programmes = ProgrammeBook(scenario, layout, cohort.capacity, reference, seed, self.payee["integration_management"]) \
+            if reform and scenario.programmes else None
+        if self.programmes:
+            self.programmes.records = self.settlements  # its settlements go in the `settlements` table
 
     # ----------------------------------------------------------------- set-up
 
@@ -152,9 +162,11 @@ class Regime(Settling, Reinvesting):
 
     # ----------------------------------------------------------------- yearly
 
-    def start_year(self, year_index: int, year: int, m: Month, state: PatientState) -> None:
-        """January: the transition's phases and participation, coding, risk selection, the year's rules, then the responses."""
+    def start_year(self, year_index: int, year: int, m: Month, state: PatientState, cost_index: float = 1.0) -> None:
+        """January: the programmes' target groups, the transition's phases and participation, coding, risk selection, the
+        year's rules, then the responses (`cost_index`: this year's mean expected cost over the base year's)."""
         b = self.scenario.reform.behaviour
+        self.targets.update(state, m.age, self.cohort.bim, cost_index)
         if self.shadowing:
             self._enter_phase(year_index, year, state)
         recorded = condition_count(state.conditions)
@@ -180,6 +192,8 @@ class Regime(Settling, Reinvesting):
             measurement.start_year()
         if self.reform:
             self._set_behaviour(m, state)
+        if self.programmes:
+            self.programmes.start_year(year_index, self.behaviour)
         if self.reinvestment:
             self._fund_interventions(state)
 
@@ -206,8 +220,9 @@ class Regime(Settling, Reinvesting):
     def _incentives(self, state: PatientState) -> Incentives:
         """What this year's rules mean for the decision makers (see `payment.incentives`)."""
         in_force = self.global_budget if self.envelopes and self.envelopes.active else None
-        per_act = per_act_share(self.capitation, in_force, state, self.n_cells)
-        enrolled, specialist_fee, team = enrolment(self.capitation, state, self.n_cells)
+        replacing = [p for p in self.capitation if not p.rule.add_on]  # add-ons leave the price of an act unchanged
+        per_act = per_act_share(replacing, in_force, state, self.n_cells)
+        enrolled, specialist_fee, team = enrolment(replacing, state, self.n_cells)
         price = self.status_quo.tariffs(self.year)
         benchmark = None
         if self.shared_savings:
@@ -254,6 +269,9 @@ class Regime(Settling, Reinvesting):
             residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
             paid = self._combine_all(paid, coordination_funding(self.layout, self.scenario.reform.coordination, self.year, self.zone_phase,
                                                                 residents, self.payee["integration_management"], self.cohort.weight))
+        if self.programmes:
+            paid = self._combine_all(paid, self.programmes.month(m.step, self.year, state, activity, paid, self.cohort.weight,
+                                                                 self.ffs.insurer_unit_value(self.year), self.cohort.bim))
         return paid
 
     def _post_measured(self, measurement: Measurement, paid: Statement, reform: Statement) -> None:
@@ -302,6 +320,8 @@ class Regime(Settling, Reinvesting):
         for plan in self.capitation:
             covered = plan.covered(state)
             self._pay_capitation(plan, state, covered, transfers, owed)
+            if plan.rule.add_on:
+                continue
             replaced = plan.rule.weight * self.scale * claims_by_cell(activity, state.cell, self.n_cells, tuple(plan.scope), covered)
             ffs_volume -= replaced
             if plan.rule.patient_copayment == "kept":
@@ -319,6 +339,9 @@ class Regime(Settling, Reinvesting):
             self._keep_copayments(enveloped, "global_budget", transfers, owed, charges)  # the envelope replaces the insurance's part only
         self._pay_fee_for_service(np.maximum(ffs_volume, 0.0), transfers, owed, self.ffs, charges)
         self._pay_supplements(volume, transfers, owed, self.forbidden, charges)
+        if self.municipal:
+            transfers.extend(municipal_copayment(self.municipal, self.layout, state, activity, self.ffs.insurer_unit_value(self.year),
+                                                 self.cohort.bim))
         if self.book:
             closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year), m.draws.at("admission_day", activity.admissions))
             self._settle_episodes(closed, state, Statement(transfers, owed))
@@ -326,49 +349,15 @@ class Regime(Settling, Reinvesting):
         self._count(state, activity)
         return Statement(transfers, owed, charges=charges)
 
-    def _pay_fee_for_service(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, ffs: FeeForService,
-                             charges: np.ndarray) -> None:
-        """Tariff x volume to the billing provider; the patient's co-payment, the rest by insurance or federated entities."""
-        lay = self.layout
-        due, patient = ffs.charges(volume, self.year, lay.cell_bim)
-        charges[0] += patient
-        owed += np.bincount(lay.cell_provider.ravel(), weights=due.ravel(), minlength=lay.n_providers)
-        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], due.shape)
-        cells = np.broadcast_to(np.arange(self.n_cells)[None, :], due.shape)
-        third = np.array([PAYER_INDEX[CATEGORY_THIRD_PAYER[c]] for c in CATEGORIES])
-        transfers.add("patients", "fee_for_service", items, cells, lay.cell_provider, patient)
-        transfers.add(np.broadcast_to(third[:, None], due.shape), "fee_for_service", items, cells, lay.cell_provider, due - patient)
-
-    def _pay_supplements(self, volume: np.ndarray, transfers: Transfers, owed: np.ndarray, forbidden: np.ndarray,
-                         charges: np.ndarray) -> None:
-        """Patients pay supplements on top of the tariff to the billing provider, where not `forbidden` ([category] bool)."""
-        share = np.where(forbidden, 0.0, self.supplement)
-        if not share.any():
-            return
-        lay = self.layout
-        amount = volume * (self.status_quo.tariffs(self.year) * share)[:, None]
-        charges[1] += amount
-        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], amount.shape)
-        transfers.add("patients", "supplement", items, np.broadcast_to(np.arange(self.n_cells), amount.shape), lay.cell_provider, amount)
-        owed += np.bincount(lay.cell_provider.ravel(), weights=amount.ravel(), minlength=lay.n_providers)
-
-    def _keep_copayments(self, volume: np.ndarray, mechanism: str, transfers: Transfers, owed: np.ndarray, charges: np.ndarray) -> None:
-        """Patients still pay their co-payment on `volume[category, cell]` that a rule pays instead of fee-for-service."""
-        lay = self.layout
-        _, copay = self.ffs.charges(volume, self.year, lay.cell_bim)
-        charges[0] += copay
-        items = np.broadcast_to(np.arange(len(CATEGORIES))[:, None], copay.shape)
-        transfers.add("patients", mechanism, items, np.broadcast_to(np.arange(self.n_cells), copay.shape), lay.cell_provider, copay)
-        owed += np.bincount(lay.cell_provider.ravel(), weights=copay.ravel(), minlength=lay.n_providers)
-
     def _pay_capitation(self, plan: CapitationPlan, state: PatientState, covered: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
         """Rate by payment risk cell x enrolee-months, per cell and scope category; owed checked per provider."""
         slots = np.flatnonzero(covered)
         key = state.cell[slots].astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots]
         months = np.bincount(key, minlength=self.n_cells * N_RISK_CELLS).reshape(self.n_cells, N_RISK_CELLS)
         amount = capitation_amount(months, plan.rates, plan.rule.weight * self.scale, self.index)  # [cell, scope]
+        mechanism = "enrolment" if plan.rule.add_on else "capitation"
         for j, c in enumerate(plan.scope):
-            transfers.add(INSURANCE, "capitation", c, np.arange(self.n_cells), plan.provider, amount[:, j])
+            transfers.add(INSURANCE, mechanism, c, np.arange(self.n_cells), plan.provider, amount[:, j])
         provider = plan.provider[state.cell[slots]]
         by_provider = np.bincount(provider.astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots],
                                   minlength=self.layout.n_providers * N_RISK_CELLS).reshape(-1, N_RISK_CELLS)

@@ -46,6 +46,7 @@ class OutOfPocket:
         self.present = np.zeros((n_years, capacity), bool)
         self.reached = np.zeros((n_years, capacity), bool)  # refunded under the MAF in the year
         self.territory = np.zeros((n_years, capacity), np.int16)
+        self.target = np.zeros((n_years, capacity), np.int8)  # in a programme's target group on 1 January
         self.charges = np.zeros((2, len(CATEGORIES), layout.n_cells))  # the year's co-payments, supplements [category, cell]
         self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
         self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
@@ -63,6 +64,7 @@ class OutOfPocket:
         self.volume[:] = 0
         self.year = year_index
         self.territory[year_index] = self.layout.cell_territory[state.cell]
+        self.target[year_index] = self.layout.cell_target[state.cell]
 
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""

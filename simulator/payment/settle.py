@@ -49,6 +49,9 @@ class Settling:
             self._plan_reinvestment(result["reinvestment"])
         if self.guarantee:
             self._settle_guarantee(result["budget_guarantee"], rest)
+        if self.programmes:
+            rest = self._combine_all(rest, self.programmes.close_year(self.year_index, self.year, state, self.payment_cell,
+                                                                      self.cell_counts[2], self.cell_counts[0], self.index, self.cohort.weight))
         refunds = self.out_of_pocket.close_year(state, volume_year, present)
         return self._combine_all(self._combine_all(statement, self._settled(rest)), refunds)
 

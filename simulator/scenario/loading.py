@@ -32,14 +32,35 @@ def read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merge(parent, data)
 
 
+BY_NAME = ("programmes",)  # lists of tables that `extends` merges item by item, by `name`
+
+
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Deep merge: tables merge key by key; any other value (lists too) replaces."""
+    """Deep merge: tables merge key by key; any other value (lists too) replaces, except the lists in BY_NAME:
+    an item with the name of one of the base's merges into it, an item with a new name is added."""
     out = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
+        elif key in BY_NAME and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = _merge_by_name(out[key], value)
         else:
             out[key] = value
+    return out
+
+
+def _merge_by_name(base: list[Any], override: list[Any]) -> list[Any]:
+    """Items of `override` merged into the base's items of the same name; new names appended."""
+    out = list(base)
+    names = [item.get("name") if isinstance(item, dict) else None for item in out]
+    for item in override:
+        name = item.get("name") if isinstance(item, dict) else None
+        if name is not None and name in names:
+            i = names.index(name)
+            out[i] = merge(out[i], item)
+        else:
+            out.append(item)
+            names.append(name)
     return out
 
 
@@ -162,6 +183,19 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
     if reform.shared_savings:
         named.append(("reform.shared_savings.territories", reform.shared_savings.territories))
     named.append(("reform.coordination.territories", reform.coordination.territories))
+    if reform.municipal_copayment:
+        named.append(("reform.municipal_copayment.territories", reform.municipal_copayment.territories))
+    seen: dict[str, str] = {}
+    for i, programme in enumerate(scenario.programmes):
+        named.append((f"programmes[{i}].territories", programme.territories))
+        for j, zone in enumerate(programme.territories):
+            if zone in seen:
+                problems.append(Problem(f"programmes[{i}].territories[{j}]", zone, f"a zone in no other programme (it is in {seen[zone]})"))
+            seen.setdefault(zone, programme.name)
+    names = [p.name for p in scenario.programmes]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append(Problem(f"programmes[{i}].name", name, "a name not used by another programme"))
     for path, listed in named:
         for j, zone in enumerate(listed):
             if zone not in zones:
@@ -170,7 +204,7 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
         if zone not in zones:
             problems.append(Problem("reform.transition.territory_delay", zone, "one of " + ", ".join(zones)))
     weights: dict[tuple[str, str], float] = {}
-    for rule in reform.capitation:
+    for rule in (r for r in reform.capitation if not r.add_on):  # add-ons leave fee-for-service whole
         for c in rule.scope:
             weights[rule.provider_kind, c] = weights.get((rule.provider_kind, c), 0.0) + rule.weight
     if reform.global_budget:

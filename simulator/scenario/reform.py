@@ -75,9 +75,14 @@ class Capitation(Section):
     practice_share: float = param(
         1.0, "share", "Share of GP practices in those zones that take it (medical houses: 4.4 % of Belgians in 2020, AIM); the others stay on fee-for-service", ge=0, le=1
     )
+    add_on: bool = param(
+        False, "yes/no", "Paid on top of fee-for-service, which keeps paying the full tariff (an enrolment payment, as the German "
+        "disease-management programmes' fees per enrolled patient); booked as `enrolment`. Needs rates = 'given'")
 
     @model_validator(mode="after")
     def _given_rates_cover_scope(self) -> Capitation:
+        if self.add_on and self.rates != "given":
+            raise ValueError("allowed: rates = 'given' for an add-on payment (a status-quo cost on top of fee-for-service would pay twice)")
         if self.rates == "given":
             missing = [c for c in self.scope if c not in self.rate]
             if missing:
@@ -113,7 +118,7 @@ class Bundled(Section):
     episodes: list[Episode] = listing(..., "list", "Episode types", min_length=1)
 
 
-PaidMechanism = Literal["fee_for_service", "capitation", "bundle", "global_budget", "p4p"]
+PaidMechanism = Literal["fee_for_service", "capitation", "bundle", "global_budget", "p4p", "enrolment"]
 
 
 class Measurement(Section):
@@ -137,22 +142,28 @@ class Measurement(Section):
     noise_corridor: float = param(0.0, "share of benchmark", "A deductible: this share of the benchmark is taken off every difference before it counts", ge=0, le=0.5)
 
 
-class SharedSavings(Measurement):
-    """Fee-for-service continues; yearly, attributed spending is compared with a risk-adjusted benchmark."""
+class SharingTerms(Section):
+    """How a measured difference is shared: the minimum savings rate, sharing and loss rates, caps, the quality gate."""
 
-    territories: list[str] = listing(list, "zone names", "Zones with an agreement; empty: all")
     minimum_savings_rate: float = param(0.02, "share of benchmark", "Savings (or losses) below this are noise and not shared (MSSP 2-3.9 %)", ge=0, le=0.5)
-    sharing_rate: float = param(0.5, "share", "Share of savings paid to the zone's providers (MSSP 40-75 %)", ge=0, le=1)
+    noise_corridor: float = param(0.0, "share of benchmark", "A deductible: this share of the benchmark is taken off every difference before it counts", ge=0, le=0.5)
+    sharing_rate: float = param(0.5, "share", "Share of savings paid to the providers (MSSP 40-75 %)", ge=0, le=1)
     performance_cap: float = param(0.10, "share of benchmark", "Ceiling of the shared-savings payment (MSSP 10-20 %)", ge=0, le=1)
     downside: bool = param(False, "yes/no", "Two-sided risk after the upside-only years")
     loss_rate: float = param(0.3, "share", "Share of losses paid back when two-sided (MSSP 30-75 %)", ge=0, le=1)
     loss_cap: float = param(0.05, "share of benchmark", "Ceiling of losses paid back", ge=0, le=1)
-    upside_only_years: int = param(2, "years", "Upside-only years before losses are shared, counted from each zone's first paid year "
+    upside_only_years: int = param(2, "years", "Upside-only years before losses are shared, counted from the first paid year "
                                    "(KCE: start upside-only)", ge=0, le=50)
-    benchmark_error_sd: float = param(0.02, "share of benchmark", "Error of the expected-cost estimate, drawn per zone and year (disputed in the Belgian pilots)", ge=0, le=0.5)
     quality_gate: float = param(
         1.2, "ratio", "Savings are shared only if avoidable admissions are at most this multiple of the reference rate (0: no gate)", ge=0, le=10
     )
+
+
+class SharedSavings(SharingTerms, Measurement):
+    """Fee-for-service continues; yearly, attributed spending is compared with a risk-adjusted benchmark."""
+
+    territories: list[str] = listing(list, "zone names", "Zones with an agreement; empty: all")
+    benchmark_error_sd: float = param(0.02, "share of benchmark", "Error of the expected-cost estimate, drawn per zone and year (disputed in the Belgian pilots)", ge=0, le=0.5)
 
 
 class P4PIndicator(Section):
@@ -325,6 +336,15 @@ class CoordinationFunding(Section):
     territories: list[str] = listing(list, "zone names", "Zones funded; empty: all")
 
 
+class MunicipalCopayment(Section):
+    """The municipality pays for hospital bed-days beyond a length threshold, in place of the insurance (Norway's
+    coordination reform, 2012: municipalities pay for stays beyond a set length; Health ProspectING 2019, seed 002)."""
+
+    threshold_days: float = param(10.0, "days", "Bed-days of a stay beyond this are co-paid by the patient's municipality", ge=0, le=365)
+    share: float = param(1.0, "share", "Share of the bed-day tariff beyond the threshold the municipality pays; the insurance pays the rest", ge=0, le=1)
+    territories: list[str] = listing(list, "zone names", "Zones whose municipalities pay; empty: all")
+
+
 class RateSetting(Section):
     """Budget-neutral rates (capitation `rates` or episode `price` = "budget_neutral"), solved each year on the reference's
     status-quo activity: least absolute (relative) deviation from observed cost per risk cell and episode type."""
@@ -351,6 +371,8 @@ class Reform(Section):
     reinvestment: Reinvestment = Field(default_factory=Reinvestment)
     budget_guarantee: BudgetGuarantee = Field(default_factory=BudgetGuarantee)
     coordination: CoordinationFunding = Field(default_factory=CoordinationFunding)
+    municipal_copayment: MunicipalCopayment | None = Field(None, description="Municipal co-payment of long stays [section]",
+                                                           json_schema_extra={"unit": "section"})
     forbid_supplements: list[Category] = listing(
         list, "categories", "Categories whose supplements the reform forbids where it is paid (royal decree of 29 March 2024, Art. 6: "
         "no supplement on a programme's services)")

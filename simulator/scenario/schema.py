@@ -12,11 +12,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from simulator.categories import CONDITIONS
+from simulator.categories import CONDITIONS, FEDERATED_ENTITIES
 from simulator.scenario.fields import Section, keyed_section, listing, param
 from simulator.scenario.health import Morbidity, Mortality
 from simulator.scenario.pathways import RegionContinuity
 from simulator.scenario.patients import MaximumBilling, SupplementShare
+from simulator.scenario.programmes import Programme
 from simulator.scenario.reform import Reform
 
 Region = Literal["brussels", "flanders", "wallonia"]
@@ -82,6 +83,10 @@ class Territory(Section):
     cross_network_share: float = param(
         0.0, "share", "Share of residents whose usual hospital belongs to another network (their episodes are held by that "
         "network); 0 keeps every resident in the zone's network. Set from the zone's hospital-use data", ge=0, le=1)
+    federated_entity: Literal[FEDERATED_ENTITIES] | None = param(  # type: ignore[valid-type]
+        None, "payer", "Federated entity paying the zone's nursing homes and co-funding its programmes; default by region: "
+        "flemish_community, aviq (Wallonia), iriscare (Brussels). A zone of the German-speaking Community sets "
+        "german_speaking_community")
 
 
 class Hospital(Section):
@@ -321,6 +326,9 @@ class Scenario(Section):
     reform: Reform = Field(default_factory=Reform)
     trends: SecularTrends = Field(default_factory=SecularTrends)  # type: ignore[valid-type]
     budget: BudgetSection = Field(default_factory=BudgetSection)
+    programmes: list[Programme] = listing(
+        list, "list", "Integrated-care programmes of the reform arm (royal decree of 29 March 2024): target group, convention, "
+        "partners, funding, investments, AIM-style measurement")
 
     @property
     def years(self) -> list[int]:

@@ -27,7 +27,8 @@ def test_every_scalar_parameter_has_default_unit_and_description():
         required = path in ("territories", "reform.bundled.episodes", "reform.p4p.indicators") or path.endswith(
             ("territories.name", "territories.region", "territories.inhabitants", "hospitals.name", "episodes.name",
              "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur", "phases.kind", "phases.start_year",
-             "interventions.name", "interventions.cost_per_unit_eur", "interventions.max_effect", "interventions.units_for_half_effect"))
+             "interventions.name", "interventions.cost_per_unit_eur", "interventions.max_effect", "interventions.units_for_half_effect",
+             "programmes.name", "programmes.territories", "convention.start", "partners.name", "partners.kind", "investments.name"))
         assert required or "default" in prop, path
 
 

@@ -1,0 +1,252 @@
+"""The reform arm's programmes: their monthly flows, their yearly measure, settlements after the data lag, effects.
+
+Every flow is paid only in months the convention covers (pro rata by days), to the payee its
+destination or partner names, by the payer it names; settlements of a measured year are paid
+when the measure is known (the data lag), and only inside the convention unless
+`settle_after_end`. Money goes on the target group's cells, so the ledger splits it by population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.behaviour import Behaviour
+from simulator.care.activity import Activity
+from simulator.care.state import PatientState
+from simulator.categories import CATEGORY_INDEX, NO_CATEGORY
+from simulator.layout import Layout
+from simulator.payment.measurement import Measured, Measurement
+from simulator.payment.shared_savings import counted_difference, shared_savings_payment
+from simulator.payment.statement import Statement, Transfers
+from simulator.programmes.convention import due_step, funded_year, funding_in_year, month_shares
+from simulator.programmes.target import in_target, reference_members
+from simulator.reference import ReferenceCosts
+from simulator.scenario.programmes import Programme
+from simulator.scenario.schema import Scenario
+
+DESTINATION_KIND = {"primary_care": "gp_practices", "hospital": "hospital_network", "social_home_care": "home_care",
+                    "prevention": "integration_management"}
+
+
+def payees(layout: Layout, kind: str, integration: int) -> np.ndarray:
+    """[cell] provider that receives a programme's money for the cell's patients, by partner kind."""
+    by_kind = {"gp_practices": layout.cell_gp, "hospital_network": layout.cell_network,
+               "home_care": layout.cell_provider[CATEGORY_INDEX["home_nursing"]],
+               "physiotherapy": layout.cell_provider[CATEGORY_INDEX["physiotherapy"]],
+               "pharmacy": layout.cell_provider[CATEGORY_INDEX["drugs"]]}
+    return by_kind[kind] if kind in by_kind else np.full(layout.n_cells, integration, np.int32)
+
+
+class ProgrammeBook:
+    """All programmes of the reform arm."""
+
+    def __init__(self, scenario: Scenario, layout: Layout, capacity: int, reference: ReferenceCosts, seed: int, integration: int):
+        self.scenario, self.layout, self.integration = scenario, layout, integration
+        n_years = len(scenario.years)
+        self.programmes: list[Programme] = list(scenario.programmes)
+        self.zones = [layout.territory_programme == k for k in range(len(self.programmes))]
+        self.shares = [month_shares(p.convention, scenario.run.start_year, 12 * n_years) for p in self.programmes]
+        self.target_cells = [z[layout.cell_territory] & (layout.cell_target == 1) for z in self.zones]
+        self.measures = []
+        for k, p in enumerate(self.programmes):
+            target = reference_members(p.target_group)
+            self.measures.append((
+                Measurement(p.measurement, self.zones[k], reference, layout, capacity, seed, cells=layout.cell_target == 1, eligible=target),
+                Measurement(p.measurement, self.zones[k], reference, layout, capacity, seed, cells=layout.cell_target == 0,
+                            eligible=lambda y, f=target: ~f(y))))
+        self.reference = reference
+        self.spent = np.zeros((len(self.programmes), n_years))  # financial interventions paid per year (the ceiling)
+        self.extra = np.zeros((len(self.programmes), n_years + 8))  # reinvested gains: running budget added per year
+        self.pending: list[tuple[int, int, Transfers, np.ndarray, dict]] = []  # due step, programme, transfers, owed, record
+        self.records: list[dict] = []  # settlements, for the `settlements` table
+        self.measured: list[dict] = []  # the four populations per programme and year (`programme_measures`)
+        self.measured_years = np.zeros(len(self.programmes), int)
+
+    # ----------------------------------------------------------------- calendar
+
+    def active_in(self, k: int, year_index: int) -> bool:
+        """Whether the convention covers any day of the year."""
+        return bool(self.shares[k][12 * year_index:12 * year_index + 12].sum() > 0)
+
+    def last_step(self, k: int) -> int:
+        """The convention's last month step inside the horizon (-1 if none)."""
+        months = np.flatnonzero(self.shares[k] > 0)
+        return int(months[-1]) if months.size else -1
+
+    def first_year(self, k: int) -> int | None:
+        """Year index of the convention's first month, None if it starts after the horizon."""
+        months = np.flatnonzero(self.shares[k] > 0)
+        return int(months[0]) // 12 if months.size else None
+
+    # ----------------------------------------------------------------- yearly
+
+    def start_year(self, year_index: int, behaviour: Behaviour) -> None:
+        """The measures' new year; investments past their lag act on the target group of conventions running this year."""
+        for pair in self.measures:
+            for m in pair:
+                m.start_year()
+        lay = self.layout
+        mult = {name: np.ones(lay.n_cells, np.float32) for name in ("avoidable", "readmission", "emergency", "nursing_home_entry")}
+        continuity = np.zeros(lay.n_cells, np.float32)
+        for k, p in enumerate(self.programmes):
+            first = self.first_year(k)
+            if first is None or not self.active_in(k, year_index):
+                continue
+            cells = self.target_cells[k]
+            for inv in p.investments:
+                if year_index < first + inv.start_lag_years or not inv.effects.any():
+                    continue
+                e = inv.effects
+                for name, value in (("avoidable", e.avoidable_admissions), ("readmission", e.readmissions),
+                                    ("emergency", e.emergency_visits), ("nursing_home_entry", e.nursing_home_entry)):
+                    mult[name][cells] *= np.float32(1 - value)
+                continuity[cells] += np.float32(e.continuity)
+        combine = lambda old, new: new if old is None else old * new  # noqa: E731
+        if (mult["avoidable"] != 1).any():
+            behaviour.avoidable = combine(behaviour.avoidable, mult["avoidable"])
+        if (mult["readmission"] != 1).any():
+            behaviour.readmission = combine(behaviour.readmission, mult["readmission"])
+        if (mult["emergency"] != 1).any():
+            behaviour.supply = {**behaviour.supply, "emergency": combine(behaviour.supply.get("emergency"), mult["emergency"])}
+        if (mult["nursing_home_entry"] != 1).any():
+            behaviour.nursing_home_entry = combine(behaviour.nursing_home_entry, mult["nursing_home_entry"])
+        if continuity.any() and behaviour.continuity is not None:
+            behaviour.continuity = np.minimum(behaviour.continuity + continuity, 1.0)
+
+    # ----------------------------------------------------------------- monthly
+
+    def month(self, step: int, year: int, state: PatientState, activity: Activity, paid: Statement, weight: float,
+              insurer_value: np.ndarray, bim: np.ndarray) -> Statement:
+        """Measure the month's money (`paid`), then pay the programmes' flows and the settlements due this month."""
+        for target, rest in self.measures:
+            for m in (target, rest):
+                m.month(state, activity, insurer_value, bim)
+                m.post(paid)
+        lay = self.layout
+        out = Statement(Transfers(), np.zeros(lay.n_providers))
+        residents = np.bincount(state.cell[activity.alive], minlength=lay.n_cells).astype(float)
+        y = step // 12
+        for k, p in enumerate(self.programmes):
+            share = self.shares[k][step]
+            if share <= 0:
+                continue
+            amounts = [("programme_funding", p.funding.payer, "integration_management", funding_in_year(p.funding, year) / 12 * share)]
+            starts = step == int(np.flatnonzero(self.shares[k] > 0)[0])
+            running = sum(i.eur_per_year for i in p.investments)
+            for inv in p.investments:
+                cost = inv.eur_per_year / 12 * share + (inv.up_front_eur if starts else 0.0)
+                amounts.append(("investment", inv.payer, DESTINATION_KIND[inv.destination], cost))
+                if self.extra[k, y] > 0:
+                    key = inv.eur_per_year / running if running > 0 else 1 / len(p.investments)
+                    amounts.append(("reinvestment", inv.payer, DESTINATION_KIND[inv.destination], self.extra[k, y] * key / 12 * share))
+            total = sum(a[3] for a in amounts)
+            room = np.inf if p.maximum_budget_eur is None else max(p.maximum_budget_eur - self.spent[k, y], 0.0)
+            scale = min(1.0, room / total) if total > 0 else 0.0
+            self.spent[k, y] += total * scale
+            for mechanism, payer, kind, amount in amounts:
+                self._pay(out, k, mechanism, payer, kind, amount * scale / weight, residents)
+        self._pay_due(step, year, out)
+        return out
+
+    def _pay_due(self, step: int, year: int, out: Statement) -> None:
+        """Settlements falling due in month `step`: paid inside the convention (or after it if `settle_after_end`)."""
+        for item in [d for d in self.pending if d[0] == step]:
+            self.pending.remove(item)
+            _, k, transfers, owed, record = item
+            if step <= self.last_step(k) or self.programmes[k].convention.settle_after_end:
+                out.transfers.extend(transfers)
+                out.owed += owed
+                record["_paid_eur"], record["paid_year"] = record["payment_eur"], float(year)
+
+    def _pay(self, out: Statement, k: int, mechanism: str, payer: str, kind: str, amount: float, residents: np.ndarray) -> None:
+        """`amount` (simulated scale) over the programme's target cells by residents (its zones' cells if it has none)."""
+        if amount == 0:
+            return
+        cells = self.target_cells[k] if residents[self.target_cells[k]].sum() > 0 else self.zones[k][self.layout.cell_territory]
+        weights = residents * cells
+        by_cell = amount * weights / max(weights.sum(), 1e-12) if weights.sum() > 0 else amount * cells / max(cells.sum(), 1)
+        provider = payees(self.layout, kind, self.integration)
+        out.transfers.add(payer, mechanism, NO_CATEGORY, np.arange(self.layout.n_cells), provider, by_cell)
+        out.owed += np.bincount(provider, weights=by_cell, minlength=self.layout.n_providers)
+
+    # ----------------------------------------------------------------- settlement
+
+    def close_year(self, year_index: int, year: int, state: PatientState, payment_cell: np.ndarray, avoidable_by_cell: np.ndarray,
+                   months_by_cell: np.ndarray, index: float, weight: float) -> Statement:
+        """Measure each programme's year (its four populations) and queue its settlements for when the measure is known;
+        returns those due now (no data lag)."""
+        for k, p in enumerate(self.programmes):
+            target, rest = (m.close(year_index, state, payment_cell, avoidable_by_cell, index, weight) for m in self.measures[k])
+            zones = self.zones[k]
+            self._record_populations(k, year, year_index, target, rest, zones, index)
+            if not self.active_in(k, year_index):
+                continue
+            agreement_year = int(self.measured_years[k])
+            self.measured_years[k] += 1
+            bench, actual = float(target.benchmark[zones].sum()), float(target.actual[zones].sum())
+            due = due_step(year_index, p.measurement.data_lag_quarters)
+            weights = months_by_cell * self.target_cells[k]
+            if p.shared_savings:
+                expected_avoidable = float(target.expected_avoidable[zones].sum())
+                ratio = float(target.observed_avoidable[zones].sum()) / max(expected_avoidable, 1e-12)
+                ok = p.shared_savings.quality_gate == 0 or ratio <= p.shared_savings.quality_gate
+                payment = shared_savings_payment(bench, actual, ok, agreement_year, p.shared_savings)
+                keys = [q.gains_share if payment >= 0 else q.losses_share for q in p.partners]
+                self._queue(k, due, "shared_savings", payment, keys, weights, weight, year,
+                            {"expected_eur": float(target.expected[zones].sum()), "benchmark_eur": bench, "actual_eur": actual,
+                             "savings_eur": bench - actual, "quality_ratio": ratio, "quality_ok": bool(ok)})
+            if p.budget_guarantee:
+                g = p.budget_guarantee
+                b, a = (bench, actual) if g.basis == "target_group" else (bench + float(rest.benchmark[zones].sum()),
+                                                                         actual + float(rest.actual[zones].sum()))
+                correction = g.share * float(counted_difference(b, a, p.measurement))
+                self._queue(k, due, "budget_guarantee", correction, [q.guarantee_share for q in p.partners],
+                            weights if g.basis == "target_group" else months_by_cell * zones[self.layout.cell_territory], weight, year,
+                            {"benchmark_eur": b, "actual_eur": a, "savings_eur": b - a})
+            if p.reinvestment_share > 0 and p.investments:
+                gain = max(float(counted_difference(bench, actual, p.measurement)), 0.0)
+                self.extra[k, funded_year(year_index, p.measurement.data_lag_quarters)] += p.reinvestment_share * gain
+        out = Statement(Transfers(), np.zeros(self.layout.n_providers))
+        self._pay_due(12 * year_index + 11, year, out)
+        return out
+
+    def _queue(self, k: int, due: int, mechanism: str, amount: float, keys: list[float], weights: np.ndarray, weight: float,
+               year: int, measures: dict) -> None:
+        """Split a settlement among partners by their keys and queue it for its due month."""
+        p, lay = self.programmes[k], self.layout
+        transfers, owed = Transfers(), np.zeros(lay.n_providers)
+        total = weights.sum()
+        for partner, key in zip(p.partners, keys, strict=True):
+            if key == 0 or amount == 0 or total <= 0:
+                continue
+            by_cell = amount * key / weight * weights / total
+            provider = payees(lay, partner.kind, self.integration)
+            transfers.add(p.settlement_payer, mechanism, NO_CATEGORY, np.arange(lay.n_cells), provider, by_cell)
+            owed += np.bincount(provider, weights=by_cell, minlength=lay.n_providers)
+        record = {"year": year, "mechanism": mechanism, "unit": p.name, **measures, "payment_eur": float(amount),
+                  "due_year": float(self.scenario.run.start_year + due // 12), "_paid_eur": 0.0}
+        for partner, key in zip(p.partners, keys, strict=True):
+            record[f"partner_{partner.name}_eur"] = float(amount * key)
+        self.records.append(record)
+        self.pending.append((due, k, transfers, owed, record))
+
+    def _record_populations(self, k: int, year: int, year_index: int, target: Measured, rest: Measured, zones: np.ndarray,
+                            index: float) -> None:
+        """The four populations: target group and rest, in the programme's zones and in the reference population."""
+        p = self.programmes[k]
+        ref = self.reference.year(year_index)
+        chosen = in_target(p.target_group, ref.age, ref.bim, ref.conditions, ref.risk)
+        scope = self.measures[k][0].scope
+        for population, measured, members in (("target", target, chosen), ("rest", rest, ~chosen)):
+            years = float(measured.person_months[zones].sum()) / 12
+            actual, expected = float(measured.actual[zones].sum()), float(measured.expected[zones].sum())
+            self.measured.append({"programme": p.name, "year": year, "population": population, "area": "programme",
+                                  "person_years": years, "expected_eur": expected, "benchmark_eur": float(measured.benchmark[zones].sum()),
+                                  "actual_eur": actual, "actual_per_person_year_eur": actual / years if years else np.nan,
+                                  "expected_per_person_year_eur": expected / years if years else np.nan})
+            use = members & (ref.months > 0)
+            years = float(ref.months[use].sum()) / 12  # the reference's own (simulated) people
+            cost = float(ref.insured[use][:, scope].sum()) * index
+            self.measured.append({"programme": p.name, "year": year, "population": population, "area": "reference",
+                                  "person_years": years, "expected_eur": np.nan, "benchmark_eur": np.nan, "actual_eur": np.nan,
+                                  "actual_per_person_year_eur": cost / years if years else np.nan, "expected_per_person_year_eur": np.nan})
