@@ -55,7 +55,6 @@ class Layout:
     cell_bim: np.ndarray  # 0 non-BIM, 1 BIM
     cell_provider: np.ndarray  # [category, cell] -> provider id billing that category
     cell_offset: np.ndarray  # first cell of each territory
-    territory_entity: np.ndarray  # payer index of each territory's federated entity
     territory_programme: np.ndarray  # index of the programme each territory belongs to (-1: none)
     cell_target: np.ndarray  # 1 in a programme's target group, else 0 (all 0 without programmes)
     cell_third_payer: np.ndarray  # [category, cell] payer index of what the patient does not pay
@@ -178,7 +177,6 @@ def build_layout(scenario: Scenario) -> Layout:
         cell_bim=cell[:, 3].astype(np.int8),
         cell_provider=cell_provider,
         cell_offset=np.concatenate([[0], np.cumsum(per_zone)[:-1]]).astype(np.int64),
-        territory_entity=entity,
         territory_programme=np.array([programme.get(t.name, -1) for t in scenario.territories], dtype=np.int32),
         cell_target=cell[:, 4].astype(np.int8),
         cell_third_payer=third,

@@ -14,6 +14,8 @@ from simulator.categories import CATEGORIES, ITEMS, MECHANISMS, PAYERS
 from simulator.layout import Layout
 from simulator.payment.statement import Statement
 
+PRACTICE_CATEGORIES = ("gp", "practice_nurse")  # kept per cell, for each GP practice's workload
+PRACTICE_ROWS = [CATEGORIES.index(c) for c in PRACTICE_CATEGORIES]
 TOLERANCE = 1e-6  # euros, relative to the amounts involved
 
 
@@ -30,8 +32,7 @@ class Ledger:
         self.money = np.zeros((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), self.n_groups))  # euros
         self.volume = np.zeros((n_years, len(CATEGORIES), self.n_groups))  # units per category
         self.revenue = np.zeros((n_years, layout.n_providers, len(PAYERS), len(MECHANISMS)))  # euros
-        self.provider_volume = np.zeros((n_years, layout.n_providers, len(CATEGORIES)))  # units each provider billed
-        self._provider_key = (layout.cell_provider.astype(np.int64) * len(CATEGORIES) + np.arange(len(CATEGORIES))[:, None]).ravel()
+        self.practice_volume = np.zeros((n_years, len(PRACTICE_CATEGORIES), layout.n_cells))  # GP and nurse contacts per cell
         self._cell_group = layout.cell_group
         self._volume_key = (np.arange(len(CATEGORIES))[:, None] * self.n_groups + self._cell_group[None, :]).ravel()
 
@@ -55,8 +56,7 @@ class Ledger:
         if volume is not None:
             size = len(CATEGORIES) * self.n_groups
             self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
-            self.provider_volume[year] += np.bincount(self._provider_key, weights=volume.ravel(),
-                                                      minlength=self.provider_volume[year].size).reshape(self.provider_volume.shape[1:])
+            self.practice_volume[year] += volume[PRACTICE_ROWS]
 
     @staticmethod
     def check(owed: np.ndarray, received: np.ndarray, outflows: np.ndarray, paid: np.ndarray | None = None,

@@ -49,18 +49,25 @@ class HealthSystemModel(mesa.Model):
         year_index, calendar = divmod(month.step, 12)
         year = self.scenario.run.start_year + year_index
         if calendar == 0:
-            self.state.risk_score, mean_cost = risk_scores(month.tables, self.scenario, month.age, self.state.conditions, self.state.alive)
-            self.base_mean_cost = self.base_mean_cost or mean_cost
-            self.regime.start_year(year_index, year, month, self.state, mean_cost / self.base_mean_cost)
-        self.observer.set_age(month.group_band(), self.state.cell)
-        if calendar == 0:
-            self.observer.start_year(year_index, self.state, month.age, mean_cost / self.base_mean_cost, self.regime.capitated_cells())
+            self.start_year(year_index, year, month)
+        else:
+            self.observer.set_age(month.group_band())
         activity = care_month(month, self.state, self.regime.behaviour)
         volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
         self.ledger.post(year_index, self.regime.monthly(month, self.state, activity, volume), volume)
         self.observer.month(year_index, self.state, activity, self.regime.ffs.insurer_unit_value(year), self.regime.behaviour.continuity)
         if calendar == 11:
             self.close_year(year_index, year, last=year_index == self.n_years - 1)
+
+    def start_year(self, year_index: int, year: int, month: Month) -> None:
+        """January: risk scores, the regime's year (target groups, rules, decisions), then the observer's snapshot."""
+        self.state.risk_score, mean_cost = risk_scores(month.tables, self.scenario, month.age, self.state.conditions, self.state.alive)
+        self.base_mean_cost = self.base_mean_cost or mean_cost
+        cost_index = mean_cost / self.base_mean_cost
+        self.regime.start_year(year_index, year, month, self.state, cost_index)
+        self.observer.set_populations(self.state.cell)
+        self.observer.set_age(month.group_band())
+        self.observer.start_year(year_index, self.state, month.age, cost_index, self.regime.capitated_cells())
 
     def release(self) -> None:
         """Let the arm be freed once its tables are out: Mesa 3.3 keeps every model in `Agent._ids` (mesa/mesa#3179,

@@ -60,6 +60,7 @@ class Observer:
         self.n_groups = layout.n_groups
         self.counts = np.zeros((n_years, len(COUNTS), self.n_groups, N_AGE_BANDS))  # [year, count, group, age band]
         self.key = np.zeros(cohort.capacity, np.int32)  # this month's patient group x age band per slot
+        self.population_offset: np.ndarray | None = None  # with programmes: what the target flag adds to Month.group_band
         self.volume_year = np.zeros((len(CATEGORIES), cohort.capacity), np.float32)  # each patient's volume this year
         self.unit_value = np.zeros((len(CATEGORIES), 2))  # the year's insurance euros per unit [category, bim]
         self.gp_user = np.zeros(cohort.capacity, bool)
@@ -70,14 +71,18 @@ class Observer:
         cell = self.key if slots is None else self.key[slots]
         self.counts[year, C[name]] += np.bincount(cell, weights=weights, minlength=self.n_groups * N_AGE_BANDS).reshape(self.n_groups, N_AGE_BANDS)
 
-    def set_age(self, group_band: np.ndarray, cell: np.ndarray) -> None:
-        """This month's patient group x age band per slot (`Month.group_band`, shared by both arms), with each slot's
-        population (target group or rest, from its billing `cell`) when the scenario has programmes."""
-        if self.layout.n_populations == 1:
-            self.key = group_band
-            return
-        group, band = np.divmod(group_band, np.int32(N_AGE_BANDS))
-        self.key = (group * 2 + self.layout.cell_target[cell]) * np.int32(N_AGE_BANDS) + band
+    def set_populations(self, cell: np.ndarray) -> None:
+        """With programmes, each January once the target groups are set: the offset that puts a slot's population in its key.
+
+        Month.group_band is group x bands + band; with populations the key is (group x 2 + target) x bands + band, so the
+        offset is (group + target) x bands. Cells change only in January, so the offset holds for the year.
+        """
+        if self.layout.n_populations == 2:
+            self.population_offset = ((self.cohort.group.astype(np.int32) + self.layout.cell_target[cell]) * np.int32(N_AGE_BANDS))
+
+    def set_age(self, group_band: np.ndarray) -> None:
+        """This month's patient group x age band per slot (`Month.group_band`, shared by both arms)."""
+        self.key = group_band if self.population_offset is None else group_band + self.population_offset
 
     def start_year(self, year: int, state: PatientState, age: np.ndarray, cost_index: float, capitated: np.ndarray) -> None:
         """Reset per-patient accumulators; take the snapshot of 1 January.

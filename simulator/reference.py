@@ -128,9 +128,12 @@ def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
             present = np.flatnonzero(state.alive)
             cell = risk_cell(m.age[present], cohort.sex[present], cohort.bim[present], condition_count(state.conditions[present]))
             conditions = state.conditions[present].copy()
-            score, mean_cost = risk_scores(tables, ref, m.age, state.conditions, state.alive)
-            base_cost = base_cost or mean_cost
-            persons = (m.age[present].astype(np.uint8), cohort.bim[present].astype(np.int8), (score[present] * mean_cost / base_cost).astype(np.float32))
+            persons = (None, None, None)
+            if scenario.programmes:  # target groups are picked by age, BIM and risk score
+                score, mean_cost = risk_scores(tables, ref, m.age, state.conditions, state.alive)
+                base_cost = base_cost or mean_cost
+                persons = (m.age[present].astype(np.uint8), cohort.bim[present].astype(np.int8),
+                           (score[present] * mean_cost / base_cost).astype(np.float32))
             position = np.full(cohort.capacity, -1, np.int64)
             position[present] = np.arange(present.size)
             cost = np.zeros((present.size, len(CATEGORIES)), np.float32)

@@ -229,8 +229,9 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     """Revenue per provider per year, by payer, euros."""
     rows = []
     revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
-    volume = model.ledger.provider_volume * model.cohort.weight  # [year, provider, category]
-    gp, nurse = CATEGORIES.index("gp"), CATEGORIES.index("practice_nurse")
+    lay = model.layout
+    contacts = np.stack([[np.bincount(lay.cell_gp, weights=v, minlength=lay.n_providers) for v in year]
+                         for year in model.ledger.practice_volume]) * model.cohort.weight  # [year, gp | nurse, provider]
     for provider in sorted(model.providers, key=lambda p: p.index):
         where = model.layout.provider_place(model.layout.providers[provider.index])
         for y, year in enumerate(scenario.years):
@@ -239,8 +240,8 @@ def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
                          "revenue_eur": float(r.sum()),
                          **{f"from_{k}_eur": float(v) for k, v in zip(PAYERS, r.sum(axis=1), strict=True)},
                          **{f"by_{k}_eur": float(v) for k, v in zip(MECHANISMS, r.sum(axis=0), strict=True)},
-                         "gp_contacts": float(volume[y, provider.index, gp]),
-                         "practice_nurse_contacts": float(volume[y, provider.index, nurse])})
+                         "gp_contacts": float(contacts[y, 0, provider.index]),
+                         "practice_nurse_contacts": float(contacts[y, 1, provider.index])})
     return pd.DataFrame(rows)
 
 

@@ -52,11 +52,16 @@ class Measurement:
     """Accumulates one rule's actual spending through the year and measures it against the benchmark."""
 
     def __init__(self, rule: MeasurementRule, zones: np.ndarray, reference: ReferenceCosts, layout: Layout, capacity: int, seed: int,
-                 cells: np.ndarray | None = None, eligible: Callable[[ReferenceYear], np.ndarray] | None = None):
-        """`zones` [territory] bool; `cells` [cell] bool narrows the measure to a population (a programme's target
-        group); `eligible` picks the reference's patients with the same criteria for the expected cost."""
+                 populations: list[tuple[np.ndarray, Callable[[ReferenceYear], np.ndarray]]] | None = None):
+        """`zones` [territory] bool. `populations` splits the zones' patients into disjoint groups measured side by side
+        (a programme's target group and the rest): per group, its cells ([cell] bool) and the function picking the
+        reference's patients with the same criteria for its expected cost. Default: one group, everyone."""
         self.rule, self.zones, self.layout, self.seed = rule, zones, layout, seed
-        self.cells = zones[layout.cell_territory] if cells is None else cells & zones[layout.cell_territory]
+        populations = populations or [(np.ones(layout.n_cells, bool), lambda year: None)]
+        self.cell_population = np.full(layout.n_cells, -1, np.int64)  # [cell] group measured, -1 outside the zones
+        for k, (cells, _) in enumerate(populations):
+            self.cell_population[cells & zones[layout.cell_territory]] = k
+        self.cells = self.cell_population >= 0
         self.scope = [CATEGORY_INDEX[c] for c in rule.scope]
         self.counted = np.zeros((len(MECHANISMS), len(ITEMS)), bool)  # [mechanism, item] money that counts
         for name in rule.mechanisms:
@@ -68,17 +73,17 @@ class Measurement:
             self.counted[MECHANISM_INDEX["municipal_copayment"], self.scope] = True
         cap = rule.outlier_cap_eur if rule.outlier_rule == "cap" else 0.0
         exclude = rule.outlier_cap_eur if rule.outlier_rule == "exclude" else 0.0
-        pick = (lambda y: None) if eligible is None else eligible  # noqa: E731
-        self.rates = [y.cell_rates(self.scope, pick(y), cap=cap, insured=True, exclude_above=exclude).sum(axis=1) for y in reference.years]
-        self.avoidable_rates = [y.avoidable_rate(pick(y)) for y in reference.years]
+        self.rates = [np.stack([y.cell_rates(self.scope, pick(y), cap=cap, insured=True, exclude_above=exclude).sum(axis=1)
+                                for _, pick in populations]) for y in reference.years]  # per year: [group, risk cell]
+        self.avoidable_rates = [np.stack([y.avoidable_rate(pick(y)) for _, pick in populations]) for y in reference.years]
         self.error_key = zlib.crc32(",".join(sorted(rule.scope)).encode())  # the same scope, the same estimate
         self.claims = np.zeros(capacity, np.float32)  # insurance share of each patient's in-scope claims this year
         self.months = np.zeros(capacity, np.int8)
         self.paid = np.zeros(layout.n_cells)  # counted insurance money this year, per cell
 
     def rate(self, year_index: int) -> np.ndarray:
-        """[risk cell] expected insurance cost per enrolee-month of the year, price-year euros."""
-        return self.rates[min(year_index, len(self.rates) - 1)]
+        """[risk cell] expected insurance cost per enrolee-month of the year, price-year euros (the first group's)."""
+        return self.rates[min(year_index, len(self.rates) - 1)][0]
 
     def start_year(self) -> None:
         """Forget last year's accumulations."""
@@ -111,11 +116,19 @@ class Measurement:
 
     def close(self, year_index: int, state: PatientState, payment_cell: np.ndarray, avoidable_by_cell: np.ndarray,
               index: float, weight: float) -> Measured:
-        """The year's expected and actual spending per zone; `index` uprates price-year rates to the year's prices."""
+        """The year's measure of the first (or only) group; see `close_groups`."""
+        return self.close_groups(year_index, state, payment_cell, avoidable_by_cell, index, weight)[0]
+
+    def close_groups(self, year_index: int, state: PatientState, payment_cell: np.ndarray, avoidable_by_cell: np.ndarray,
+                     index: float, weight: float) -> list[Measured]:
+        """The year's expected and actual spending per zone, for each group; `index` uprates price-year rates to the
+        year's prices. The groups of a zone share its estimation error."""
         lay, rule = self.layout, self.rule
-        n_zones = lay.n_territories
+        n_zones, n_groups = lay.n_territories, len(self.rates[0])
+        n_units = n_zones * n_groups
         slots = np.flatnonzero(self.months > 0)
-        zone = lay.cell_territory[state.cell[slots]]
+        group = self.cell_population[state.cell[slots]]
+        unit = lay.cell_territory[state.cell[slots]] * n_groups + group  # zone x group
         claims = self.claims[slots].astype(np.float64)
         threshold = rule.outlier_cap_eur * index
         if rule.outlier_rule == "cap":
@@ -125,17 +138,21 @@ class Measurement:
             excess = np.where(kept, 0.0, claims)
         else:
             excess, kept = np.zeros(slots.size), np.ones(slots.size, bool)
-        paid = np.bincount(lay.cell_territory, weights=self.paid * self.cells, minlength=n_zones)
-        claimed = np.bincount(zone, weights=claims, minlength=n_zones)
-        paid_per_claim = np.divide(paid, claimed, out=np.ones(n_zones), where=claimed > 0)
-        actual = (paid - np.bincount(zone, weights=excess, minlength=n_zones) * paid_per_claim) * self.zones * weight
+        cell_unit = lay.cell_territory * n_groups + np.maximum(self.cell_population, 0)
+        by_unit = lambda weights: np.bincount(unit, weights=weights, minlength=n_units)  # noqa: E731
+        paid = np.bincount(cell_unit, weights=self.paid * self.cells, minlength=n_units)
+        claimed = by_unit(claims)
+        paid_per_claim = np.divide(paid, claimed, out=np.ones(n_units), where=claimed > 0)
+        in_zones = np.repeat(self.zones, n_groups)
+        actual = (paid - by_unit(excess) * paid_per_claim) * in_zones * weight
         months = self.months[slots].astype(np.float64) * kept
-        rate = self.rate(year_index)
-        expected = np.bincount(zone, weights=months * rate[payment_cell[slots]], minlength=n_zones) * index * weight
+        pick = lambda rates: rates[min(year_index, len(rates) - 1)][group, payment_cell[slots]]  # noqa: E731
+        expected = by_unit(months * pick(self.rates)) * index * weight
         draw = generator(self.seed, "benchmark_error", self.error_key, year_index).standard_normal(n_zones)
-        error = rule.benchmark_error_sd * draw
-        avoidable_rate = self.avoidable_rates[min(year_index, len(self.avoidable_rates) - 1)]
-        expected_avoidable = np.bincount(zone, weights=months * avoidable_rate[payment_cell[slots]], minlength=n_zones)
-        observed = np.bincount(lay.cell_territory, weights=avoidable_by_cell * self.cells, minlength=n_zones)
-        return Measured(expected, error, expected * (1 + error), actual, observed / np.maximum(expected_avoidable, 1e-12),
-                        np.bincount(zone, weights=months, minlength=n_zones) * weight, observed, expected_avoidable)
+        error = np.repeat(rule.benchmark_error_sd * draw, n_groups)
+        expected_avoidable = by_unit(months * pick(self.avoidable_rates))
+        observed = np.bincount(cell_unit, weights=avoidable_by_cell * self.cells, minlength=n_units)
+        arrays = [a.reshape(n_zones, n_groups) for a in (expected, error, expected * (1 + error), actual,
+                                                            observed / np.maximum(expected_avoidable, 1e-12), by_unit(months) * weight,
+                                                            observed, expected_avoidable)]
+        return [Measured(*(a[:, k] for a in arrays)) for k in range(n_groups)]

@@ -99,10 +99,8 @@ class Regime(Settling, Reinvesting, Charging):
         self.forbidden = np.isin(CATEGORIES, r.forbid_supplements) if r else np.zeros(len(CATEGORIES), bool)
         self.targets = TargetFlags(scenario, layout)
         self.municipal = r.municipal_copayment if r else None
-        self.programmes = ProgrammeBook(scenario, layout, cohort.capacity, reference, seed, self.payee["integration_management"]) \
-            if reform and scenario.programmes else None
-        if self.programmes:
-            self.programmes.records = self.settlements  # its settlements go in the `settlements` table
+        self.programmes = ProgrammeBook(scenario, layout, cohort.capacity, reference, seed, self.payee["integration_management"],
+                                        self.settlements) if reform and scenario.programmes else None
 
     # ----------------------------------------------------------------- set-up
 

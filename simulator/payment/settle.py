@@ -49,10 +49,10 @@ class Settling:
             self._plan_reinvestment(result["reinvestment"])
         if self.guarantee:
             self._settle_guarantee(result["budget_guarantee"], rest)
-        if self.programmes:
-            rest = self._combine_all(rest, self.programmes.close_year(self.year_index, self.year, state, self.payment_cell,
-                                                                      self.cell_counts[2], self.cell_counts[0], self.index, self.cohort.weight))
         refunds = self.out_of_pocket.close_year(state, volume_year, present)
+        if self.programmes:  # paid to the partners whatever their participation in a transition, as in the months they fall due
+            refunds = self._combine_all(refunds, self.programmes.close_year(
+                self.year_index, self.year, state, self.payment_cell, self.cell_counts[2], self.cell_counts[0], self.index, self.cohort.weight))
         return self._combine_all(self._combine_all(statement, self._settled(rest)), refunds)
 
     def _in_force(self) -> np.ndarray:

@@ -8,6 +8,8 @@ when the measure is known (the data lag), and only inside the convention unless
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from simulator.behaviour import Behaviour
@@ -18,10 +20,10 @@ from simulator.layout import Layout
 from simulator.payment.measurement import Measured, Measurement
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
-from simulator.programmes.convention import due_step, funded_year, funding_in_year, month_shares
+from simulator.programmes.convention import due_step, funded_year, month_shares
 from simulator.programmes.target import in_target, reference_members
 from simulator.reference import ReferenceCosts
-from simulator.scenario.programmes import Programme
+from simulator.scenario.programmes import PartnerKind, Programme
 from simulator.scenario.schema import Scenario
 
 DESTINATION_KIND = {"primary_care": "gp_practices", "hospital": "hospital_network", "social_home_care": "home_care",
@@ -40,25 +42,30 @@ def payees(layout: Layout, kind: str, integration: int) -> np.ndarray:
 class ProgrammeBook:
     """All programmes of the reform arm."""
 
-    def __init__(self, scenario: Scenario, layout: Layout, capacity: int, reference: ReferenceCosts, seed: int, integration: int):
-        self.scenario, self.layout, self.integration = scenario, layout, integration
+    def __init__(self, scenario: Scenario, layout: Layout, capacity: int, reference: ReferenceCosts, seed: int, integration: int,
+                 records: list[dict]):
+        """`integration`: the integration management's provider id; `records`: where settlements are recorded (the regime's)."""
+        self.scenario, self.layout = scenario, layout
         n_years = len(scenario.years)
         self.programmes: list[Programme] = list(scenario.programmes)
         self.zones = [layout.territory_programme == k for k in range(len(self.programmes))]
         self.shares = [month_shares(p.convention, scenario.run.start_year, 12 * n_years) for p in self.programmes]
+        months = [np.flatnonzero(share > 0) for share in self.shares]
+        self.first_step = [int(m[0]) if m.size else -1 for m in months]  # the convention's first and last months in the horizon
+        self.last_step = [int(m[-1]) if m.size else -1 for m in months]
+        self.payees = {kind: payees(layout, kind, integration) for kind in get_args(PartnerKind)}
         self.target_cells = [z[layout.cell_territory] & (layout.cell_target == 1) for z in self.zones]
-        self.measures = []
+        self.measures = []  # one per programme, measuring its target group and the rest of its zones side by side
         for k, p in enumerate(self.programmes):
             target = reference_members(p.target_group)
-            self.measures.append((
-                Measurement(p.measurement, self.zones[k], reference, layout, capacity, seed, cells=layout.cell_target == 1, eligible=target),
-                Measurement(p.measurement, self.zones[k], reference, layout, capacity, seed, cells=layout.cell_target == 0,
-                            eligible=lambda y, f=target: ~f(y))))
+            groups = [(layout.cell_target == 1, target), (layout.cell_target == 0, lambda y, f=target: ~f(y))]
+            self.measures.append(Measurement(p.measurement, self.zones[k], reference, layout, capacity, seed, populations=groups))
         self.reference = reference
         self.spent = np.zeros((len(self.programmes), n_years))  # financial interventions paid per year (the ceiling)
-        self.extra = np.zeros((len(self.programmes), n_years + 8))  # reinvested gains: running budget added per year
+        last_funded = max(funded_year(n_years - 1, p.measurement.data_lag_quarters) for p in self.programmes)
+        self.extra = np.zeros((len(self.programmes), last_funded + 1))  # reinvested gains: running budget added per year
         self.pending: list[tuple[int, int, Transfers, np.ndarray, dict]] = []  # due step, programme, transfers, owed, record
-        self.records: list[dict] = []  # settlements, for the `settlements` table
+        self.records = records
         self.measured: list[dict] = []  # the four populations per programme and year (`programme_measures`)
         self.measured_years = np.zeros(len(self.programmes), int)
 
@@ -68,30 +75,20 @@ class ProgrammeBook:
         """Whether the convention covers any day of the year."""
         return bool(self.shares[k][12 * year_index:12 * year_index + 12].sum() > 0)
 
-    def last_step(self, k: int) -> int:
-        """The convention's last month step inside the horizon (-1 if none)."""
-        months = np.flatnonzero(self.shares[k] > 0)
-        return int(months[-1]) if months.size else -1
-
-    def first_year(self, k: int) -> int | None:
-        """Year index of the convention's first month, None if it starts after the horizon."""
-        months = np.flatnonzero(self.shares[k] > 0)
-        return int(months[0]) // 12 if months.size else None
 
     # ----------------------------------------------------------------- yearly
 
     def start_year(self, year_index: int, behaviour: Behaviour) -> None:
         """The measures' new year; investments past their lag act on the target group of conventions running this year."""
-        for pair in self.measures:
-            for m in pair:
-                m.start_year()
+        for m in self.measures:
+            m.start_year()
         lay = self.layout
         mult = {name: np.ones(lay.n_cells, np.float32) for name in ("avoidable", "readmission", "emergency", "nursing_home_entry")}
         continuity = np.zeros(lay.n_cells, np.float32)
         for k, p in enumerate(self.programmes):
-            first = self.first_year(k)
-            if first is None or not self.active_in(k, year_index):
+            if not self.active_in(k, year_index):
                 continue
+            first = self.first_step[k] // 12
             cells = self.target_cells[k]
             for inv in p.investments:
                 if year_index < first + inv.start_lag_years or not inv.effects.any():
@@ -118,20 +115,18 @@ class ProgrammeBook:
     def month(self, step: int, year: int, state: PatientState, activity: Activity, paid: Statement, weight: float,
               insurer_value: np.ndarray, bim: np.ndarray) -> Statement:
         """Measure the month's money (`paid`), then pay the programmes' flows and the settlements due this month."""
-        for target, rest in self.measures:
-            for m in (target, rest):
-                m.month(state, activity, insurer_value, bim)
-                m.post(paid)
+        for m in self.measures:
+            m.month(state, activity, insurer_value, bim)
+            m.post(paid)
         lay = self.layout
         out = Statement(Transfers(), np.zeros(lay.n_providers))
-        residents = np.bincount(state.cell[activity.alive], minlength=lay.n_cells).astype(float)
+        running_now = [k for k in range(len(self.programmes)) if self.shares[k][step] > 0]
+        residents = np.bincount(state.cell[activity.alive], minlength=lay.n_cells).astype(float) if running_now else None
         y = step // 12
-        for k, p in enumerate(self.programmes):
-            share = self.shares[k][step]
-            if share <= 0:
-                continue
-            amounts = [("programme_funding", p.funding.payer, "integration_management", funding_in_year(p.funding, year) / 12 * share)]
-            starts = step == int(np.flatnonzero(self.shares[k] > 0)[0])
+        for k in running_now:
+            p, share = self.programmes[k], self.shares[k][step]
+            amounts = [("programme_funding", p.funding.payer, "integration_management", p.funding.uprated(p.funding.eur_per_year, year) / 12 * share)]
+            starts = step == self.first_step[k]
             running = sum(i.eur_per_year for i in p.investments)
             for inv in p.investments:
                 cost = inv.eur_per_year / 12 * share + (inv.up_front_eur if starts else 0.0)
@@ -153,7 +148,7 @@ class ProgrammeBook:
         for item in [d for d in self.pending if d[0] == step]:
             self.pending.remove(item)
             _, k, transfers, owed, record = item
-            if step <= self.last_step(k) or self.programmes[k].convention.settle_after_end:
+            if step <= self.last_step[k] or self.programmes[k].convention.settle_after_end:
                 out.transfers.extend(transfers)
                 out.owed += owed
                 record["_paid_eur"], record["paid_year"] = record["payment_eur"], float(year)
@@ -162,10 +157,11 @@ class ProgrammeBook:
         """`amount` (simulated scale) over the programme's target cells by residents (its zones' cells if it has none)."""
         if amount == 0:
             return
-        cells = self.target_cells[k] if residents[self.target_cells[k]].sum() > 0 else self.zones[k][self.layout.cell_territory]
-        weights = residents * cells
-        by_cell = amount * weights / max(weights.sum(), 1e-12) if weights.sum() > 0 else amount * cells / max(cells.sum(), 1)
-        provider = payees(self.layout, kind, self.integration)
+        weights = residents * self.target_cells[k]
+        if weights.sum() <= 0:  # no target patient alive: the zones' residents
+            weights = residents * self.zones[k][self.layout.cell_territory]
+        by_cell = amount * weights / max(weights.sum(), 1e-12)
+        provider = self.payees[kind]
         out.transfers.add(payer, mechanism, NO_CATEGORY, np.arange(self.layout.n_cells), provider, by_cell)
         out.owed += np.bincount(provider, weights=by_cell, minlength=self.layout.n_providers)
 
@@ -176,7 +172,7 @@ class ProgrammeBook:
         """Measure each programme's year (its four populations) and queue its settlements for when the measure is known;
         returns those due now (no data lag)."""
         for k, p in enumerate(self.programmes):
-            target, rest = (m.close(year_index, state, payment_cell, avoidable_by_cell, index, weight) for m in self.measures[k])
+            target, rest = self.measures[k].close_groups(year_index, state, payment_cell, avoidable_by_cell, index, weight)
             zones = self.zones[k]
             self._record_populations(k, year, year_index, target, rest, zones, index)
             if not self.active_in(k, year_index):
@@ -220,7 +216,7 @@ class ProgrammeBook:
             if key == 0 or amount == 0 or total <= 0:
                 continue
             by_cell = amount * key / weight * weights / total
-            provider = payees(lay, partner.kind, self.integration)
+            provider = self.payees[partner.kind]
             transfers.add(p.settlement_payer, mechanism, NO_CATEGORY, np.arange(lay.n_cells), provider, by_cell)
             owed += np.bincount(provider, weights=by_cell, minlength=lay.n_providers)
         record = {"year": year, "mechanism": mechanism, "unit": p.name, **measures, "payment_eur": float(amount),
@@ -236,7 +232,7 @@ class ProgrammeBook:
         p = self.programmes[k]
         ref = self.reference.year(year_index)
         chosen = in_target(p.target_group, ref.age, ref.bim, ref.conditions, ref.risk)
-        scope = self.measures[k][0].scope
+        scope = self.measures[k].scope
         for population, measured, members in (("target", target, chosen), ("rest", rest, ~chosen)):
             years = float(measured.person_months[zones].sum()) / 12
             actual, expected = float(measured.actual[zones].sum()), float(measured.expected[zones].sum())

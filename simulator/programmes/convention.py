@@ -7,7 +7,7 @@ import datetime
 
 import numpy as np
 
-from simulator.scenario.programmes import Convention, Funding
+from simulator.scenario.programmes import Convention
 
 
 def month_shares(convention: Convention, start_year: int, n_months: int) -> np.ndarray:
@@ -20,11 +20,6 @@ def month_shares(convention: Convention, start_year: int, n_months: int) -> np.n
         inside = (min(last, convention.last_day) - max(first, convention.start)).days + 1
         out[step] = max(inside, 0) / days
     return out
-
-
-def funding_in_year(funding: Funding, year: int) -> float:
-    """The yearly coordination funding in `year`, uprated each 1 January from its own price year."""
-    return funding.eur_per_year * (1 + funding.indexation) ** (year - funding.price_year)
 
 
 def due_step(year_index: int, lag_quarters: int) -> int:

@@ -15,8 +15,8 @@ import pandas as pd
 
 from simulator.scenario.schema import Scenario
 
-#: indicator -> Quintuple-Aim dimension (rates of the `indicators` tables).
-DIMENSIONS: dict[str, str] = {
+#: rate of the `indicators` tables -> Quintuple-Aim dimension.
+RATE_DIMENSIONS: dict[str, str] = {
     "insurance_spending_per_capita": "costs",
     "avoidable_admissions_per_1000": "outcomes",
     "mortality_per_1000": "outcomes",
@@ -25,11 +25,10 @@ DIMENSIONS: dict[str, str] = {
     "out_of_pocket_per_capita": "patient_experience",
     "continuity_of_care": "patient_experience",
     "gp_contacts_per_capita": "professional_workload",
-    "gp_contacts": "professional_workload",  # per practice (micro)
-    "programme_money_eur": "costs",
-    "actual_over_expected_cost": "costs",
 }
-RATE_INDICATORS = [k for k in DIMENSIONS if k.endswith(("_per_capita", "_per_1000", "_rate", "_of_care"))]
+EQUITY = "avoidable_admissions_gap_bim_per_1000"  # BIM minus other patients
+DIMENSIONS: dict[str, str] = {**RATE_DIMENSIONS, EQUITY: "equity", "gp_contacts": "professional_workload",  # per practice (micro)
+                              "programme_money_eur": "costs", "actual_over_expected_cost": "costs"}
 COLUMNS = ["replication", "programme", "evaluation", "year", "level", "unit", "population", "dimension", "indicator",
            "reform", "status_quo", "difference"]
 
@@ -54,15 +53,14 @@ def _pivot(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _rates(by_population: pd.DataFrame, zones: list[str], population: str) -> pd.DataFrame:
     """Rates over several zones, re-aggregated from numerators and denominators (value = multiplier x num / den)."""
+    from simulator.results import RATES  # the rates' multipliers (results builds this table: imported when called)
+
     rows = by_population[by_population["territory"].isin(zones) & (by_population["population"] == population)
-                         & by_population["indicator"].isin(RATE_INDICATORS)]
-    keys = ["replication", "arm", "year", "patient_group", "indicator"]
-    summed = rows.groupby(keys)[["numerator", "denominator"]].sum()
-    multiplier = (rows["value"] * rows["denominator"] / rows["numerator"]).replace([np.inf, -np.inf], np.nan)
-    summed["multiplier"] = multiplier.groupby([rows[k] for k in keys]).max().fillna(1.0).round(6)
-    summed["value"] = np.where(summed["denominator"] > 0, summed["multiplier"] * summed["numerator"] / summed["denominator"].where(
-        summed["denominator"] > 0, 1.0), np.nan)
-    return summed.reset_index()
+                         & by_population["indicator"].isin(list(RATE_DIMENSIONS))]
+    summed = rows.groupby(["replication", "arm", "year", "patient_group", "indicator"])[["numerator", "denominator"]].sum().reset_index()
+    multiplier = summed["indicator"].map(lambda name: RATES[name][2])
+    summed["value"] = (multiplier * summed["numerator"] / summed["denominator"]).where(summed["denominator"] > 0)
+    return summed
 
 
 def _with_equity(rates: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +69,7 @@ def _with_equity(rates: pd.DataFrame) -> pd.DataFrame:
     gap = rates[rates["indicator"] == "avoidable_admissions_per_1000"].pivot_table(
         index=["replication", "arm", "year"], columns="patient_group", values="value").reset_index()
     if {"bim", "non_bim"} <= set(gap.columns):
-        gap = gap.assign(indicator="avoidable_admissions_gap_bim_per_1000", value=gap["bim"] - gap["non_bim"])
+        gap = gap.assign(indicator=EQUITY, value=gap["bim"] - gap["non_bim"])
         out = pd.concat([out, gap[["replication", "arm", "year", "indicator", "value"]]], ignore_index=True)
     return out
 
@@ -84,24 +82,23 @@ def evaluations(tables: dict[str, pd.DataFrame], scenario: Scenario) -> pd.DataF
     zones_all = [t.name for t in scenario.territories]
     parts = []
     for p in scenario.programmes:
-        points = dict((y, label) for label, y in evaluation_years(scenario, p))
+        points = {y: label for label, y in evaluation_years(scenario, p)}
         units = [("macro", "scenario", zones_all, "all"), ("meso", p.name, p.territories, "target")]
         units += [("meso", zone, [zone], "target") for zone in p.territories]
+        mine = []
         for level, unit, zones, population in units:
             rates = _with_equity(_rates(by_population, zones, population))
-            rates = rates[rates["year"].isin(points)]
-            wide = _pivot(rates, ["replication", "year", "indicator"])
-            parts.append(wide.assign(programme=p.name, level=level, unit=unit, population=population))
-        parts.append(_practices(tables["providers"], p, points))
-        parts.append(_measure_rows(tables.get("programme_measures"), p, points))
-        for part in parts[-len(units) - 2:]:
-            if len(part):
-                part["evaluation"] = part["year"].map(points)
-    parts = [f for f in parts if len(f)]
+            wide = _pivot(rates[rates["year"].isin(points)], ["replication", "year", "indicator"])
+            mine.append(wide.assign(level=level, unit=unit, population=population))
+        mine += [_practices(tables["providers"], p, points), _measure_rows(tables.get("programme_measures"), p, points)]
+        mine = [part for part in mine if len(part)]
+        if mine:
+            frame = pd.concat(mine, ignore_index=True)
+            parts.append(frame.assign(programme=p.name, evaluation=frame["year"].map(points)))
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     frame = pd.concat(parts, ignore_index=True)
-    frame["dimension"] = frame["indicator"].map(lambda i: "equity" if "gap_bim" in i else DIMENSIONS[i])
+    frame["dimension"] = frame["indicator"].map(DIMENSIONS)
     return frame[COLUMNS].sort_values(["replication", "programme", "year", "level", "unit", "indicator"], kind="stable").reset_index(drop=True)
 
 
@@ -115,7 +112,7 @@ def _practices(providers: pd.DataFrame, programme, points: dict[int, str]) -> pd
     long = rows.melt(id_vars=["replication", "arm", "year", "provider"], value_vars=["gp_contacts", "programme_money_eur"],
                      var_name="indicator", value_name="value")
     wide = _pivot(long, ["replication", "year", "provider", "indicator"]).rename(columns={"provider": "unit"})
-    return wide.assign(programme=programme.name, level="micro", population="all")
+    return wide.assign(level="micro", population="all")
 
 
 def _measure_rows(measures: pd.DataFrame | None, programme, points: dict[int, str]) -> pd.DataFrame:
@@ -125,4 +122,4 @@ def _measure_rows(measures: pd.DataFrame | None, programme, points: dict[int, st
     rows = measures[(measures["programme"] == programme.name) & (measures["area"] == "programme") & measures["year"].isin(points)]
     rows = rows.assign(indicator="actual_over_expected_cost", value=rows["actual_eur"] / rows["expected_eur"])
     wide = _pivot(rows, ["replication", "year", "population", "indicator"])
-    return wide.assign(programme=programme.name, level="meso", unit=programme.name)
+    return wide.assign(level="meso", unit=programme.name)

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from simulator.categories import CONDITIONS, PAYERS
 from simulator.scenario.fields import Section, listing, param
-from simulator.scenario.reform import IDENTIFIER, Measurement, SharingTerms
+from simulator.scenario.reform import IDENTIFIER, IndexedAmount, Measurement, SharingTerms
 from simulator.service_groups import NOT_MODELLED, SERVICE_GROUPS, categories_of
 
 
@@ -84,14 +84,12 @@ class Partner(Section):
     guarantee_share: float = param(0.0, "share", "Key for the budget guarantee (hospital pilot convention, Art. 7 8°)", ge=0, le=1)
 
 
-class Funding(Section):
-    """Coordination funding paid each year of the convention to the integration management, pro rata by month."""
+class Funding(IndexedAmount):
+    """Coordination funding paid each year of the convention to the integration management, pro rata by day."""
 
     eur_per_year: float = param(
         0.0, "euro per year", "Amount per year at `price_year` prices: the integrated-care pilots had EUR 152,520 (EUR "
         "159,342.07 indexed, 2021) + EUR 208,333 = EUR 367,675 a year (convention, seed 001)", ge=0)
-    price_year: int = param(2021, "calendar year", "Year in which the amount is expressed", ge=2000, le=2150)
-    indexation: float = param(0.02, "per year", "Yearly uprating from the price year, on 1 January (convention Art. 7 § 2)", ge=-0.1, le=0.2)
     payer: Payer = param("federal_insurance", "payer", "Who pays it")  # type: ignore[valid-type]
 
 

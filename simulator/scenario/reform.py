@@ -325,14 +325,23 @@ class Transition(Section):
         return weights
 
 
-class CoordinationFunding(Section):
+class IndexedAmount(Section):
+    """An amount expressed in its own price year and uprated each 1 January (convention Art. 7 § 2, seed 001)."""
+
+    price_year: int = param(2021, "calendar year", "Year in which the amount is expressed", ge=2000, le=2150)
+    indexation: float = param(0.02, "per year", "Yearly uprating of the amount from its price year", ge=-0.1, le=0.2)
+
+    def uprated(self, amount: float, year: int) -> float:
+        """`amount` (at `price_year` prices) in `year`'s euros."""
+        return amount * (1 + self.indexation) ** (year - self.price_year)
+
+
+class CoordinationFunding(IndexedAmount):
     """Integration management paid to each zone's coordination body, whatever the payment rules (seed 001)."""
 
     eur_per_territory: float = param(
         0.0, "euro per zone-year", "Paid to every zone in `territories` from its first year out of the baseline phase (every year "
         "without phases); the integrated-care pilots had EUR 159,342.07 (2021, indexed) + EUR 208,333 = EUR 367,675 a year", ge=0)
-    price_year: int = param(2021, "calendar year", "Year in which the amount is expressed", ge=2000, le=2150)
-    indexation: float = param(0.02, "per year", "Yearly uprating of the amount from its price year", ge=-0.1, le=0.2)
     territories: list[str] = listing(list, "zone names", "Zones funded; empty: all")
 
 

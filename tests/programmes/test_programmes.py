@@ -11,7 +11,7 @@ import pytest
 
 from simulator.api import run_scenario
 from simulator.categories import PAYERS
-from simulator.programmes.convention import due_step, funded_year, funding_in_year, month_shares
+from simulator.programmes.convention import due_step, funded_year, month_shares
 from simulator.scenario import validate
 from simulator.scenario.programmes import Convention, Funding
 from tests.conftest import small_data
@@ -74,6 +74,13 @@ def test_money_is_conserved_per_payer_between_annual_and_providers(decree):
         received = providers[providers["arm"] == arm][[f"from_{p}_eur" for p in PAYERS]].sum()
         for payer in PAYERS:
             assert paid.get(payer, 0.0) == pytest.approx(received[f"from_{payer}_eur"], rel=1e-9, abs=1e-3), (arm, payer)
+    # per payer, the reform arm pays the status quo's money plus exactly the programme's flows it is named for
+    by_payer = annual.pivot_table(index=["year", "payer"], columns="arm", values="amount_eur", aggfunc="sum")
+    extra = (by_payer["reform"] - by_payer["status_quo"]).unstack("payer")
+    flows = annual[(annual["arm"] == "reform") & annual["mechanism"].isin(["programme_funding", "investment", "budget_guarantee"])]
+    flows = flows.groupby(["year", "payer"])["amount_eur"].sum().unstack("payer").reindex_like(extra).fillna(0.0)
+    assert np.allclose(extra.to_numpy(), flows.to_numpy(), rtol=1e-9, atol=1e-3)
+    assert extra.loc[2027, "aviq"] == pytest.approx(120_000 * 1.02 ** 6, rel=1e-9) and (extra["patients"].abs() < 1e-3).all()
 
 
 def test_guarantee_is_split_by_partner_keys_and_paid_when_known(decree):
@@ -123,6 +130,10 @@ def test_the_target_group_split_sums_to_the_total_and_leaves_the_status_quo_unch
     counts = ind[(ind["indicator"] == "avoidable_admissions_per_1000")].pivot_table(
         index=["arm", "year", "territory", "patient_group"], columns="population", values="numerator")
     assert np.allclose(counts["target"] + counts["rest"], counts["all"])
+    whole = plain["indicators"]  # without programmes: the status quo's counts must be those of every population together
+    whole = whole[(whole["arm"] == "status_quo") & (whole["indicator"] == "avoidable_admissions_per_1000")].set_index(
+        ["year", "territory", "patient_group"])["numerator"]
+    assert np.allclose(counts.xs("status_quo", level="arm")["all"].reindex(whole.index), whole)
     assert (counts.xs("south", level="territory")["target"] == 0).all()  # no programme there
     activity = decree["activity"]
     assert set(activity["population"]) == {"rest", "target"}
@@ -132,7 +143,8 @@ def test_month_shares_follow_the_calendar():
     c = Convention(start=datetime.date(2027, 1, 16), end=datetime.date(2027, 2, 28))
     shares = month_shares(c, 2027, 3)
     assert shares[0] == pytest.approx(16 / 31) and shares[1] == 1 and shares[2] == 0
-    assert funding_in_year(Funding(eur_per_year=100.0, price_year=2021, indexation=0.1), 2023) == pytest.approx(121.0)
+    funding = Funding(eur_per_year=100.0, price_year=2021, indexation=0.1)
+    assert funding.uprated(funding.eur_per_year, 2023) == pytest.approx(121.0)
 
 
 def test_partner_keys_must_add_up():
@@ -180,6 +192,8 @@ def test_municipal_copayment_by_hand():
 
 
 def test_the_target_measure_ignores_the_rest_of_the_zone():
+    from types import SimpleNamespace
+
     from simulator.categories import CATEGORY_INDEX
     from simulator.layout import build_layout
     from simulator.payment.measurement import Measurement
@@ -190,15 +204,19 @@ def test_the_target_measure_ignores_the_rest_of_the_zone():
     layout, reference = build_layout(scenario), build_reference(scenario, 1)
     zones = layout.territory_programme == 0
     target = layout.cell_target == 1
-    measure = Measurement(scenario.programmes[0].measurement, zones, reference, layout, 10, 1, cells=target)
+    measure = Measurement(scenario.programmes[0].measurement, zones, reference, layout, 10, 1, populations=[(target, lambda y: None)])
     cells = np.arange(layout.n_cells)
 
+    state = SimpleNamespace(cell=np.zeros(10, np.int32))
+
     def posted(rest_amount: float) -> float:
+        """Actual spending of the target measure after a month paying 100 EUR per target cell and `rest_amount` per other cell."""
         measure.start_year()
         transfers = Transfers()
         transfers.add("federal_insurance", "fee_for_service", CATEGORY_INDEX["gp"], cells, layout.cell_gp,
                       np.where(target, 100.0, rest_amount))
         measure.post(Statement(transfers, np.zeros(layout.n_providers)))
-        return float(np.bincount(layout.cell_territory, weights=measure.paid * measure.cells)[zones].sum())
+        measured = measure.close(0, state, np.zeros(10, np.int16), np.zeros(layout.n_cells), index=1.0, weight=1.0)
+        return float(measured.actual[zones].sum())
 
     assert posted(10.0) == posted(10_000.0) == pytest.approx(100.0 * (target & zones[layout.cell_territory]).sum())
