@@ -25,7 +25,7 @@ design = "latin"
 samples = {runs}
 seed = 1
 
-[[parameters]]
+[[levers]]
 path = "reform.shared_savings.sharing_rate"
 low = 0.3
 high = 0.7

@@ -39,9 +39,29 @@ class RunResult:
         raise AttributeError(f"no table or attribute {name!r}; tables: {', '.join(tables)}")
 
 
-def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None, tuple[str, ...]]) -> dict[str, pd.DataFrame]:
-    scenario, replication, reference, arms = args
-    return simulate(scenario, replication, reference=reference, arms=arms)
+Job = tuple[Scenario, int, int]  # the scenario (a PSA draw's, or the run's), the replication number (its seed), the table label
+
+
+def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None, tuple[str, ...], int]) -> dict[str, pd.DataFrame]:
+    scenario, replication, reference, arms, label = args
+    return simulate(scenario, replication, reference=reference, arms=arms, label=label)
+
+
+def run_jobs(scenario: Scenario) -> tuple[list[Job], pd.DataFrame | None]:
+    """What to simulate: each replication, or with `psa.draws` each replication of each parameter draw (and the draws table).
+
+    Replication r of every draw uses the seed of replication r (common random numbers
+    across draws); the PSA numbers its runs draw x replications + r in the tables.
+    """
+    first, reps = scenario.run.first_replication, scenario.run.replications
+    if not scenario.psa.draws:
+        return [(scenario, first + r, first + r) for r in range(reps)], None
+    from simulator.psa.runs import draw_scenarios, replication_draws
+
+    scenarios, draws = draw_scenarios(scenario)
+    seeds = [replication_seed(scenario, first + r) for r in range(reps)]
+    return ([(s, first + r, d * reps + r) for d, s in enumerate(scenarios) for r in range(reps)],
+            replication_draws(draws, reps, first, seeds))
 
 
 def run_scenario(
@@ -55,6 +75,7 @@ def run_scenario(
     progress: bool = False,
     report: bool = True,
     cluster: Any = None,
+    given: list[str] | tuple[str, ...] = (),
 ) -> RunResult:
     """Simulate both arms for every replication; write the run folder if `out` is given.
 
@@ -62,14 +83,20 @@ def run_scenario(
     Slurm through dask-jobqueue) sends the replications there, one task each, instead of local
     processes; the tables are the same.
 
+    With `psa.draws` = N, every replication runs for each of N parameter sets drawn from
+    `[[uncertainties]]`; the tables then hold every run, `psa_draws` says which set each ran,
+    and `psa_summary` and `psa_parameters` split the uncertainty (`simulator.psa`).
+
     Results do not depend on `workers`: each replication's seed derives from the scenario
     seed and the replication number only. `source` names the file a Scenario object was
-    read from, for the manifest. With `out`, the folder also gets `report.html` unless `report` is False.
+    read from, for the manifest, and `given` the overrides already applied to it (recorded in the manifest and the
+    report's title). With `out`, the folder also gets `report.html` unless `report` is False.
     """
     source = Path(source) if source is not None else None
     if not isinstance(scenario, Scenario):
         source = Path(scenario)
         scenario = load_scenario(source, overrides)
+        given = list(overrides)
     elif overrides:
         raise ValueError("overrides apply to scenario files; use Scenario.model_copy(update=...) on objects")
     target = Path(out) if out is not None else None
@@ -77,14 +104,22 @@ def run_scenario(
         check_writable(target, overwrite)
 
     started = time.perf_counter()
-    reps = scenario.run.replications
-    n_workers = min(workers or scenario.run.workers, 2 * reps)  # at most one process per arm
-    check_memory(scenario, min(n_workers, reps) if n_workers > 1 else 1)
-    parts = _run_on_cluster(scenario, reps, cluster, target) if cluster is not None else _run_replications(scenario, reps, n_workers, progress)
+    jobs, draws = run_jobs(scenario)
+    n_workers = min(workers or scenario.run.workers, 2 * len(jobs))  # at most one process per arm
+    check_memory(scenario, min(n_workers, len(jobs)) if n_workers > 1 else 1)
+    parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, n_workers, progress)
     tables = combine(parts, scenario)
-    seeds = [replication_seed(scenario, r) for r in range(reps)]
+    if draws is not None:
+        from simulator.psa.summary import psa_parameters, psa_summary
+
+        tables["psa_draws"] = draws
+        tables["psa_summary"] = psa_summary(tables["budget_impact"], draws, scenario.budget.interval)
+        tables["psa_parameters"] = psa_parameters(tables["budget_impact"], draws)
+    first = scenario.run.first_replication
+    seeds = [replication_seed(scenario, first + r) for r in range(scenario.run.replications)]
     manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
     manifest["workers"] = n_workers
+    manifest["overrides"] = list(given)
     if cluster is not None:
         manifest["cluster"] = cluster.model_dump(mode="json")
     result = RunResult(scenario, tables, manifest)
@@ -100,40 +135,41 @@ def run_scenario(
     return result
 
 
-def _run_on_cluster(scenario: Scenario, reps: int, settings: Any, target: Path | None) -> list[dict[str, pd.DataFrame]]:
+def _run_on_cluster(jobs: list[Job], settings: Any, target: Path | None) -> list[dict[str, pd.DataFrame]]:
     """Replications as tasks on a Dask or Slurm cluster (`simulator.sweep.executors`), gathered in order."""
     from simulator.sweep.executors import make_executor
 
     shared = target.absolute().parent / f".{target.name}.cluster" if target is not None else Path.cwd() / ".simsim-cluster"
     executor = make_executor(settings, shared=shared)
     try:
-        futures = {executor.submit(_simulate_one, (scenario, r, None, ARMS)): r for r in range(reps)}
+        futures = {executor.submit(_simulate_one, (s, r, None, ARMS, label)): i for i, (s, r, label) in enumerate(jobs)}
         done = {futures[f]: f.result() for f in executor.as_completed(futures)}
     finally:
         executor.close()
         import shutil
 
         shutil.rmtree(shared, ignore_errors=True)
-    return [done[r] for r in range(reps)]
+    return [done[i] for i in range(len(jobs))]
 
 
-def _run_replications(scenario: Scenario, reps: int, workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
+def _run_replications(jobs: list[Job], workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
     """Replications in order, in this process or in a pool of processes."""
-    months = 12 * len(scenario.years)
     from tqdm import tqdm
 
     if workers <= 1:
-        with tqdm(total=reps * months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
-            return [simulate(scenario, r, on_month=bar.update) for r in range(reps)]
+        months = sum(12 * len(s.years) for s, _, _ in jobs)
+        with tqdm(total=months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
+            return [simulate(s, r, on_month=bar.update, label=label) for s, r, label in jobs]
     # with more processes than replications, each replication's arms run apart (same draws, same tables)
-    jobs = [(r, (arm,)) for r in range(reps) for arm in ARMS] if workers > reps else [(r, ARMS) for r in range(reps)]
-    with process_pool(min(workers, len(jobs))) as pool, tqdm(
-        total=len(jobs), unit="job", desc="simulating", disable=not progress, leave=False
+    split = workers > len(jobs)
+    tasks = [(s, r, None, (arm,), label) for s, r, label in jobs for arm in ARMS] if split else [(s, r, None, ARMS, label) for s, r, label in jobs]
+    with process_pool(min(workers, len(tasks))) as pool, tqdm(
+        total=len(tasks), unit="job", desc="simulating", disable=not progress, leave=False
     ) as bar:
         done = []
-        for part in pool.map(_simulate_one, [(scenario, r, None, arms) for r, arms in jobs]):
+        for part in pool.map(_simulate_one, tasks):
             done.append(part)
             bar.update()
-    if workers > reps:
-        return [concatenate(done[2 * r:2 * r + 2]) for r in range(reps)]
+    if split:
+        return [concatenate(done[2 * i:2 * i + 2]) for i in range(len(jobs))]
     return done

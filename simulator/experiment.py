@@ -67,8 +67,11 @@ class Replication:
 
 
 def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None,
-             reference: ReferenceCosts | None = None, arms: tuple[str, ...] = ARMS) -> dict[str, pd.DataFrame]:
+             reference: ReferenceCosts | None = None, arms: tuple[str, ...] = ARMS, label: int | None = None) -> dict[str, pd.DataFrame]:
     """Run one replication to the end of the horizon and return its tables.
+
+    The tables' `replication` column holds `label` if given (a PSA numbers its runs across
+    draws), else the replication's number.
 
     With one arm, the same replication can run its arms in two processes: the draws are keyed
     by (seed, process, month), so each arm reads the same numbers wherever it runs, and
@@ -79,7 +82,7 @@ def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] 
         run.step(step)
         if on_month is not None:
             on_month()
-    tables = replication_tables(scenario, run.arms, replication)
+    tables = replication_tables(scenario, run.arms, replication if label is None else label)
     for model in run.arms.values():
         model.release()
     return tables

@@ -188,7 +188,8 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """`manifest.json` with the checksums of every other file in the folder."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != "manifest.json")
     manifest = {**manifest, "files": {p.name: sha256(p) for p in files}}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
+    write_atomically(folder / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def base_manifest(scenario_json: dict[str, Any], source: Path | None, seeds: list[int], wall_seconds: float) -> dict[str, Any]:

@@ -61,9 +61,9 @@ def test_report_shows_who_pays_more_and_patients_savings_as_in_the_tables(run_fo
 
 def test_report_is_self_contained_small_and_regenerated(run_folder):
     page = (run_folder / "report.html").read_text(encoding="utf-8")
-    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert not re.search(r"""(src|href)=["']https?:""", page) and "@import" not in page and "<script" not in page
     assert (run_folder / "report.html").stat().st_size < 5 * 1024 * 1024
-    assert len(re.findall(r'<img class="chart"', page)) == 7
+    assert len(re.findall(r'<figure class="chart"', page)) == 7 and "<img" not in page
     (run_folder / "report.html").unlink()
     write_run_report(run_folder)
     assert headline_values((run_folder / "report.html").read_text(encoding="utf-8")) == headline_values(page)
@@ -82,7 +82,13 @@ def test_compare_says_what_runs_do_not_share(run_folder, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "years 2028-2029 are not in every run" in done.stdout
     table = pd.read_csv(tmp_path / "cmp" / "compare.csv")
-    assert list(table["run"]) == ["run", "short"] and set(table["years"]) == {"2026-2027"}
+    assert set(table["payer"]) >= {"all_payers", "federal_insurance"} and set(table["years"]) == {"2026-2027"}
+    table = table[table["payer"] == "all_payers"].reset_index(drop=True)
+    assert list(table["run"]) == ["run", "short"]
+    assert (table["impact_low_MEUR"] <= table["impact_MEUR"]).all() and (table["impact_MEUR"] <= table["impact_high_MEUR"]).all()
+    assert "status-quo totals differ" in done.stdout and "replications" in done.stdout  # 2 replications against 1
+    again = simsim("compare", str(run_folder), str(shorter), "--out", str(tmp_path / "cmp"))
+    assert again.returncode == 2 and "--overwrite" in again.stderr
     tables, _ = read_run(run_folder)
     bi = tables["budget_impact"].query("payer == 'all_payers' and year <= 2027")
     assert table.loc[0, "impact_MEUR"] == pytest.approx(bi.groupby("replication")["impact_eur"].sum().mean() / 1e6, rel=1e-9)
@@ -90,6 +96,7 @@ def test_compare_says_what_runs_do_not_share(run_folder, tmp_path):
 
 @pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"), reason="chromium not installed (.ci/run installs it)")
 def test_report_and_comparison_load_in_headless_chromium(run_folder, tmp_path):
+    """The transition report in a real browser: summary, year x payer table with intervals, phase markers, Quintuple Aim with units."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "chromium is required in CI"
@@ -108,21 +115,29 @@ def test_report_and_comparison_load_in_headless_chromium(run_folder, tmp_path):
                 page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                            else (outside.append(route.request.url), route.abort()))
                 page.goto(path.as_uri())
-                images = page.eval_on_selector_all(
-                    "img.chart", "els => els.map(e => [e.id, e.complete, e.naturalWidth, e.naturalHeight])")
-                assert images, name
-                for chart_id, complete, width, height in images:
-                    assert complete and width > 300 and height > 150, (name, chart_id)
-                # non-empty: the drawn chart has many distinct colours, not a blank canvas
-                distinct = page.evaluate("""() => Array.from(document.querySelectorAll('img.chart')).map(img => {
-                    const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-                    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-                    const d = g.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
-                    for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] << 16 | d[i + 1] << 8 | d[i + 2]);
-                    return seen.size; })""")
-                assert min(distinct) > 10, (name, distinct)
-                shot = page.screenshot(full_page=True)
-                assert len(shot) > 50_000
+                charts = page.eval_on_selector_all("figure.chart svg", "els => els.map(e => [e.closest('figure').id, "
+                                                   "e.getBoundingClientRect().width, e.getBoundingClientRect().height, "
+                                                   "e.querySelectorAll('path, use, rect').length])")
+                assert charts, name
+                for chart_id, width, height, shapes in charts:
+                    assert width > 300 and height > 150 and shapes > 20, (name, chart_id, width, height, shapes)
+                if name == "report":
+                    summary = page.inner_text("#summary")
+                    assert summary.startswith("Over 2026–2029, the reform") and "interval" in summary
+                    assert "negative one a saving" in page.inner_text("#sign-convention")
+                    heads = page.eval_on_selector_all("#year-payer th", "els => els.map(e => e.textContent)")
+                    assert {"year", "mean", "low", "high", "All payers (incl. patients)"} <= set(heads)
+                    assert page.locator("#year-payer tr").count() == 2 + 4  # two header rows, four years
+                    for chart_id in ("impact_by_payer", "cumulative", "participation"):
+                        kinds = page.eval_on_selector_all(f"#{chart_id} g[id^='phase-']", "els => els.map(e => e.id)")
+                        assert {"phase-virtual-2026", "phase-voluntary-2027", "phase-mandatory-2029"} <= set(kinds), (chart_id, kinds)
+                    aim = page.inner_text("#quintuple-aim")
+                    assert "per 1,000 inhabitants" in aim and "EUR per inhabitant" in aim and "Avoidable admissions per 1,000" in aim
+                    assert "avoidable_admissions" not in aim
+                    assert page.locator("details#manifest").count() == 1 and page.locator("#key-parameters").count() == 1
+                shot = tmp_path / f"{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 50_000
                 assert not errors, (name, errors)
                 assert not outside, (name, outside)
                 page.close()
@@ -139,3 +154,20 @@ def test_report_shows_measured_and_true_savings_with_paid_and_shadow_money():
     for label in ("measured savings", "true savings", "paid", "shadow (not paid)"):
         assert f"<th>{label}</th>" in text
     assert "No settlements" in settlements_html(result.settlements.iloc[0:0])
+
+
+def test_compare_labels_runs_with_the_same_name_apart():
+    from simulator.report.compare import distinct_labels
+
+    assert distinct_labels(["run", "run", "other"], ["a", "b", "c"]) == ["run (a)", "run (b)", "other"]
+    assert distinct_labels(["run", "run"], ["a", "a"]) == ["run (a)", "run (a) #2"]
+
+
+def test_report_command_refreshes_the_manifest_checksums(run_folder):
+    import hashlib
+    import json
+
+    done = simsim("report", str(run_folder))
+    assert done.returncode == 0, done.stderr
+    files = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert files["report.html"] == hashlib.sha256((run_folder / "report.html").read_bytes()).hexdigest()

@@ -1,9 +1,11 @@
 """Payment design from sweep results: pick the evaluated point that maximises (or minimises) an
 outcome subject to bounds on other outcomes, as a mixed-integer selection (one binary per point).
 
-Each point's outcome is the mean over its replications, or with `statistic = "worst"` the
-least favourable replication for each bound (and for the objective). Points with a failed run
-are left out, and said so.
+A point is a setting of the sweep's levers; its uncertainties are never chosen. Robustness
+over the uncertainty scenarios: the mean over them (`mean`), the least favourable one
+(`worst`, for each bound and the objective), or the smallest maximum regret against the best
+point of each scenario (`regret`; bounds then hold in the worst case). Points with a failed
+run are left out, and said so.
 """
 
 from __future__ import annotations
@@ -47,40 +49,70 @@ class Selection:
 
     point: int
     table: pd.DataFrame
+    objective: str = ""  # the column optimised (with regret: OUTCOME_max_regret)
+    sense: str = "maximise"
+
+
+ID_COLUMNS = ("run_id", "point", "scenario", "replication", "seed", "overrides")
 
 
 def point_table(design: pd.DataFrame, results: pd.DataFrame, outcomes: list[str], statistic: str,
-                worse: dict[str, str]) -> pd.DataFrame:
-    """One row per design point: parameters, the outcome statistic per outcome, whether all its runs succeeded."""
+                worse: dict[str, str], levers: list[str] | None = None, senses: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per lever point: lever values, the outcome statistic per outcome, whether all its runs succeeded.
+
+    A case is a point in one uncertainty scenario, averaged over its replications. `mean`
+    averages the cases; `worst` takes the least favourable case (the least favourable
+    replication when there are no uncertainty scenarios); `regret` gives, for the outcomes
+    in `senses` (the objective), the largest shortfall from the best point of the same
+    scenario, and the worst case for the others (the bounds).
+    """
     known = set(results["outcome"])
     missing = [o for o in outcomes if o not in known]
     if missing:
         raise OptimisationError("outcomes", f"the sweep has no outcome {', '.join(missing)}; it has {', '.join(sorted(known))}")
+    design = design if "scenario" in design.columns else design.assign(scenario=0)
     wide = results.pivot(index="run_id", columns="outcome", values="value")[outcomes]
-    runs = design.set_index("run_id")[["point"]].join(wide)
-    grouped = runs.groupby("point")
+    runs = design.set_index("run_id")[["point", "scenario"]].join(wide)
+    several = runs["scenario"].nunique() > 1
+    cases = runs.groupby(["point", "scenario"])[outcomes].mean() if several else runs.set_index(["point", "scenario"])[outcomes]
     values = {}
     for o in outcomes:
+        by_point = cases[o].groupby(level="point")
         if statistic == "mean":
-            values[o] = grouped[o].mean()
-        else:  # the least favourable replication for this outcome's use
-            values[o] = grouped[o].max() if worse.get(o) == "high" else grouped[o].min()
+            values[o] = runs.groupby("point")[o].mean()
+        elif statistic == "regret" and senses and o in senses:
+            per_scenario = cases[o].unstack("scenario")
+            best = per_scenario.max() if senses[o] == "maximise" else per_scenario.min()
+            shortfall = best - per_scenario if senses[o] == "maximise" else per_scenario - best
+            values[o] = shortfall.max(axis=1)
+        else:  # the least favourable case for this outcome's use
+            values[o] = by_point.max() if worse.get(o) == "high" else by_point.min()
     table = pd.DataFrame(values)
-    table["complete"] = grouped[outcomes].apply(lambda g: bool(g.notna().all().all()))
-    parameters = [c for c in design.columns if c not in ("run_id", "point", "replication", "seed", "overrides")]
-    first = design.groupby("point")[parameters + ["overrides"]].first()
+    table["complete"] = runs.groupby("point")[outcomes].apply(lambda g: bool(g.notna().all().all()))
+    if levers is None:
+        levers = [c for c in design.columns if c not in ID_COLUMNS]
+    first = design.groupby("point")[levers + ["overrides"]].first()
     return first.join(table).reset_index()
 
 
 def select(design: pd.DataFrame, results: pd.DataFrame, objective: str, sense: str = "maximise",
-           bounds: tuple[Bound, ...] = (), statistic: str = "mean") -> Selection:
-    """Choose the point with the best objective among those meeting every bound (HiGHS MIP)."""
+           bounds: tuple[Bound, ...] = (), statistic: str = "mean", levers: list[str] | None = None) -> Selection:
+    """Choose the lever point with the best objective among those meeting every bound (HiGHS MIP).
+
+    With `statistic = "regret"` the objective column holds each point's maximum regret, which is minimised.
+    """
     import pyomo.environ as pyo
 
     worse = {b.outcome: ("high" if b.op == "<=" else "low") for b in bounds}
     worse.setdefault(objective, "low" if sense == "maximise" else "high")
     outcomes = list(dict.fromkeys([objective, *(b.outcome for b in bounds)]))
-    table = point_table(design, results, outcomes, statistic, worse)
+    regret = statistic == "regret"
+    if regret and objective in worse and any(b.outcome == objective for b in bounds):
+        raise OptimisationError("bounds", f"with --statistic regret the objective ({objective}) cannot also be bounded")
+    table = point_table(design, results, outcomes, statistic, worse, levers, {objective: sense} if regret else None)
+    if regret:
+        table = table.rename(columns={objective: f"{objective}_max_regret"})
+        objective, sense = f"{objective}_max_regret", "minimise"
     usable = table["complete"].to_numpy()
     feasible = usable.copy()
     for b in bounds:
@@ -104,7 +136,7 @@ def select(design: pd.DataFrame, results: pd.DataFrame, objective: str, sense: s
     solve(m, "payment-design selection", "bounds on " + ", ".join(str(b) for b in bounds) if bounds else "choice of one point")
     chosen = max(P, key=lambda p: pyo.value(m.z[p]))
     table["chosen"] = table.index == chosen
-    return Selection(int(table.loc[chosen, "point"]), table)
+    return Selection(int(table.loc[chosen, "point"]), table, objective, sense)
 
 
 def _why_infeasible(table: pd.DataFrame, bounds: tuple[Bound, ...], usable: np.ndarray) -> str:

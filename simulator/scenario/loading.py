@@ -140,6 +140,7 @@ def cross_references(scenario: Scenario) -> list[Problem]:
         if several and t.home_hospital is None:
             problems.append(Problem(f"territories[{i}].home_hospital", None, "a hospital name: with several networks, a zone's home hospital says its network"))
     problems += _reform_references(scenario, names)
+    problems += _uncertainty_paths(scenario)
     if scenario.population.size is not None and scenario.population.sample_fraction is not None:
         problems.append(Problem("population.sample_fraction", scenario.population.sample_fraction, "either size or sample_fraction, not both"))
     elif scenario.population.sample_fraction is not None and scenario.simulated_size < 10_000:
@@ -216,4 +217,42 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
         if CATEGORY_PROVIDER_KIND[category] != kind and category not in TEAM_SCOPE.get(kind, ()):
             problems.append(Problem("reform", f"{kind}/{category}", f"scopes billed by the rule's provider kind ({category} is billed by "
                                     f"{CATEGORY_PROVIDER_KIND[category]}), or a team's ({'; '.join(f'{k}: ' + ', '.join(v) for k, v in TEAM_SCOPE.items())})"))
+    return problems
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at a dotted path (`a.b[0].c`) of dumped scenario data; KeyError if there is none."""
+    node = data
+    for part in path.split("."):
+        match = _INDEX.match(part)
+        key, index = (match["key"], int(match["index"])) if match else (part, None)
+        if not isinstance(node, dict) or key not in node:
+            raise KeyError(path)
+        node = node[key]
+        if index is not None:
+            if not isinstance(node, list) or index >= len(node):
+                raise KeyError(path)
+            node = node[index]
+    return node
+
+
+def _uncertainty_paths(scenario: Scenario) -> list[Problem]:
+    """Every uncertainty names a value of the scenario, once."""
+    if not scenario.uncertainties:
+        return []
+    data = scenario.model_dump(mode="json")
+    problems = []
+    seen: list[str] = []
+    for i, u in enumerate(scenario.uncertainties):
+        try:
+            value = value_at(data, u.path)
+        except KeyError:
+            problems.append(Problem(f"uncertainties[{i}].path", u.path, "a dotted path to a value of the scenario, as with --set "
+                                    "(e.g. reform.behaviour.coding_drift)"))
+            continue
+        if isinstance(value, (dict, list)):
+            problems.append(Problem(f"uncertainties[{i}].path", u.path, "a path to one value, not a table or list"))
+        if u.path in seen:
+            problems.append(Problem(f"uncertainties[{i}].path", u.path, "a path not listed by another uncertainty"))
+        seen.append(u.path)
     return problems

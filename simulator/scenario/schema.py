@@ -19,6 +19,7 @@ from simulator.scenario.pathways import RegionContinuity
 from simulator.scenario.patients import MaximumBilling, SupplementShare
 from simulator.scenario.programmes import Programme
 from simulator.scenario.reform import Reform
+from simulator.scenario.uncertainty import PsaSection, Uncertainty
 
 Region = Literal["brussels", "flanders", "wallonia"]
 IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_\-]*$"
@@ -35,6 +36,8 @@ class RunSection(Section):
     end_year: int = param(2035, "calendar year", "Last simulated year, inclusive", ge=2000, le=2150)
     seed: int = param(20260101, "integer", "Base seed; replication r uses a seed derived from it and r", ge=0, le=2**63 - 1)
     replications: int = param(1, "count", "Independent replications (new population and events each)", ge=1, le=10_000)
+    first_replication: int = param(0, "number", "Number of the first replication: replications first .. first + n - 1 run (a sweep "
+                                   "runs replication r of a point alone with first_replication = r)", ge=0, le=1_000_000)
     workers: int = param(1, "processes", "Parallel processes for replications (with more processes than replications, a replication's two arms run in two processes); results do not depend on it", ge=1, le=256)
 
     @field_validator("end_year")
@@ -329,6 +332,10 @@ class Scenario(Section):
     programmes: list[Programme] = listing(
         list, "list", "Integrated-care programmes of the reform arm (royal decree of 29 March 2024): target group, convention, "
         "partners, funding, investments, AIM-style measurement")
+    uncertainties: list[Uncertainty] = listing(
+        list, "list", "Uncertain inputs for a probabilistic sensitivity analysis (`simsim run --psa N`): a dotted path and a "
+        "distribution each, with its source")
+    psa: PsaSection = Field(default_factory=PsaSection)
 
     @property
     def years(self) -> list[int]:

@@ -31,11 +31,11 @@ def load(folder: Path) -> tuple[SweepSpec, pd.DataFrame, pd.DataFrame]:
 
 
 def point_means(design: pd.DataFrame, results: pd.DataFrame, outcome: str) -> pd.Series:
-    """Mean over replications of one outcome, per design point (NaN where a run failed)."""
+    """Mean over replications of one outcome, per design case (point and scenario, in design order; NaN where a run failed)."""
     values = results[results["outcome"] == outcome].set_index("run_id")["value"]
-    by_run = design.set_index("run_id")["point"].to_frame().join(values.rename("value"))
-    means = by_run.groupby("point")["value"].agg(lambda v: v.mean() if v.notna().all() and len(v) else np.nan)
-    return means.reindex(range(int(design["point"].max()) + 1))
+    by_run = design.set_index("run_id")[["point", "scenario"]].join(values.rename("value"))
+    means = by_run.groupby(["point", "scenario"])["value"].agg(lambda v: v.mean() if v.notna().all() and len(v) else np.nan)
+    return means.reindex(pd.MultiIndex.from_frame(design[["point", "scenario"]].drop_duplicates()))
 
 
 def indices(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
@@ -69,11 +69,39 @@ def indices(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame) -> pd.
     return pd.DataFrame(rows, columns=INDEX_COLUMNS)
 
 
+SOBOL_MINIMUM = 64  # base samples below which Sobol indices are rarely stable (Saltelli et al. 2010 use N >= 500)
+MORRIS_MINIMUM = 10  # trajectories: Campolongo, Cariboni & Saltelli (2007) advise 10 or more
+
+
+def stability_warnings(spec: SweepSpec, table: pd.DataFrame) -> list[str]:
+    """Why the indices may not be trusted: too few samples, impossible values, intervals as wide as the index."""
+    s, out = spec.sweep, []
+    if s.design == "sobol" and s.samples < SOBOL_MINIMUM:
+        out.append(f"samples = {s.samples}: Sobol indices need many more base samples to be stable (at least {SOBOL_MINIMUM}, "
+                   f"better 500 or more); read them as a rough ranking at most")
+    if s.design == "morris" and s.samples < MORRIS_MINIMUM:
+        out.append(f"samples = {s.samples}: Morris screening needs at least {MORRIS_MINIMUM} trajectories")
+    sobol = table[table["method"] == "sobol"]
+    for (outcome, parameter), g in sobol.groupby(["outcome", "parameter"], sort=False):
+        v = dict(zip(g["index"], g["value"]))
+        c = dict(zip(g["index"], g["confidence"]))
+        problems = []
+        if not -0.05 <= v.get("S1", 0) <= 1.05 or not -0.05 <= v.get("ST", 0) <= 1.05:
+            problems.append("an index outside [0, 1]")
+        if v.get("S1", 0) > v.get("ST", 0) + 0.05:
+            problems.append("S1 > ST")
+        if any(c.get(k, 0) > max(abs(v.get(k, 0)), 0.05) for k in ("S1", "ST")):
+            problems.append("a confidence interval wider than the index")
+        if problems:
+            out.append(f"{outcome} / {parameter}: {', '.join(problems)}: not a stable estimate (more samples)")
+    return out
+
+
 def _numeric_design(spec: SweepSpec, design: pd.DataFrame) -> pd.DataFrame:
-    """Parameter values per point, numeric columns only (booleans as 0/1)."""
-    first = design.groupby("point").first()
+    """Factor values per design case, numeric columns only (booleans as 0/1)."""
+    first = design.drop_duplicates(["point", "scenario"])
     out = {}
-    for p in spec.parameters:
+    for p in spec.factors:
         values = first[p.path]
         if values.map(lambda v: isinstance(v, (bool, int, float, np.number))).all():
             out[p.path] = values.astype(float).reset_index(drop=True)
@@ -103,20 +131,21 @@ def tornado_png(table: pd.DataFrame, outcome: str, path: Path) -> None:
     t = table[table["outcome"] == outcome].sort_values("swing")
     import matplotlib.ticker  # noqa: F401 - used through matplotlib.ticker
 
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(t) + 1.5))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(t) + 2.0), layout="constrained")
     centre = float(t["overall_mean"].iloc[0]) if len(t) else 0.0
     for i, r in enumerate(t.itertuples()):
         ax.barh(i, r.low_third_mean - centre, left=centre, color="#4C72B0", label="lowest third" if i == 0 else None)
         ax.barh(i, r.high_third_mean - centre, left=centre, color="#DD8452", label="highest third" if i == 0 else None)
     ax.axvline(centre, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(t)), t["parameter"])
+    from simulator.labels import label
+
+    ax.set_yticks(range(len(t)), [label(p) for p in t["parameter"]], fontsize=10)
     ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.3g}" if abs(v) < 1e3 else f"{v:,.0f}"))
-    ax.set_xlabel(f"{outcome} (mean over runs)")
-    ax.set_title(f"Tornado: {outcome}")
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100, format="png")
+    ax.set_xlabel(f"{label(outcome)} (mean over runs)")
+    ax.set_title(f"Tornado: {label(outcome)}")
+    fig.legend(loc="outside lower center", ncols=2, fontsize=10, frameon=False)  # below the axes: never over a bar
+    fig.savefig(path, dpi=200, format="png")
     plt.close(fig)
 
 

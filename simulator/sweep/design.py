@@ -1,8 +1,11 @@
-"""Designs: points in the unit hypercube (SALib, or a seeded generator), mapped to parameter values.
+"""Designs: lever points crossed with uncertainty scenarios, or one SALib sample over every factor.
 
-The design table has one row per run (point x replication): run id, point, replication,
-the run's seed, each parameter's value, and the `--set` assignments that reproduce the run
-alone with `simsim run`.
+The design table has one row per run (point x scenario x replication): run id, point,
+scenario, replication, the run's seed, each factor's value, and the `--set` assignments
+that reproduce the run alone with `simsim run`. With common random numbers, replication r
+of every point and scenario runs with `run.seed` = the sweep seed and
+`run.first_replication` = r, so a lever point's runs are exactly those of
+`simsim run --psa` on the lever point (the rerun `simsim optimise` prints).
 """
 
 from __future__ import annotations
@@ -14,28 +17,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.psa.draws import draw_values, grid_values, literal, to_values
 from simulator.rng import derived_seed
-from simulator.sweep.spec import Parameter, SweepSpec
+from simulator.sweep.spec import SweepSpec
 
-DESIGN_COLUMNS = ["run_id", "point", "replication", "seed", "overrides"]
+DESIGN_COLUMNS = ["run_id", "point", "scenario", "replication", "seed", "overrides"]
 
 
 def salib_problem(spec: SweepSpec) -> dict[str, Any]:
     """SALib's problem dictionary over the unit hypercube (values are mapped afterwards)."""
-    return {"num_vars": len(spec.parameters), "names": [p.path for p in spec.parameters], "bounds": [[0.0, 1.0]] * len(spec.parameters)}
+    names = [p.path for p in spec.factors]
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def unit_sample(spec: SweepSpec) -> np.ndarray:
-    """Points in [0, 1)^D for the sampled designs, reproducible from the sweep seed."""
+    """Points in [0, 1)^D for the sampled designs, reproducible from the sweep seed (levers only when crossed)."""
     s = spec.sweep
     seed = derived_seed(s.seed, "design") % 2**32
     problem = salib_problem(spec)
     if s.design == "random":
-        return np.random.default_rng(seed).random((s.samples, problem["num_vars"]))
+        return np.random.default_rng(seed).random((s.samples, len(spec.levers)))
     if s.design == "latin":
         from SALib.sample import latin
 
-        return latin.sample(problem, s.samples, seed=seed)
+        return latin.sample({**problem, "num_vars": len(spec.levers), "names": problem["names"][:len(spec.levers)],
+                             "bounds": problem["bounds"][:len(spec.levers)]}, s.samples, seed=seed)
     if s.design == "sobol":
         import warnings
 
@@ -51,73 +57,57 @@ def unit_sample(spec: SweepSpec) -> np.ndarray:
     raise ValueError(f"no unit sample for design {s.design!r}")
 
 
-def to_values(parameter: Parameter, u: np.ndarray) -> list[Any]:
-    """Map uniforms in [0, 1) to the parameter's values through its distribution (inverse CDF)."""
-    from scipy import stats
-
-    u = np.clip(np.asarray(u, dtype=float), 1e-12, 1 - 1e-12)
-    p = parameter
-    if p.values is not None:
-        index = np.minimum((u * len(p.values)).astype(int), len(p.values) - 1)
-        return [p.values[i] for i in index]
-    if p.distribution == "uniform":
-        x = p.low + u * (p.high - p.low)  # type: ignore[operator]
-    elif p.distribution == "triangular":
-        width = p.high - p.low  # type: ignore[operator]
-        x = stats.triang(c=(p.mode - p.low) / width, loc=p.low, scale=width).ppf(u)  # type: ignore[operator]
-    elif p.distribution == "normal":
-        if p.low is None and p.high is None:
-            x = stats.norm(p.mean, p.sd).ppf(u)
-        else:
-            a = -np.inf if p.low is None else (p.low - p.mean) / p.sd  # type: ignore[operator]
-            b = np.inf if p.high is None else (p.high - p.mean) / p.sd  # type: ignore[operator]
-            x = stats.truncnorm(a, b, loc=p.mean, scale=p.sd).ppf(u)
-    else:
-        x = p.median * np.exp(p.sigma * stats.norm.ppf(u))  # type: ignore[operator]
-    return [int(round(v)) for v in x] if p.integer else [float(v) for v in x]
+def uncertainty_seed(spec: SweepSpec) -> int:
+    """Seed of the uncertainty scenarios (also `psa.seed` of the rerun `simsim optimise` writes)."""
+    return derived_seed(spec.sweep.seed, "uncertainties")
 
 
-def grid_values(parameter: Parameter) -> list[Any]:
-    """The levels a grid takes: the listed values, or evenly spaced from low to high."""
-    if parameter.values is not None:
-        return list(parameter.values)
-    levels = np.linspace(parameter.low, parameter.high, parameter.levels)  # type: ignore[arg-type]
-    return [int(round(v)) for v in levels] if parameter.integer else [float(v) for v in levels]
-
-
-def points(spec: SweepSpec) -> list[list[Any]]:
-    """Every design point: one value per parameter, in the design's order."""
+def lever_points(spec: SweepSpec) -> list[list[Any]]:
+    """Every lever point (one value per lever); one empty point when the sweep has no levers."""
+    if not spec.levers:
+        return [[]]
     if spec.sweep.design == "grid":
-        return [list(combo) for combo in itertools.product(*(grid_values(p) for p in spec.parameters))]
+        return [list(combo) for combo in itertools.product(*(grid_values(p) for p in spec.levers))]
     u = unit_sample(spec)
-    columns = [to_values(p, u[:, j]) for j, p in enumerate(spec.parameters)]
+    columns = [to_values(p, u[:, j]) for j, p in enumerate(spec.levers)]
     return [list(row) for row in zip(*columns)]
 
 
-def literal(value: Any) -> str:
-    """A value as a TOML literal for `--set` (numbers, booleans, text, arrays of them)."""
-    if isinstance(value, (np.floating, np.integer, np.bool_)):
-        value = value.item()
-    return json.dumps(value)
+def scenario_values(spec: SweepSpec) -> list[list[Any]]:
+    """The uncertainty scenarios every lever point meets; one empty scenario when there are no uncertainties."""
+    if not spec.uncertainties:
+        return [[]]
+    return draw_values(spec.uncertainties, spec.sweep.scenarios, "latin", uncertainty_seed(spec))
 
 
-def run_seed(spec: SweepSpec, run_id: int, replication: int) -> int:
-    """A run's seed, from the sweep seed and the run's id (or its replication, with common random numbers)."""
+def points(spec: SweepSpec) -> list[tuple[int, int, list[Any]]]:
+    """(point, scenario, values of every factor) for each design point."""
+    if spec.crossed:
+        return [(p, s, [*lv, *uv]) for p, lv in enumerate(lever_points(spec)) for s, uv in enumerate(scenario_values(spec))]
+    u = unit_sample(spec)
+    columns = [to_values(f, u[:, j]) for j, f in enumerate(spec.factors)]
+    return [(p, 0, list(row)) for p, row in enumerate(zip(*columns))]
+
+
+def base_seed(spec: SweepSpec, point: int, scenario: int) -> int:
+    """`run.seed` of a point's runs: the sweep seed (common random numbers), or one per point and scenario."""
     if spec.sweep.common_random_numbers:
-        return derived_seed(spec.sweep.seed, "replication", replication)
-    return derived_seed(spec.sweep.seed, "run", run_id)
+        return spec.sweep.seed
+    return derived_seed(spec.sweep.seed, "point", point, scenario)
 
 
 def design_table(spec: SweepSpec) -> pd.DataFrame:
-    """One row per run: ids, seed, parameter values and the overrides that reproduce it."""
+    """One row per run: ids, seed, factor values and the overrides that reproduce it."""
     rows = []
     reps = spec.sweep.replications
-    for point, values in enumerate(points(spec)):
+    paths = [f.path for f in spec.factors]
+    for i, (point, scenario, values) in enumerate(points(spec)):
+        seed = base_seed(spec, point, scenario)
         for replication in range(reps):
-            run_id = point * reps + replication
-            seed = run_seed(spec, run_id, replication)
-            assignments = [*spec.sweep.set, *(f"{p.path}={literal(v)}" for p, v in zip(spec.parameters, values)),
-                           f"run.seed={seed}", "run.replications=1"]
-            rows.append({"run_id": run_id, "point": point, "replication": replication, "seed": seed,
-                         "overrides": json.dumps(assignments), **{p.path: v for p, v in zip(spec.parameters, values)}})
-    return pd.DataFrame(rows, columns=DESIGN_COLUMNS + [p.path for p in spec.parameters])
+            assignments = [*spec.sweep.set, *(f"{p}={literal(v)}" for p, v in zip(paths, values)),
+                           f"run.seed={seed}", f"run.first_replication={replication}", "run.replications=1",
+                           "psa.draws=0"]
+            rows.append({"run_id": i * reps + replication, "point": point, "scenario": scenario, "replication": replication,
+                         "seed": derived_seed(seed, "replication", replication), "overrides": json.dumps(assignments),
+                         **dict(zip(paths, values))})
+    return pd.DataFrame(rows, columns=DESIGN_COLUMNS + paths)

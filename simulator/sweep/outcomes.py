@@ -83,3 +83,13 @@ READERS = {"budget_impact": budget_impact, "indicator": indicator, "participatio
 def measure(tables: dict[str, pd.DataFrame], outcome: Outcome) -> float:
     """The outcome's value in a run's tables."""
     return READERS[outcome.of](tables, outcome)
+
+
+def measure_each(tables: dict[str, pd.DataFrame], outcome: Outcome) -> pd.Series:
+    """The outcome of every replication of a run of several (a PSA's runs too), indexed by the tables' replication number."""
+    numbers = sorted(int(r) for r in tables["budget_impact"]["replication"].unique())
+    values = {}
+    for r in numbers:
+        one = {name: t[t["replication"] == r] if "replication" in t.columns else t for name, t in tables.items()}
+        values[r] = measure(one, outcome)
+    return pd.Series(values, name=outcome.name).rename_axis("replication")

@@ -26,7 +26,7 @@ from simulator.scenario.problems import Problem, ScenarioError
 from simulator.sweep.design import design_table
 from simulator.sweep.spec import Outcome, SweepSpec, fingerprint, load_sweep
 
-RESULT_COLUMNS = ["run_id", "point", "replication", "seed", "outcome", "value", "status", "error", "seconds"]
+RESULT_COLUMNS = ["run_id", "point", "scenario", "replication", "seed", "outcome", "value", "status", "error", "seconds"]
 
 
 @dataclass
@@ -94,7 +94,7 @@ def run_file(folder: Path, run_id: int) -> Path:
 
 def _rows(row: pd.Series, outcomes: list[Outcome], done: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({
-        "run_id": int(row["run_id"]), "point": int(row["point"]), "replication": int(row["replication"]),
+        "run_id": int(row["run_id"]), "point": int(row["point"]), "scenario": int(row["scenario"]), "replication": int(row["replication"]),
         "seed": int(row["seed"]), "outcome": [o.name for o in outcomes],
         "value": [float("nan") if v is None else float(v) for v in done["values"]],
         "status": ["failed" if e else "ok" for e in done["errors"]], "error": done["errors"], "seconds": float(done["seconds"]),

@@ -1,4 +1,8 @@
-"""Sweep files: a base scenario, parameters to vary, a design, outcomes to keep, an executor.
+"""Sweep files: a base scenario, levers and uncertainties to vary, a design, outcomes to keep, an executor.
+
+Levers are what a policy maker sets (a sharing rate, a minimum savings rate); uncertainties
+are what nobody sets (how providers respond, coding drift, benchmark error), as in the EMA
+Workbench. `simsim optimise` chooses levers only, robustly over the uncertainties.
 
 Validated like scenario files (unknown keys are errors; every problem reported with its
 dotted path, value and what is allowed).
@@ -13,48 +17,14 @@ from typing import Any, Literal
 
 from pydantic import ValidationError, model_validator
 
+from simulator.scenario.uncertainty import Factor, Uncertainty
+
 from simulator.scenario.fields import Section, listing, param
 from simulator.scenario.loading import read_toml, resolve
 from simulator.scenario.inputs import read_toml_file
 from simulator.scenario.problems import ScenarioError, from_validation_error
 
 Design = Literal["grid", "random", "latin", "sobol", "morris"]
-
-
-class Parameter(Section):
-    """One scenario value to vary: a list of values, or a distribution over a range."""
-
-    path: str = param(..., "dotted path", "Scenario value to vary, as in --set, e.g. reform.shared_savings.sharing_rate")
-    values: list[Any] | None = param(None, "list", "Values to take (grid: every one; sampled designs: drawn with equal chance)")
-    distribution: Literal["uniform", "normal", "triangular", "lognormal"] = param(
-        "uniform", "name", "Distribution over the range: uniform(low, high), normal(mean, sd) cut to [low, high] if given, "
-        "triangular(low, mode, high), lognormal(median, sigma)")
-    low: float | None = param(None, "same as the parameter", "Lower bound (uniform, triangular; optional cut for normal)")
-    high: float | None = param(None, "same as the parameter", "Upper bound (uniform, triangular; optional cut for normal)")
-    mode: float | None = param(None, "same as the parameter", "Most likely value (triangular)")
-    mean: float | None = param(None, "same as the parameter", "Mean (normal)")
-    sd: float | None = param(None, "same as the parameter", "Standard deviation (normal)", gt=0)
-    median: float | None = param(None, "same as the parameter", "Median (lognormal)", gt=0)
-    sigma: float | None = param(None, "log units", "Standard deviation of the log (lognormal)", gt=0)
-    levels: int = param(3, "count", "Grid design: evenly spaced values from low to high", ge=2, le=100)
-    integer: bool = param(False, "yes/no", "Round drawn values to whole numbers")
-
-    @model_validator(mode="after")
-    def _complete(self) -> Parameter:
-        if self.values is not None:
-            if not self.values:
-                raise ValueError("allowed: a non-empty list of values")
-            return self
-        needed = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
-                  "lognormal": ("median", "sigma")}[self.distribution]
-        missing = [n for n in needed if getattr(self, n) is None]
-        if missing:
-            raise ValueError(f"allowed: values = [...], or {self.distribution} with {', '.join(needed)} (missing: {', '.join(missing)})")
-        if self.low is not None and self.high is not None and not self.low < self.high:
-            raise ValueError(f"allowed: low < high (got {self.low} and {self.high})")
-        if self.distribution == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
-            raise ValueError("allowed: low <= mode <= high")
-        return self
 
 
 class Outcome(Section):
@@ -128,33 +98,57 @@ class Sweep(Section):
     set: list[str] = listing(list, "PATH=VALUE", "Overrides applied to every run, e.g. ['population.size=20000']")
     design: Design = param("latin", "design", "grid: every combination of values; random: independent draws; latin: Latin "
                            "hypercube; sobol: Saltelli's scheme for Sobol indices; morris: elementary effects")
-    samples: int = param(16, "points", "random/latin: points; sobol: base samples N (runs = N x (parameters + 2), a power of 2); "
-                         "morris: trajectories (runs = N x (parameters + 1)); unused by grid", ge=1)
+    samples: int = param(16, "points", "random/latin: lever points; sobol: base samples N over levers and uncertainties together "
+                         "(runs = N x (factors + 2), a power of 2); morris: trajectories (runs = N x (factors + 1)); unused by grid", ge=1)
+    scenarios: int = param(8, "draws", "grid/random/latin with [[uncertainties]]: uncertainty scenarios (a Latin hypercube), the same "
+                           "for every lever point; the same draws as `simsim run --psa` of the lever point (see `simsim optimise`)",
+                           ge=1, le=10_000)
     morris_levels: int = param(4, "levels", "morris: grid levels", ge=2)
     replications: int = param(1, "runs per point", "Replications of every design point, each its own run", ge=1)
     seed: int = param(20260101, "seed", "Sweep seed: design draws and every run's seed derive from it", ge=0, le=2**63 - 1)
-    common_random_numbers: bool = param(True, "yes/no", "Replication r of every point uses the same seed (differences between "
-                                        "points are then not blurred by noise); no: a seed per run id")
+    common_random_numbers: bool = param(True, "yes/no", "Replication r of every point and scenario uses the same seed (differences "
+                                        "between points are then not blurred by noise); no: a seed per point and scenario")
 
 
 class SweepSpec(Section):
     """A whole sweep file."""
 
     sweep: Sweep = param(..., "section", "The sweep")
-    parameters: list[Parameter] = listing(..., "list", "Parameters to vary", min_length=1)
+    levers: list[Factor] = listing(list, "list", "Policy levers to vary: what a design chooses (`simsim optimise` returns these only)")
+    uncertainties: list[Uncertainty] = listing(list, "list", "Uncertain inputs to vary: what a design must be robust to")
     outcomes: list[Outcome] = listing(..., "list", "Outcomes to keep per run", min_length=1)
     executor: Executor = param(Executor(), "section", "Where runs execute")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_parameters(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "parameters" in data:
+            raise ValueError("allowed: [[levers]] (policy design: what optimise may choose) and [[uncertainties]] (uncertain "
+                             "inputs: what a design must be robust to) instead of [[parameters]]")
+        return data
+
     @model_validator(mode="after")
     def _unique(self) -> SweepSpec:
-        for label, names in (("parameters", [p.path for p in self.parameters]), ("outcomes", [o.name for o in self.outcomes])):
+        if not self.factors:
+            raise ValueError("allowed: at least one [[levers]] or [[uncertainties]] entry")
+        for label, names in (("levers and uncertainties", [p.path for p in self.factors]), ("outcomes", [o.name for o in self.outcomes])):
             if len(set(names)) != len(names):
                 raise ValueError(f"allowed: {label} named once each (repeated: {sorted({n for n in names if names.count(n) > 1})})")
         if self.sweep.design == "grid":
-            ranged = [p.path for p in self.parameters if p.values is None and p.distribution != "uniform"]
+            ranged = [p.path for p in self.levers if p.values is None and p.distribution != "uniform"]
             if ranged:
-                raise ValueError(f"allowed: grid parameters given by values or low/high (not distributions): {', '.join(ranged)}")
+                raise ValueError(f"allowed: grid levers given by values or low/high (not distributions): {', '.join(ranged)}")
         return self
+
+    @property
+    def factors(self) -> list[Factor]:
+        """Levers, then uncertainties."""
+        return [*self.levers, *self.uncertainties]
+
+    @property
+    def crossed(self) -> bool:
+        """Lever points crossed with uncertainty scenarios (grid, random, latin); sobol and morris sample every factor together."""
+        return self.sweep.design in ("grid", "random", "latin")
 
 
 def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
@@ -187,5 +181,5 @@ def load_executor(path: str | Path) -> Executor:
 
 def fingerprint(spec: SweepSpec, base: dict[str, Any]) -> str:
     """Hash of everything that determines the runs: resuming needs the same one."""
-    text = json.dumps({"spec": spec.model_dump(mode="json", exclude={"executor"}), "base": base}, sort_keys=True, default=str)
+    text = json.dumps({"spec": spec.model_dump(mode="json", exclude={"executor"}), "base": base, "seeding": 2}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -80,11 +80,14 @@ def test_cli_picks_and_refuses(tmp_path):
     design, results = sweep_tables()
     design.to_parquet(tmp_path / "design.parquet")
     results.assign(point=0, replication=0, seed=0, error="", seconds=0.0).to_parquet(tmp_path / "results.parquet")
-    (tmp_path / "manifest.json").write_text(json.dumps({"sweep_file": str(tmp_path / "sweep.toml"), "sweep": {"sweep": {"scenario": "base.toml"}}}))
+    spec = {"sweep": {"name": "fake", "scenario": "base.toml"},
+            "levers": [{"path": "sharing_rate", "low": 0.0, "high": 1.0}, {"path": "msr", "low": 0.0, "high": 0.05}],
+            "outcomes": [{"name": n, "of": "budget_impact"} for n in ("avoided", "impact", "gp_change")]}
+    (tmp_path / "manifest.json").write_text(json.dumps({"sweep_file": str(tmp_path / "sweep.toml"), "sweep": spec}))
     done = simsim("optimise", str(tmp_path), "--maximise", "avoided", "--bound", "impact<=0")
     assert done.returncode == 0, done.stderr
     expected = brute_force(design, results, "avoided", (Bound.parse("impact<=0"),))
-    assert f"Chosen: point {expected} of 30" in done.stdout and (tmp_path / "selection.csv").exists()
+    assert f"Chosen: lever point {expected} of 30" in done.stdout and (tmp_path / "selection.csv").exists()
     refused = simsim("optimise", str(tmp_path), "--maximise", "avoided", "--bound", "impact<=-1e12")
     assert refused.returncode == 2 and "no evaluated point meets every bound" in refused.stderr and "Traceback" not in refused.stderr
     bad = simsim("optimise", str(tmp_path), "--maximise", "avoided", "--bound", "impact=0")

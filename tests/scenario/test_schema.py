@@ -28,7 +28,8 @@ def test_every_scalar_parameter_has_default_unit_and_description():
             ("territories.name", "territories.region", "territories.inhabitants", "hospitals.name", "episodes.name",
              "episodes.trigger", "indicators.indicator", "indicators.target", "indicators.bonus_eur", "phases.kind", "phases.start_year",
              "interventions.name", "interventions.cost_per_unit_eur", "interventions.max_effect", "interventions.units_for_half_effect",
-             "programmes.name", "programmes.territories", "convention.start", "partners.name", "partners.kind", "investments.name"))
+             "programmes.name", "programmes.territories", "convention.start", "partners.name", "partners.kind", "investments.name",
+                 "uncertainties.path"))
         assert required or "default" in prop, path
 
 

@@ -72,7 +72,7 @@ seed = 11
 
 
 SHARING = """
-[[parameters]]
+[[levers]]
 path = "reform.shared_savings.sharing_rate"
 low = 0.2
 high = 0.8

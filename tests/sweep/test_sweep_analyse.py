@@ -11,12 +11,12 @@ from simulator.sweep.design import design_table
 from simulator.sweep.spec import load_sweep
 
 TWO = """
-[[parameters]]
+[[levers]]
 path = "a"
 low = 0.0
 high = 1.0
 
-[[parameters]]
+[[levers]]
 path = "b"
 low = 0.0
 high = 1.0
@@ -59,3 +59,20 @@ def test_tornado_swing_and_failed_runs(make_sweep):
     assert swings.loc["b", "swing"] < swings.loc["a", "swing"] / 2  # b only picks up sampling noise
     results.loc[results["run_id"] == 3, ["value", "status"]] = [np.nan, "failed"]
     assert set(indices(spec, design, results).query("outcome == 'impact'")["index"]) == {"some runs failed"}
+
+
+def test_stability_warnings_for_few_samples_and_impossible_indices(make_sweep):
+    import pandas as pd
+
+    from simulator.sweep.analyse import INDEX_COLUMNS, stability_warnings
+    from simulator.sweep.spec import load_sweep
+
+    spec, _ = load_sweep(make_sweep(design="sobol", samples=8))
+    table = pd.DataFrame([("impact", "a", "sobol", "S1", 1.3, 0.2), ("impact", "a", "sobol", "ST", 0.4, 0.1),
+                          ("impact", "b", "sobol", "S1", 0.2, 0.01), ("impact", "b", "sobol", "ST", 0.3, 0.02)], columns=INDEX_COLUMNS)
+    warnings = stability_warnings(spec, table)
+    assert any("samples = 8" in w for w in warnings)
+    assert any(w.startswith("impact / a:") and "outside [0, 1]" in w and "S1 > ST" in w for w in warnings)
+    assert not any(w.startswith("impact / b") for w in warnings)
+    many, _ = load_sweep(make_sweep(design="sobol", samples=64))
+    assert stability_warnings(many, table.iloc[2:]) == []

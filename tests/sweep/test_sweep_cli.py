@@ -9,10 +9,10 @@ from tests.test_cli import simsim
 
 
 def test_bad_sweep_file_is_one_line_and_exit_2(make_sweep):
-    path = make_sweep('[[parameters]]\npath = "x"\nlow = 2.0\nhigh = 1.0\n')
+    path = make_sweep('[[levers]]\npath = "x"\nlow = 2.0\nhigh = 1.0\n')
     done = simsim("sweep", str(path))
     assert done.returncode == 2
-    assert "parameters[0]" in done.stderr and "low < high" in done.stderr and "Traceback" not in done.stderr
+    assert "levers[0]" in done.stderr and "low < high" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_analyse_refuses_a_folder_that_is_not_a_sweep(tmp_path):

@@ -6,17 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from scipy import stats
 
-from simulator.sweep.design import design_table, to_values
-from simulator.sweep.spec import Parameter, load_sweep
+from simulator.sweep.design import design_table
+from simulator.sweep.spec import load_sweep
 
 TWO = """
-[[parameters]]
+[[levers]]
 path = "reform.shared_savings.sharing_rate"
 values = [0.3, 0.6]
 
-[[parameters]]
+[[levers]]
 path = "reform.shared_savings.minimum_savings_rate"
 low = 0.0
 high = 0.04
@@ -60,21 +59,56 @@ def test_overrides_reproduce_the_point(make_sweep):
     spec, _ = load_sweep(make_sweep(TWO, design="latin", samples=2))
     row = design_table(spec).iloc[1]
     overrides = json.loads(row["overrides"])
-    assert f"run.seed={row['seed']}" in overrides and "run.replications=1" in overrides
+    assert "run.seed=11" in overrides and "run.first_replication=0" in overrides and "run.replications=1" in overrides
     assert f"reform.shared_savings.minimum_savings_rate={json.dumps(row['reform.shared_savings.minimum_savings_rate'])}" in overrides
 
 
-def test_distributions_map_uniforms_through_their_inverse_cdf():
-    u = np.array([0.1, 0.5, 0.9])
-    normal = Parameter(path="x", distribution="normal", mean=10.0, sd=2.0)
-    np.testing.assert_allclose(to_values(normal, u), stats.norm(10, 2).ppf(u))
-    cut = Parameter(path="x", distribution="normal", mean=10.0, sd=2.0, low=9.0, high=11.0)
-    assert all(9.0 <= v <= 11.0 for v in to_values(cut, np.linspace(0, 1, 11)))
-    tri = Parameter(path="x", distribution="triangular", low=0.0, mode=0.0, high=1.0)
-    assert to_values(tri, np.array([0.75]))[0] == pytest.approx(0.5)  # F(x) = 1 - (1 - x)^2
-    logn = Parameter(path="x", distribution="lognormal", median=100.0, sigma=0.5)
-    assert to_values(logn, np.array([0.5]))[0] == pytest.approx(100.0)
-    whole = Parameter(path="x", low=0.0, high=10.0, integer=True)
-    assert to_values(whole, np.array([0.34])) == [3]
-    listed = Parameter(path="x", values=["a", "b", "c"])
-    assert to_values(listed, np.array([0.0, 0.34, 0.99])) == ["a", "b", "c"]
+UNCERTAIN = """
+[[uncertainties]]
+path = "reform.behaviour.coding_drift"
+low = 0.0
+high = 0.02
+
+[[uncertainties]]
+path = "reform.shared_savings.benchmark_error_sd"
+distribution = "triangular"
+low = 0.0
+mode = 0.01
+high = 0.04
+"""
+
+
+def test_lever_points_meet_the_same_uncertainty_scenarios(make_sweep):
+    spec, _ = load_sweep(make_sweep(TWO + UNCERTAIN, design="latin", samples=3, replications=2, extra="scenarios = 4"))
+    table = design_table(spec)
+    assert len(table) == 3 * 4 * 2 and table.groupby(["point", "scenario"]).size().eq(2).all()
+    drift = table.pivot_table(index="scenario", columns="point", values="reform.behaviour.coding_drift", aggfunc="first")
+    assert drift.nunique(axis=1).eq(1).all() and drift[0].nunique() == 4  # each scenario alike at every point, scenarios differ
+    levers = table.groupby("point")["reform.shared_savings.sharing_rate"].nunique()
+    assert levers.eq(1).all() and table["reform.shared_savings.minimum_savings_rate"].nunique() == 3
+
+
+def test_sobol_samples_levers_and_uncertainties_together(make_sweep):
+    spec, _ = load_sweep(make_sweep(TWO + UNCERTAIN, design="sobol", samples=4))
+    table = design_table(spec)
+    assert len(table) == 4 * (4 + 2) and (table["scenario"] == 0).all()
+    assert table["reform.behaviour.coding_drift"].nunique() > 4
+
+
+def test_uncertainty_scenarios_are_the_psa_draws(make_sweep):
+    """A lever point's runs are those of `simsim run --psa`: same draws (seed, design) and the same replication seeds."""
+    from simulator.psa.draws import draw_values
+    from simulator.sweep.design import uncertainty_seed
+
+    spec, _ = load_sweep(make_sweep(TWO + UNCERTAIN, design="latin", samples=2, extra="scenarios = 5"))
+    table = design_table(spec)
+    draws = draw_values(spec.uncertainties, 5, "latin", uncertainty_seed(spec))
+    at_point = table[table["point"] == 1].sort_values("scenario")
+    assert at_point[[u.path for u in spec.uncertainties]].values.tolist() == draws
+
+
+def test_parameters_are_refused_with_what_to_write_instead(make_sweep):
+    from simulator.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"\[\[levers\]\] \(policy design"):
+        load_sweep(make_sweep('[[parameters]]\npath = "a.b"\nvalues = [1]\n'))

@@ -34,7 +34,7 @@ def test_one_row_per_run_and_outcome_and_a_run_reruns_alone(sweep_file, tmp_path
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(make_sweep, tmp_path):
-    parameters = '[[parameters]]\npath = "reform.shared_savings.sharing_rate"\nvalues = [0.3, 1.5, 0.6]\n'
+    parameters = '[[levers]]\npath = "reform.shared_savings.sharing_rate"\nvalues = [0.3, 1.5, 0.6]\n'
     result = run_sweep(make_sweep(parameters, design="grid"), tmp_path / "out", workers=2)
     assert (result.succeeded, result.failed) == (2, 1)
     failed = result.results[result.results["status"] == "failed"]

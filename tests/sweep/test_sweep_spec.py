@@ -10,15 +10,15 @@ from simulator.sweep.spec import fingerprint, load_sweep
 
 def test_reads_a_sweep_and_its_base(sweep_file):
     spec, base = load_sweep(sweep_file)
-    assert spec.parameters[0].path == "reform.shared_savings.sharing_rate"
+    assert spec.levers[0].path == "reform.shared_savings.sharing_rate"
     assert base["run"]["name"] == "tiny"
     assert spec.executor.kind == "local"
 
 
 @pytest.mark.parametrize(("parameters", "path", "words"), [
-    ('[[parameters]]\npath = "a.b"\nlow = 1.0\nhigh = 0.5\n', "parameters[0]", "low < high"),
-    ('[[parameters]]\npath = "a.b"\ndistribution = "normal"\nmean = 1.0\n', "parameters[0]", "missing: sd"),
-    ('[[parameters]]\npath = "a.b"\nvalues = [1]\nbogus = 2\n', "parameters[0].bogus", "one of path"),
+    ('[[levers]]\npath = "a.b"\nlow = 1.0\nhigh = 0.5\n', "levers[0]", "low < high"),
+    ('[[levers]]\npath = "a.b"\ndistribution = "normal"\nmean = 1.0\n', "levers[0]", "missing: sd"),
+    ('[[levers]]\npath = "a.b"\nvalues = [1]\nbogus = 2\n', "levers[0].bogus", "one of path"),
 ])
 def test_bad_parameters_are_reported_with_their_path(make_sweep, parameters, path, words):
     with pytest.raises(ScenarioError) as info:
@@ -29,8 +29,8 @@ def test_bad_parameters_are_reported_with_their_path(make_sweep, parameters, pat
 
 
 def test_grid_refuses_distributions(make_sweep):
-    parameters = '[[parameters]]\npath = "a.b"\ndistribution = "normal"\nmean = 1.0\nsd = 0.1\n'
-    with pytest.raises(ScenarioError, match="grid parameters"):
+    parameters = '[[levers]]\npath = "a.b"\ndistribution = "normal"\nmean = 1.0\nsd = 0.1\n'
+    with pytest.raises(ScenarioError, match="grid levers"):
         load_sweep(make_sweep(parameters, design="grid"))
 
 
