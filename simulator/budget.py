@@ -50,3 +50,10 @@ def budget_summary(impact: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
     table["interval"] = interval
     table["replications"] = impact["replication"].nunique()
     return table[["year", "payer", "figure", "mean", "low", "high", "interval", "replications"]]
+
+
+def payers_with_impact(summary: pd.DataFrame) -> list[str]:
+    """Payers of a budget summary whose mean impact is not zero in some year (all_payers left out)."""
+    impact = summary[summary["figure"] == "impact_eur"]
+    moving = impact.groupby("payer")["mean"].apply(lambda v: (v.abs() > 0.5).any())
+    return [p for p in impact["payer"].unique() if p != "all_payers" and moving.get(p, False)]

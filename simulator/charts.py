@@ -83,9 +83,10 @@ def _years_axis(ax, years: Sequence[int]) -> None:
 def impact_by_payer(summary: pd.DataFrame, phases: Phases = ()) -> Callable:
     """Bars of mean impact per payer and year (payers with any impact), the all-payers line, its interval if replicated."""
     def draw(ax) -> None:
+        from simulator.budget import payers_with_impact
+
         impact = summary[summary["figure"] == "impact_eur"]
-        moving = impact.groupby("payer")["mean"].apply(lambda v: (v.abs() > 0.5).any())
-        payers = [p for p in impact["payer"].unique() if p != "all_payers" and moving.get(p, False)]
+        payers = payers_with_impact(summary)
         years = sorted(impact["year"].unique())
         mark_phases(ax, phases, years)
         width = 0.8 / max(len(payers), 1)

@@ -20,9 +20,9 @@ def _total(summary: pd.DataFrame, year: int, figure: str, payer: str = "all_paye
 
 def moving_payers(summary: pd.DataFrame) -> list[str]:
     """Payers whose impact is not zero in some year, all payers first."""
-    impact = summary[summary["figure"] == "impact_eur"]
-    moving = impact.groupby("payer")["mean"].apply(lambda v: (v.abs() > 0.5).any())
-    return ["all_payers"] + [p for p in impact["payer"].unique() if p != "all_payers" and moving.get(p, False)]
+    from simulator.budget import payers_with_impact
+
+    return ["all_payers", *payers_with_impact(summary)]
 
 
 def summary_paragraph(tables: dict[str, pd.DataFrame], scenario: dict) -> str:
