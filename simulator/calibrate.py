@@ -32,7 +32,8 @@ class FitParameter(Section):
     path: str = param(..., "dotted path", "Scenario value to fit, as in --set, e.g. hospital.admission_rate_at_50")
     low: float = param(..., "same as the parameter", "Lower bound")
     high: float = param(..., "same as the parameter", "Upper bound")
-    start: float | None = param(None, "same as the parameter", "Starting value (none: the base scenario's value, else mid-range)")
+    start: float | None = param(None, "same as the parameter",
+                                "Starting value (none: the parameter's default in the schema, never an earlier fit; mid-range if outside the bounds)")
 
     @model_validator(mode="after")
     def _ordered(self) -> FitParameter:
@@ -46,7 +47,7 @@ class FitParameter(Section):
 class Calibration(Section):
     """The base scenario, the targets, the search budget."""
 
-    name: str = param(..., "name", "Name (the default output folder is calibration/<name>)", pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")
+    name: str = param(..., "name", "Name (the default output folder is runs/calibration_<name>)", pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")
     scenario: str = param(..., "path", "Base scenario, relative to this file; its first year is fitted")
     set: list[str] = listing(list, "PATH=VALUE", "Overrides for every evaluation, e.g. ['population.size=100000']")
     targets: str = param("targets.csv", "path", "Targets CSV (indicator, value, weight, ...), relative to this file")
@@ -124,21 +125,30 @@ class CalibrationResult:
     values: dict[str, float]
     fit: pd.DataFrame
     trace: pd.DataFrame
+    start: dict[str, float]
     folder: Path | None = None
 
 
-def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = False) -> CalibrationResult:
-    """Run the search; write calibrated.toml, fit.csv, fit.png, trace.csv and manifest.json into `out`."""
+def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = False, overwrite: bool = False) -> CalibrationResult:
+    """Run the search; write calibrated.toml, fit.csv, fit.png, trace.csv and manifest.json into `out`.
+
+    An existing `out` is replaced only with `overwrite` (checked before the first run), so the
+    shipped calibrated set changes only when asked for by name.
+    """
     from scipy.optimize import minimize
     from tqdm import tqdm
 
+    from simulator.output import check_writable
+
     spec, base, targets = load_calibration(path)
+    if out is not None:
+        check_writable(Path(out), overwrite)
     c, ps = spec.calibration, spec.parameters
     low, high = np.array([p.low for p in ps]), np.array([p.high for p in ps])
     from simulator.scenario.loading import resolve
 
     scenario = resolve(base, list(c.set))
-    start = np.array([_start(p, scenario) for p in ps])
+    start = starting_point(base, list(c.set), ps)
     year = scenario.run.start_year
     trace: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -167,24 +177,44 @@ def calibrate(path: str | Path, out: str | Path | None = None, progress: bool = 
                         "relative_error": model / np.array([t.value for t in targets]) - 1, "weight": [t.weight for t in targets],
                         "note": [t.note for t in targets]})
     fit.insert(4, "within_10pct", fit["relative_error"].abs() <= 0.10)
-    outcome = CalibrationResult(values, fit, pd.DataFrame(trace))
+    outcome = CalibrationResult(values, fit, pd.DataFrame(trace), {p.path: float(v) for p, v in zip(ps, start)})
     if out is not None:
-        outcome.folder = _write(Path(out), Path(path), spec, outcome, result, time.perf_counter() - started)
+        outcome.folder = _write(Path(out), Path(path), spec, outcome, result, time.perf_counter() - started, overwrite)
     return outcome
 
 
-def _start(p: FitParameter, scenario: Any) -> float:
-    """The given start, else the scenario's current value (file or default) if within bounds, else mid-range."""
-    if p.start is not None:
-        return p.start
-    value = scenario
-    try:
-        for part in p.path.split("."):
-            value = getattr(value, part)
-        value = float(value)
-    except (AttributeError, TypeError, ValueError):
-        return (p.low + p.high) / 2
-    return value if p.low <= value <= p.high else (p.low + p.high) / 2
+def starting_point(base: dict[str, Any], assignments: list[str], ps: list[FitParameter]) -> np.ndarray:
+    """Where the search starts: each parameter's `start`, else its schema default.
+
+    The base scenario's own value is not used: a scenario that extends an earlier calibration
+    would otherwise start from the last result, and repeated calibrations would drift.
+    """
+    import copy
+
+    from simulator.scenario.loading import resolve, value_at
+
+    data = copy.deepcopy(base)
+    for p in ps:
+        _drop(data, p.path)
+    defaults = resolve(data, assignments).model_dump(mode="python")
+    start = []
+    for p in ps:
+        try:
+            value = p.start if p.start is not None else float(value_at(defaults, p.path))
+        except (KeyError, TypeError, ValueError):
+            value = (p.low + p.high) / 2
+        start.append(value if p.low <= value <= p.high else (p.low + p.high) / 2)
+    return np.array(start)
+
+
+def _drop(data: dict[str, Any], path: str) -> None:
+    """Remove the value at a dotted path of raw scenario data, if there is one (a table path only)."""
+    *tables, key = path.split(".")
+    node: Any = data
+    for part in tables:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(key, None)
 
 
 def to_toml(values: dict[str, float], header: str) -> str:
@@ -200,18 +230,21 @@ def to_toml(values: dict[str, float], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(folder: Path, source: Path, spec: CalibrationSpec, outcome: CalibrationResult, result: Any, seconds: float) -> Path:
+def _write(folder: Path, source: Path, spec: CalibrationSpec, outcome: CalibrationResult, result: Any, seconds: float,
+           overwrite: bool) -> Path:
     from simulator.output import atomic_folder, git_commit, versions
 
-    with atomic_folder(folder, overwrite=True) as tmp:
+    with atomic_folder(folder, overwrite=overwrite) as tmp:
         header = (f"Calibrated by `simsim calibrate {source}` ({len(outcome.trace)} runs, loss {result.fun:.4g}).\n"
-                  "Use it in a scenario with `extends = \"<this file>\"`, or copy the values.")
+                  "Use it in a scenario with `extends = \"<this file>\"`, or copy the values.\n"
+                  "The search started from each parameter's declared start or schema default (manifest.json: start).")
         (tmp / "calibrated.toml").write_text(to_toml(outcome.values, header), encoding="utf-8")
         outcome.fit.to_csv(tmp / "fit.csv", index=False, float_format="%.6g")
         outcome.trace.to_csv(tmp / "trace.csv", index=False, float_format="%.8g")
         _fit_chart(outcome.fit, tmp / "fit.png")
         manifest = {"calibration": spec.model_dump(mode="json"), "file": str(source), "values": outcome.values, "loss": float(result.fun),
-                    "evaluations": len(outcome.trace), "message": str(result.message), "seconds": round(seconds, 1),
+                    "evaluations": len(outcome.trace), "start": outcome.start,
+                    "message": str(result.message), "seconds": round(seconds, 1),
                     "versions": versions(), "git_commit": git_commit()}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder

@@ -215,10 +215,12 @@ def compare(runs: tuple[Path, ...], out: Path, overrides: tuple[str, ...], set_f
 
 @main.command()
 @click.argument("calibration_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: calibration/<name>/).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (default: runs/calibration_<name>/). Never the shipped set unless named here.")
+@click.option("--overwrite", is_flag=True, help="Replace the --out folder if it exists.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @reports_bad_input
-def calibrate(calibration_file: Path, out: Path | None, quiet: bool) -> None:
+def calibrate(calibration_file: Path, out: Path | None, overwrite: bool, quiet: bool) -> None:
     """Fit scenario parameters to published figures (bounded Nelder-Mead, common random numbers).
 
     \b
@@ -226,12 +228,18 @@ def calibrate(calibration_file: Path, out: Path | None, quiet: bool) -> None:
     the parameters to fit with their bounds, and the search budget; see calibration/belgium.toml.
     Writes calibrated.toml (the fitted values; a scenario can `extends` it), fit.csv and
     fit.png (target vs model), trace.csv (every evaluation) and manifest.json.
+
+    \b
+    The search starts from each parameter's declared `start` or its schema default, never from
+    an earlier fit, so two calls give the same values. An existing folder is replaced only with
+    --overwrite. The shipped set, which scenarios/belgium.toml extends, changes only when named:
+      simsim calibrate calibration/belgium.toml --out calibration/belgium --overwrite
     """
     from simulator.calibrate import calibrate as run_calibration, load_calibration
 
     spec, _, _ = load_calibration(calibration_file)
-    folder = out or calibration_file.parent / spec.calibration.name
-    result = run_calibration(calibration_file, folder, progress=not quiet and sys.stderr.isatty())
+    folder = out or Path("runs") / f"calibration_{spec.calibration.name}"
+    result = run_calibration(calibration_file, folder, progress=not quiet and sys.stderr.isatty(), overwrite=overwrite)
     for path, value in result.values.items():
         click.echo(f"{path} = {value:.6g}")
     click.echo("\n" + result.fit.drop(columns="note").to_string(index=False, float_format=lambda v: f"{v:.4g}"))

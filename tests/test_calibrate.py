@@ -90,3 +90,42 @@ def test_bad_calibration_files(tmp_path):
     from simulator.scenario.loading import resolve
 
     assert resolve(tomllib.loads(BASE), ["run.start_year=2027", "run.end_year=2027"]).run.start_year == 2027
+
+
+def test_two_calls_give_the_same_fit_and_never_start_from_the_last(tmp_path):
+    """A scenario extending an earlier fit: the search starts from the schema default, not from that fit."""
+    path = write(tmp_path, [Target("admissions_per_1000", 150.0, 1.0)], PARAMETERS, evaluations=6)
+    first = calibrate(path, tmp_path / "first")
+    (tmp_path / "earlier.toml").write_text(to_toml({"hospital.admission_rate_at_50": 0.2}, "an earlier fit"), encoding="utf-8")
+    (tmp_path / "base.toml").write_text('extends = "earlier.toml"\n' + BASE, encoding="utf-8")
+    second = calibrate(path, tmp_path / "second")
+    assert second.start == first.start and second.start["hospital.admission_rate_at_50"] != 0.2
+    assert second.values == first.values
+    assert second.trace.equals(first.trace)
+
+
+def test_an_existing_folder_is_replaced_only_with_overwrite(tmp_path):
+    path = write(tmp_path, [Target("admissions_per_1000", 150.0, 1.0)], PARAMETERS, evaluations=3)
+    calibrate(path, tmp_path / "out")
+    shipped = (tmp_path / "out" / "calibrated.toml").read_text()
+    (tmp_path / "out" / "calibrated.toml").write_text(shipped + "# hand-edited\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        calibrate(path, tmp_path / "out")
+    assert "--overwrite" in info.value.problems[0].allowed
+    assert (tmp_path / "out" / "calibrated.toml").read_text().endswith("# hand-edited\n")
+    calibrate(path, tmp_path / "out", overwrite=True)
+    assert (tmp_path / "out" / "calibrated.toml").read_text() == shipped
+
+
+def test_cli_default_folder_is_not_the_shipped_set(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    path = write(tmp_path, [Target("admissions_per_1000", 150.0, 1.0)], PARAMETERS, evaluations=3)
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(main, ["calibrate", str(path), "--quiet"], standalone_mode=False)
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "runs" / "calibration_recovery" / "calibrated.toml").exists()
+    again = CliRunner().invoke(main, ["calibrate", str(path), "--quiet"])
+    assert again.exit_code == 2 and "--overwrite" in again.output
