@@ -22,7 +22,7 @@ from pydantic import ValidationError, model_validator
 
 from simulator.scenario.fields import Section, listing, param
 from simulator.scenario.loading import read_toml
-from simulator.scenario.inputs import read_text, read_toml_file
+from simulator.scenario.inputs import read_text
 from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
 
 
@@ -76,7 +76,7 @@ def load_calibration(path: str | Path) -> tuple[CalibrationSpec, dict[str, Any],
     """Read and validate a calibration file; return it, the base scenario's raw data and the targets."""
     path = Path(path)
     try:
-        spec = CalibrationSpec.model_validate(read_toml_file(path, "calibration file"))
+        spec = CalibrationSpec.model_validate(read_toml(path))  # `extends` resolved; paths relative to this file
     except ValidationError as exc:
         raise ScenarioError(path, from_validation_error(exc, CalibrationSpec)) from None
     base = read_toml(path.parent / spec.calibration.scenario)

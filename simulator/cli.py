@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -115,18 +114,30 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.argument("kind", type=click.Choice(["scenario", "sweep", "calibration"]), default="scenario")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
-def schema(out: Path | None) -> None:
-    """Print the JSON Schema of scenario files (defaults, units, descriptions, ranges; sources and marks of behaviour).
+@click.option("--all", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write scenario, sweep and calibration schemas (<kind>.schema.json) into this folder.")
+def schema(kind: str, out: Path | None, folder: Path | None) -> None:
+    """Print the JSON Schema (draft-07) of scenario, sweep or calibration files, for editors.
 
-    Point your editor's TOML extension at it to get completion and checks.
+    \b
+    Every field has its unit, the values allowed, its default, and its source with a mark:
+    V verified in the source, D derived from sourced figures or calibrated to them,
+    U assumption (no source for its size), S a setting chosen by whoever writes the file.
+    A file with `extends` may omit what its base gives. The shipped copies are in schemas/;
+    point the editor at one with a first line `#:schema ../schemas/scenario.schema.json`.
     """
-    from simulator.scenario import Scenario
-    from simulator.scenario.sources import annotate
+    from simulator.output import write_text_atomically
+    from simulator.scenario.editor_schema import editor_schema, to_text, write_all
 
-    text = json.dumps(annotate(Scenario.model_json_schema()), indent=2) + "\n"
+    if folder is not None:
+        for path in write_all(folder):
+            click.echo(f"Wrote {path}")
+        return
+    text = to_text(editor_schema(kind))
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomically(out, text)
     else:
         click.echo(text, nl=False)
 

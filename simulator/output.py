@@ -149,6 +149,11 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write next to the target, then rename over it."""
+    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
 def write_table_atomically(folder: Path, name: str, table: pd.DataFrame, float_format: str = "%.10g") -> None:
     """`name.parquet` and `name.csv`, each renamed into place once whole."""
     write_atomically(folder / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))

@@ -100,7 +100,8 @@ def test_validate_and_schema():
     done = simsim("validate", "scenarios/pilot_zone.toml")
     assert done.returncode == 0 and "valid" in done.stdout and "250,000 inhabitants" in done.stdout
     schema = json.loads(simsim("schema").stdout)
-    assert schema["title"] == "Scenario" and "territories" in schema["properties"]
+    assert schema["title"] == "simsim scenario" and "territories" in schema["definitions"]["complete"]["properties"]
+    assert simsim("schema", "sweep").returncode == 0
 
 
 def test_help_teaches():

@@ -1,7 +1,7 @@
 """Self-contained HTML reports: one per run (`report.html`) and side-by-side comparisons (`compare.html`)."""
 
 from simulator.report.compare import comparison, render_comparison
-from simulator.report.page import write_text_atomically
+from simulator.output import write_text_atomically
 from simulator.report.run_report import read_run, render_run, write_run_report
 from simulator.report.sections import settlements_html
 

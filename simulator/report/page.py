@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from simulator import charts
-from simulator.output import write_atomically
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222;line-height:1.4}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}
@@ -67,7 +65,3 @@ def page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
 
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write next to the target, then rename over it."""
-    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"))

@@ -18,7 +18,8 @@ import pandas as pd
 from simulator import charts
 from simulator.labels import label
 from simulator.report.budget import headline_html, summary_paragraph, year_payer_html
-from simulator.report.page import chart, note, page, section, table, write_text_atomically
+from simulator.output import write_text_atomically
+from simulator.report.page import chart, note, page, section, table
 from simulator.report.sections import (key_parameters_html, patient_groups_html, patients_html, providers_html,
                                        quintuple_aim_html, settlements_html)
 

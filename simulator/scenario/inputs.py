@@ -45,6 +45,10 @@ def read_toml_file(path: Path, what: str, field: str = "(file)", referrer: Path 
     """Parse `path` as TOML (see `read_text` for what the file must be)."""
     text = read_text(path, what, field, referrer)
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, [Problem("(syntax)", str(exc), "well-formed TOML (https://toml.io)")]) from None
+    schema = data.pop("$schema", None)  # for editors only
+    if schema is not None and not isinstance(schema, str):
+        raise ScenarioError(path, [Problem("$schema", schema, "the schema's location, as text")])
+    return data

@@ -1,4 +1,4 @@
-"""The sources of the behavioural parameters (`simulator/data/behaviour_sources.csv`), shown in `simsim schema`."""
+"""The sources of the behavioural parameters (`simulator/data/behaviour_sources.csv`), shown in `simsim schema` (editor_schema.py)."""
 
 from __future__ import annotations
 
@@ -30,21 +30,3 @@ def behavioural_paths(section: type[Section], prefix: str) -> list[str]:
         elif kind in (float, int):
             paths.append(f"{prefix}.{name}")
     return paths
-
-
-def annotate(schema: dict[str, Any]) -> dict[str, Any]:
-    """Add `source`, `mark` and `range` to the schema's fields that have a source entry."""
-    for path, entry in behaviour_sources().items():
-        node = schema
-        for part in path.split("."):
-            node = _resolve(schema, node)["properties"][part]
-        node.update(entry)
-    return schema
-
-
-def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a `$ref` (directly, or inside `allOf`/`anyOf`) to the definition with `properties`."""
-    while "properties" not in node:
-        ref = node.get("$ref") or next(n["$ref"] for n in node.get("allOf", []) + node.get("anyOf", []) if "$ref" in n)
-        node = root["$defs"][ref.rsplit("/", 1)[-1]]
-    return node

@@ -154,7 +154,7 @@ class SweepSpec(Section):
 def load_sweep(path: str | Path) -> tuple[SweepSpec, dict[str, Any]]:
     """Read and validate a sweep file; also return the base scenario's raw data (extends resolved)."""
     path = Path(path)
-    data = read_toml_file(path, "sweep file")
+    data = read_toml(path)  # `extends` resolved; relative paths are read from this file's folder
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:

@@ -138,3 +138,30 @@ def test_sample_fraction_sets_the_simulated_size():
     data["population"]["sample_fraction"] = 0.1
     with pytest.raises(ScenarioError, match="at least 10,000 simulated patients"):
         validate(data)
+
+
+def test_a_schema_key_is_for_editors_and_calibration_and_sweep_files_extend(tmp_path):
+    import shutil
+
+    from simulator.calibrate import load_calibration
+    from simulator.scenario import ScenarioError, load_scenario
+    from simulator.sweep.spec import load_sweep
+    from tests.conftest import ROOT
+
+    (tmp_path / "s.toml").write_text('"$schema" = "../schemas/scenario.schema.json"\nextends = "pilot.toml"\n[run]\nseed = 9\n')
+    shutil.copy(ROOT / "scenarios" / "pilot_zone.toml", tmp_path / "pilot.toml")
+    assert load_scenario(tmp_path / "s.toml").run.seed == 9
+    (tmp_path / "bad.toml").write_text('"$schema" = 3\n')
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "bad.toml")
+    assert info.value.problems[0].path == "$schema"
+    shutil.copy(ROOT / "scenarios" / "sweeps" / "shared_savings.toml", tmp_path / "base_sweep.toml")
+    (tmp_path / "shared_savings.toml").write_text((ROOT / "scenarios" / "shared_savings.toml").read_text().replace('"pilot_zone.toml"', '"pilot.toml"'))
+    (tmp_path / "base_sweep.toml").write_text((tmp_path / "base_sweep.toml").read_text().replace('"../shared_savings.toml"', '"shared_savings.toml"'))
+    (tmp_path / "sweep.toml").write_text('extends = "base_sweep.toml"\n[sweep]\nname = "other"\n')
+    spec, _ = load_sweep(tmp_path / "sweep.toml")
+    assert spec.sweep.name == "other" and spec.levers
+    shutil.copy(ROOT / "calibration" / "targets.csv", tmp_path / "targets.csv")
+    (tmp_path / "base_cal.toml").write_text('[calibration]\nname = "a"\nscenario = "pilot.toml"\n[[parameters]]\npath = "hospital.los_median"\nlow = 0.3\nhigh = 1.5\n')
+    (tmp_path / "cal.toml").write_text('extends = "base_cal.toml"\n[calibration]\nmax_evaluations = 5\n')
+    assert load_calibration(tmp_path / "cal.toml")[0].calibration.max_evaluations == 5

@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-from simulator.scenario import Scenario
 from simulator.scenario.reform import Behaviour, Transition
-from simulator.scenario.sources import MARKS, annotate, behaviour_sources, behavioural_paths
+from simulator.scenario.sources import MARKS, behaviour_sources, behavioural_paths
 from tests.conftest import ROOT
 
 #: The transition's fields that describe how providers behave (the others are the schedule).
@@ -40,9 +39,13 @@ def test_every_behavioural_default_has_a_source_entry_whose_range_holds_it():
 
 
 def test_the_schema_shows_each_source():
-    schema = annotate(Scenario.model_json_schema())
-    los = schema["$defs"]["Behaviour"]["properties"]["los_response"]
-    assert los["mark"] == "D" and "Coulam" in los["source"] and los["range"] == [0.05, 0.3]
+    from simulator.scenario.editor_schema import editor_schema
+
+    schema = editor_schema("scenario")["definitions"]["complete"]
+    los = schema["properties"]["reform"]["properties"]["behaviour"]["properties"]["los_response"]
+    assert los["mark"] == "D" and "Coulam" in los["source"] and los["uncertainty_range"] == [0.05, 0.3]
+    assert "Source (D, derived): " in los["description"]
     done = subprocess.run([sys.executable, "-m", "simulator", "schema"], capture_output=True, text=True, cwd=ROOT, check=True)
-    printed = json.loads(done.stdout)
-    assert printed["$defs"]["Pathways"]["properties"]["continuity_avoidable"]["mark"] == "D"
+    printed = json.loads(done.stdout)["definitions"]["complete"]
+    pathways = printed["properties"]["reform"]["properties"]["behaviour"]["properties"]["pathways"]["properties"]
+    assert pathways["continuity_avoidable"]["mark"] == "D"
