@@ -14,7 +14,7 @@ from simulator.workers import process_pool
 from simulator.reference import ReferenceCosts
 from simulator.resources import check_memory
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
-from simulator.results import combine, concatenate
+from simulator.results import combine, concatenate, mark_totals
 from simulator.scenario import Scenario, load_scenario
 
 
@@ -37,6 +37,38 @@ class RunResult:
         if name in tables:
             return tables[name]
         raise AttributeError(f"no table or attribute {name!r}; tables: {', '.join(tables)}")
+
+    def __repr__(self) -> str:
+        s = self.scenario
+        runs = f"{s.run.replications} replication{'s' if s.run.replications != 1 else ''}"
+        if s.psa.draws:
+            runs += f" x {s.psa.draws} PSA draws"
+        shown = ", ".join(f"{name} ({len(t):,})" for name, t in self.tables.items())
+        where = f", folder {self.folder}" if self.folder is not None else ""
+        return f"<RunResult {s.run.name!r} {s.run.start_year}-{s.run.end_year}, {runs}{where}; tables (rows): {shown}>"
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self.tables})
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """A run folder read back: the same tables (Parquet), scenario and manifest as the run returned.
+
+    A missing or damaged file is a one-line error naming it (`ScenarioError`).
+    """
+    import json
+
+    from simulator.output import read_folder_file
+    from simulator.scenario.problems import Problem, ScenarioError
+
+    folder = Path(folder)
+    manifest = read_folder_file(folder / "manifest.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+    if "scenario" not in manifest:
+        raise ScenarioError(None, [Problem("(folder)", str(folder), "a run folder written by simsim run (its manifest has the scenario)")])
+    names = manifest.get("tables") or sorted(p.stem for p in folder.glob("*.parquet"))
+    tables = {name: read_folder_file(folder / f"{name}.parquet", pd.read_parquet) for name in names}
+    scenario = Scenario.model_validate_json(json.dumps(manifest["scenario"]))
+    return RunResult(scenario, tables, manifest, folder)
 
 
 Job = tuple[Scenario, int, int]  # the scenario (a PSA draw's, or the run's), the replication number (its seed), the table label
@@ -72,7 +104,7 @@ def run_scenario(
     out: str | Path | None = None,
     overwrite: bool = False,
     workers: int | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
     report: bool = True,
     cluster: Any = None,
     given: list[str] | tuple[str, ...] = (),
@@ -91,6 +123,7 @@ def run_scenario(
     seed and the replication number only. `source` names the file a Scenario object was
     read from, for the manifest, and `given` the overrides already applied to it (recorded in the manifest and the
     report's title). With `out`, the folder also gets `report.html` unless `report` is False.
+    `progress` shows a progress bar (None: when a person is watching, in a terminal or a notebook).
     """
     source = Path(source) if source is not None else None
     if not isinstance(scenario, Scenario):
@@ -107,6 +140,7 @@ def run_scenario(
     jobs, draws = run_jobs(scenario)
     n_workers = min(workers or scenario.run.workers, 2 * len(jobs))  # at most one process per arm
     check_memory(scenario, min(n_workers, len(jobs)) if n_workers > 1 else 1)
+    progress = watched() if progress is None else progress
     parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, n_workers, progress)
     tables = combine(parts, scenario)
     if draws is not None:
@@ -115,11 +149,13 @@ def run_scenario(
         tables["psa_draws"] = draws
         tables["psa_summary"] = psa_summary(tables["budget_impact"], draws, scenario.budget.interval)
         tables["psa_parameters"] = psa_parameters(tables["budget_impact"], draws)
+    tables = mark_totals(tables)
     first = scenario.run.first_replication
     seeds = [replication_seed(scenario, first + r) for r in range(scenario.run.replications)]
     manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
     manifest["workers"] = n_workers
     manifest["overrides"] = list(given)
+    manifest["tables"] = list(tables)
     if cluster is not None:
         manifest["cluster"] = cluster.model_dump(mode="json")
     result = RunResult(scenario, tables, manifest)
@@ -152,9 +188,21 @@ def _run_on_cluster(jobs: list[Job], settings: Any, target: Path | None) -> list
     return [done[i] for i in range(len(jobs))]
 
 
+def watched() -> bool:
+    """Whether someone sees the progress: standard error is a terminal, or this runs in a Jupyter kernel."""
+    import sys
+
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _run_replications(jobs: list[Job], workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
-    """Replications in order, in this process or in a pool of processes."""
-    from tqdm import tqdm
+    """Replications in order, in this process or in a pool of processes (progress bars as widgets in notebooks)."""
+    from tqdm.auto import tqdm
 
     if workers <= 1:
         months = sum(12 * len(s.years) for s, _, _ in jobs)

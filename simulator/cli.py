@@ -142,6 +142,30 @@ def schema(kind: str, out: Path | None, folder: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("table", required=False)
+@click.option("--markdown", is_flag=True, help="Print docs/outputs.md (every table) instead of a plain listing.")
+def tables(table: str | None, markdown: bool) -> None:
+    """Describe the output tables: every column, its unit and meaning (the data dictionary).
+
+    \b
+      simsim tables                 every table and column
+      simsim tables budget_impact   one table
+    Rows with is_total true sum other rows: drop them before summing parts.
+    """
+    from simulator.dictionary import TABLES, frame, markdown as as_markdown
+
+    if markdown:
+        click.echo(as_markdown(), nl=False)
+        return
+    if table is not None and table not in TABLES:
+        raise click.UsageError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    for name, rows in frame(table).groupby("table", sort=False):
+        click.echo(f"{name}: {TABLES[name].row} ({TABLES[name].when})")
+        for row in rows.itertuples(index=False):
+            click.echo(f"  {row.column:<32} [{row.unit}] {row.meaning}")
+
+
 def _is_run_folder(path: Path) -> bool:
     return path.is_dir() and (path / "manifest.json").exists() and (path / "budget_impact.parquet").exists()
 

@@ -140,7 +140,7 @@ def _activity(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
     volume = model.ledger.volume.reshape((n_years, len(CATEGORIES)) + _groups(model)) * model.cohort.weight
     frame = _grid(scenario, model, volume, [("category", CATEGORIES)] + _territory_group_axes(model))
     frame = frame.rename(columns={"value": "volume"})
-    frame["unit"] = frame["category"].map(CATEGORY_UNITS)
+    frame["volume_unit"] = frame["category"].map(CATEGORY_UNITS)
     return frame
 
 
@@ -312,7 +312,7 @@ def _programme_measures(scenario: Scenario, model: HealthSystemModel) -> dict[st
 
 def _rates(model: HealthSystemModel) -> pd.DataFrame:
     """Budget-neutral rates set by the optimiser: per year and line (risk cell, episode type), observed cost and rate."""
-    columns = ["arm", "year", "line", "provider_kind", "volume", "observed_eur", "rate_eur"]
+    columns = ["arm", "year", "line", "kind", "volume", "observed_eur", "rate_eur"]
     if not model.regime.rate_lines:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(model.regime.rate_lines).assign(arm=model.arm)[columns]
@@ -342,6 +342,29 @@ def concatenate(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]
     for name in parts[0]:
         filled = [p[name] for p in parts if len(p[name])]
         out[name] = pd.concat(filled, ignore_index=True) if filled else parts[0][name]
+    return out
+
+
+TOTAL_LABELS = {"payer": "all_payers", "territory": "all", "patient_group": "all", "population": "all"}
+
+
+def mark_totals(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add `is_total` to every table the data dictionary gives it (those whose keys can hold a total).
+
+    It is true on rows that sum others (payer `all_payers`; territory, patient group or
+    population `all`), so `table[~table.is_total].groupby(...).sum()` never counts twice.
+    """
+    from simulator.dictionary import TABLES
+
+    out = {}
+    for name, frame in tables.items():
+        present = [c for c in TOTAL_LABELS if c in frame.columns]
+        if name in TABLES and "is_total" in TABLES[name].columns and "is_total" not in frame.columns:
+            total = np.zeros(len(frame), dtype=bool)
+            for column in present:
+                total |= frame[column].astype(str).to_numpy() == TOTAL_LABELS[column]
+            frame = frame.assign(is_total=total)
+        out[name] = frame
     return out
 
 

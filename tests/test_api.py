@@ -93,3 +93,49 @@ def test_replications_on_a_dask_cluster_give_the_same_tables(tmp_path, scenario)
     remote = simulator.run_scenario(many, report=False, cluster=Executor(kind="dask", workers=2))
     for name in ("annual", "indicators", "budget_impact"):
         pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])
+
+
+def test_load_run_returns_the_same_result_as_the_run(tmp_path, scenario):
+
+
+    ran = simulator.run_scenario(scenario, out=tmp_path / "r", report=False)
+    loaded = simulator.load_run(tmp_path / "r")
+    assert list(loaded.tables) == list(ran.tables)
+    for name, table in ran.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], table, check_dtype=True, obj=name)
+    assert loaded.scenario == ran.scenario and loaded.folder == tmp_path / "r"
+    assert loaded.manifest["replication_seeds"] == ran.manifest["replication_seeds"]
+    with pytest.raises(ScenarioError) as info:
+        simulator.load_run(tmp_path)
+    assert "manifest.json" in info.value.problems[0].value
+
+
+def test_a_short_repr(scenario):
+    result = simulator.run_scenario(scenario)
+    text = repr(result)
+    assert len(text) < 800 and text.startswith("<RunResult 'small' 2026-2027, 1 replication") and "budget_impact (" in text
+    assert "budget_impact" in dir(result)
+
+
+def test_total_rows_are_marked_so_sums_never_count_twice(scenario):
+    t = simulator.run_scenario(scenario).tables
+    impact = t["budget_impact"]
+    parts = impact[~impact.is_total].groupby(["replication", "year"])["impact_eur"].sum()
+    total = impact[impact.is_total].set_index(["replication", "year"])["impact_eur"]
+    pd.testing.assert_series_equal(parts, total, check_names=False, rtol=1e-9)
+    assert set(impact.loc[impact.is_total, "payer"]) == {"all_payers"}
+    ind = t["indicators"]
+    assert (ind.is_total == ((ind.territory == "all") | (ind.patient_group == "all"))).all() and ind.is_total.any()
+    assert not t["annual"].is_total.any() and "is_total" not in t["providers"]
+
+
+def test_progress_shows_when_watched(monkeypatch):
+    import sys
+
+    from simulator.api import watched
+
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    assert watched()
+    monkeypatch.delitem(sys.modules, "ipykernel")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert not watched()

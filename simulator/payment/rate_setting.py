@@ -62,6 +62,6 @@ def set_budget_neutral_rates(scenario: Scenario, reference: ReferenceCosts, plan
                 plan.rates_by_year[y] = plan.rates_by_year[y] * (rate / observed)
             else:
                 plan.rates_by_year[y][where] *= rate / observed
-            rate_lines.append({"year": scenario.years[y], "line": label, "provider_kind": kind, "volume": volume,
+            rate_lines.append({"year": scenario.years[y], "line": label, "kind": kind, "volume": volume,
                                "observed_eur": observed, "rate_eur": rate})
     return rate_lines

@@ -72,7 +72,7 @@ def _evaluate(base: dict[str, Any], assignments: list[str], outcomes: list[Outco
     values: list[float | None] = [None] * len(outcomes)
     errors = [""] * len(outcomes)
     try:
-        tables = run_scenario(resolve(base, assignments), workers=1, report=False).tables
+        tables = run_scenario(resolve(base, assignments), workers=1, report=False, progress=False).tables
     except Exception as exc:  # noqa: BLE001 - any failure of a run is recorded, the sweep goes on
         errors = [_message(exc)] * len(outcomes)
     else:

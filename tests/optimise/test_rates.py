@@ -69,7 +69,7 @@ def test_a_run_with_budget_neutral_rates_hits_the_target_on_status_quo_activity(
         "{name='copd', trigger=['copd'], price='budget_neutral'}]}",
         "reform.rate_setting.target_saving=0.03", "reform.rate_setting.cell_corridor=0.1", "reform.reference.size=20000")
     rates = run_scenario(scenario, report=False).rates
-    assert set(rates["provider_kind"]) == {"gp_practice", "hospital_network"}
+    assert set(rates["kind"]) == {"gp_practice", "hospital_network"}
     assert {"bundle:hf", "bundle:copd"} <= set(rates["line"])
     for _, year in rates.groupby("year"):
         target = 0.97 * (year["volume"] * year["observed_eur"]).sum()
