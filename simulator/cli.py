@@ -143,6 +143,35 @@ def schema(kind: str, out: Path | None, folder: Path | None) -> None:
 
 
 @main.command()
+@click.argument("run_folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--xlsx", "xlsx", is_flag=True, help="An Excel workbook: a sheet describing the run, the columns, one sheet per table.")
+@click.option("--csv-semicolon", "semicolon", is_flag=True,
+              help="CSV files with ';' separators and decimal commas, for Excel in a Belgian locale.")
+@click.option("--out", type=click.Path(path_type=Path), help="Workbook file or CSV folder (default: next to the run, <run>.xlsx, <run>_csv/).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing export.")
+@reports_bad_input
+def export(run_folder: Path, xlsx: bool, semicolon: bool, out: Path | None, overwrite: bool) -> None:
+    """Export a run folder for spreadsheets.
+
+    \b
+      simsim export runs/pilot_zone --xlsx             -> runs/pilot_zone.xlsx
+      simsim export runs/pilot_zone --csv-semicolon    -> runs/pilot_zone_csv/ (; and decimal commas)
+    """
+    from simulator.api import load_run
+    from simulator.export import to_csv_semicolon, to_xlsx
+
+    if xlsx == semicolon:
+        raise click.UsageError("give one of --xlsx or --csv-semicolon")
+    result = load_run(run_folder)
+    base = run_folder.absolute()
+    if xlsx:
+        path = to_xlsx(result, out or base.with_name(f"{base.name}.xlsx"), overwrite)
+    else:
+        path = to_csv_semicolon(result, out or base.with_name(f"{base.name}_csv"), overwrite)
+    click.echo(f"Wrote {path}")
+
+
+@main.command()
 @click.argument("table", required=False)
 @click.option("--markdown", is_flag=True, help="Print docs/outputs.md (every table) instead of a plain listing.")
 def tables(table: str | None, markdown: bool) -> None:

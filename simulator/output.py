@@ -29,7 +29,7 @@ from simulator.scenario.problems import Problem, ScenarioError
 PACKAGES = ("simsim", "numpy", "pandas", "pyarrow", "mesa", "pydantic", "click", "pyomo", "highspy", "scipy", "SALib", "dask", "distributed")
 
 
-SIMSIM_MANIFEST_KEYS = ("replication_seeds", "fingerprint", "calibration")  # what a run, sweep or calibration records
+SIMSIM_MANIFEST_KEYS = ("replication_seeds", "fingerprint", "calibration", "export")  # what a run, sweep, calibration or export records
 
 
 def is_simsim_folder(path: Path) -> bool:
