@@ -251,12 +251,10 @@ def _write(folder: Path, source: Path, spec: CalibrationSpec, outcome: Calibrati
 
 
 def _fit_chart(fit: pd.DataFrame, path: Path) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(fit) + 1.5))
+    fig = Figure(figsize=(8, 0.45 * len(fit) + 1.5))
+    ax = fig.subplots()
     colours = ["#4C72B0" if abs(e) <= 0.1 else "#C44E52" for e in fit["relative_error"]]
     ax.barh(fit["indicator"], 100 * fit["relative_error"], color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
@@ -266,4 +264,3 @@ def _fit_chart(fit: pd.DataFrame, path: Path) -> None:
     ax.set_title("Base-year fit")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)

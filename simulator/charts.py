@@ -26,13 +26,16 @@ Phases = Sequence[dict[str, Any]]
 
 
 def figure(draw: Callable, width: float = 8.0, height: float = 3.8):
-    """A matplotlib figure with `draw(ax)` applied and the legend (if any) below the axes."""
-    import matplotlib
+    """A matplotlib figure with `draw(ax)` applied and the legend (if any) below the axes.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    A bare `Figure`, not pyplot's: the user's backend and open figures (in a notebook) are left alone.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     draw(ax)
     ax.grid(alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
@@ -43,16 +46,12 @@ def figure(draw: Callable, width: float = 8.0, height: float = 3.8):
 
 def svg(name: str, draw: Callable, width: float = 8.0, height: float = 3.8) -> str:
     """The chart as SVG text (no XML header), its ids salted by `name`."""
-    import matplotlib.pyplot as plt
     from matplotlib import rc_context
 
     with rc_context({"svg.hashsalt": name, "svg.fonttype": "none", "font.size": 10}):
         fig = figure(draw, width, height)
-        try:
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        finally:
-            plt.close(fig)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
     return text

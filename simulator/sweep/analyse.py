@@ -123,15 +123,12 @@ def tornado(spec: SweepSpec, design: pd.DataFrame, results: pd.DataFrame) -> pd.
 
 def tornado_png(table: pd.DataFrame, outcome: str, path: Path) -> None:
     """Horizontal bars from the low-third to the high-third mean, widest swing on top."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+    from matplotlib.figure import Figure
 
     t = table[table["outcome"] == outcome].sort_values("swing")
-    import matplotlib.ticker  # noqa: F401 - used through matplotlib.ticker
-
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(t) + 2.0), layout="constrained")
+    fig = Figure(figsize=(9, 0.45 * len(t) + 2.0), layout="constrained")
+    ax = fig.subplots()
     centre = float(t["overall_mean"].iloc[0]) if len(t) else 0.0
     for i, r in enumerate(t.itertuples()):
         ax.barh(i, r.low_third_mean - centre, left=centre, color="#4C72B0", label="lowest third" if i == 0 else None)
@@ -146,7 +143,6 @@ def tornado_png(table: pd.DataFrame, outcome: str, path: Path) -> None:
     ax.set_title(f"Tornado: {label(outcome)}")
     fig.legend(loc="outside lower center", ncols=2, fontsize=10, frameon=False)  # below the axes: never over a bar
     fig.savefig(path, dpi=200, format="png")
-    plt.close(fig)
 
 
 def analyse_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
