@@ -121,7 +121,8 @@ def build_layout(scenario: Scenario) -> Layout:
     gp_practices, services, zone_hospitals, home, zone_network, own = [], {}, [], [], [], []
     for t, zone in enumerate(scenario.territories):
         n_gp = zone.gp_practices or max(1, round(zone.inhabitants / scenario.providers.patients_per_gp_practice))
-        gp_practices.append(np.array([add("gp_practice", f"{zone.name}/gp_{i + 1:04d}", t) for i in range(n_gp)]))
+        names = [p.name for p in zone.practices] if zone.practices else [f"gp_{i + 1:04d}" for i in range(n_gp)]
+        gp_practices.append(np.array([add("gp_practice", f"{zone.name}/{name}", t) for name in names]))
         for kind in ("pharmacy", "home_care", "nursing_home"):
             services[kind, t] = add(kind, f"{zone.name}/{kind}", t)
         if zone.home_hospital:

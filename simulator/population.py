@@ -110,7 +110,8 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     entry = np.zeros(capacity, np.int32)
     start = 0
     for t, n in enumerate(per_zone):
-        counts = structure[scenario.territories[t].region]
+        own = scenario.territories[t].structure  # [band][male non-BIM, male BIM, female non-BIM, female BIM]
+        counts = structure[scenario.territories[t].region] if own is None else np.array(own).reshape(18, 2, 2).sum(axis=2)
         cell = rng.choice(counts.size, size=n, p=(counts / counts.sum()).ravel())
         band, sx = np.divmod(cell, 2)
         within = np.where(band < 17, rng.integers(0, 60, n), _oldest_band_months(rng.random(n)))
@@ -137,7 +138,14 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     ratio = np.where(age >= 65, scenario.population.bim_age_ratio_65plus, 1.0)
     people = np.bincount(territory, minlength=len(per_zone))
     norm = np.bincount(territory, weights=ratio, minlength=len(per_zone)) / np.maximum(people, 1)  # a zone may get no one
-    bim = (rng.random(capacity) < np.clip(bim_share * ratio / norm[territory], 0, 1)).astype(np.uint8)
+    chance = np.clip(bim_share * ratio / norm[territory], 0, 1)
+    for t, zone in enumerate(scenario.territories):
+        if zone.structure is not None:  # the file's BIM share by age band and sex (entrants take their band's)
+            own = np.array(zone.structure).reshape(18, 2, 2)
+            share = own[..., 1] / np.maximum(own.sum(axis=2), 1e-12)
+            here = territory == t
+            chance[here] = share[np.minimum(age[here] // 5, 17), sex[here]]
+    bim = (rng.random(capacity) < chance).astype(np.uint8)
 
     morb = scenario.morbidity
     strata = stratum(region, sex, bim)
@@ -170,7 +178,9 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     gp = np.empty(capacity, np.int64)
     for t, practices in enumerate(layout.gp_practices):
         members = np.flatnonzero(territory == t)
-        size = rng.gamma(scenario.providers.gp_practice_size_shape, 1.0, practices.size)
+        own = scenario.territories[t].practices
+        size = (rng.gamma(scenario.providers.gp_practice_size_shape, 1.0, practices.size) if own is None
+                else np.array([p.list_size for p in own]))
         gp[members] = practices[rng.choice(practices.size, size=members.size, p=size / size.sum())]
     cell = layout.cell_of(territory.astype(np.int64), gp, hospital_rank, bim.astype(np.int64))
 

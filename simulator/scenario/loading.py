@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from simulator.scenario.own_data import absolute_paths, apply as apply_own_data
 from simulator.scenario.inputs import read_toml_file
 from simulator.scenario.problems import Problem, ScenarioError, from_validation_error
 from simulator.scenario.schema import Scenario
@@ -23,6 +24,7 @@ def read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in chain:
         raise ScenarioError(path, [Problem("extends", str(path), "a file that does not extend itself (cycle)")])
     data = read_toml_file(path, "TOML file", "extends" if chain else "(file)", chain[-1] if chain else None)
+    absolute_paths(data, path.parent)  # [data] files are relative to the file that names them
     base = data.pop("extends", None)
     if base is None:
         return data
@@ -105,7 +107,14 @@ def apply_override(data: dict[str, Any], assignment: str) -> None:
 
 
 def validate(data: dict[str, Any], file: str | Path | None = None) -> Scenario:
-    """Validate raw data into a frozen Scenario, or raise ScenarioError listing every problem."""
+    """Validate raw data into a frozen Scenario, or raise ScenarioError listing every problem.
+
+    Own data files named in `[data]` are read first and written into `data` (own_data.py).
+    """
+    try:
+        data = apply_own_data(data)
+    except ScenarioError as exc:
+        raise ScenarioError(file, exc.problems) from None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from simulator.categories import CONDITIONS, FEDERATED_ENTITIES
 from simulator.scenario.fields import Section, keyed_section, listing, param
@@ -70,6 +70,13 @@ class PopulationSection(Section):
     )
 
 
+class Practice(Section):
+    """A GP practice of a territory, from a practices file (`[data] practices`)."""
+
+    name: str = param(..., "identifier", "Name of the practice", pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)
+    list_size: float = param(..., "patients", "Patients on its list: residents choose practices in proportion", gt=0)
+
+
 class Territory(Section):
     """A primary-care zone: residents, region, social mix and GP supply."""
 
@@ -90,6 +97,27 @@ class Territory(Section):
         None, "payer", "Federated entity paying the zone's nursing homes and co-funding its programmes; default by region: "
         "flemish_community, aviq (Wallonia), iriscare (Brussels). A zone of the German-speaking Community sets "
         "german_speaking_community")
+    structure: list[list[float]] | None = param(
+        None, "persons", "Inhabitants by age band (0-4 ... 85+) and male non-BIM, male BIM, female non-BIM, female BIM: "
+        "written from `[data] population`; none: the region's Statbel pyramid and bim_share", min_length=18, max_length=18)
+    practices: list[Practice] | None = param(
+        None, "list", "The zone's GP practices: written from `[data] practices`; none: gp_practices generated ones")
+
+    @model_validator(mode="after")
+    def _structure_rows(self) -> Territory:
+        if self.structure is not None and any(len(r) != 4 or min(r) < 0 for r in self.structure):
+            raise ValueError("allowed: 18 rows of 4 persons >= 0 (structure)")
+        return self
+
+
+class DataFiles(Section):
+    """A researcher's own data, as CSV files (formats: docs/own-data.md); paths relative to the file that names them."""
+
+    population: str | None = param(None, "path", "Inhabitants per territory by age band, sex and BIM (replaces the region's "
+                                   "Statbel pyramid and the zone's bim_share)")
+    tariffs: str | None = param(None, "path", "Tariffs and co-payments per nomenclature group, averaged by volume into the "
+                                "categories they cover")
+    practices: str | None = param(None, "path", "GP practices per territory with their list sizes (replaces generated practices)")
 
 
 class Hospital(Section):
@@ -336,6 +364,7 @@ class Scenario(Section):
         list, "list", "Uncertain inputs for a probabilistic sensitivity analysis (`simsim run --psa N`): a dotted path and a "
         "distribution each, with its source")
     psa: PsaSection = Field(default_factory=PsaSection)
+    data: DataFiles = Field(default_factory=DataFiles)
 
     @property
     def years(self) -> list[int]:
