@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(VENV)/bin/simsim run scenarios/pilot_zone.toml --out runs/pilot_zone --overwrite
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py

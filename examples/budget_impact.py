@@ -44,7 +44,7 @@ FOLDER = Path(tempfile.mkdtemp()) / "shared_savings"
 # %%
 result = simulator.run_scenario(
     SCENARIO,
-    overrides=[f"population.size={SIZE}", f"run.replications={REPLICATIONS}", "run.end_year=2030"],
+    overrides=[f"population.size={SIZE}", f"run.replications={REPLICATIONS}", "run.end_year=2028"],
     out=FOLDER,
 )
 result

@@ -48,9 +48,12 @@ def apply(data: dict[str, Any]) -> dict[str, Any]:
     table = data.get("data")
     if not isinstance(table, dict) or not any(table.get(k) for k in KINDS):
         return data
+    zones = data.get("territories")
+    if not isinstance(zones, list) or not all(isinstance(t, dict) and isinstance(t.get("name"), str) for t in zones):
+        return data  # the scenario's own validation says what is wrong with its territories
     data = copy.deepcopy(data)
     table = data["data"]
-    territories = [t.get("name") for t in data.get("territories") or [] if isinstance(t, dict)]
+    territories = [t["name"] for t in data["territories"]]
     if table.get("population"):
         _population(data, _rows("population", table["population"]), territories)
     if table.get("tariffs"):

@@ -11,7 +11,7 @@ SMALL = ["population.size=10000", "run.end_year=2028", "run.replications=2"]
 
 @pytest.fixture(scope="module")
 def psa():
-    return run_scenario("scenarios/shared_savings.toml", overrides=[*SMALL, "psa.draws=20"], workers=2, report=False)
+    return run_scenario("scenarios/shared_savings.toml", overrides=[*SMALL, "psa.draws=10"], workers=2, report=False)
 
 
 def width(summary, figure="cumulative_impact_eur"):
@@ -23,14 +23,14 @@ def test_psa_interval_is_wider_than_replications_alone(psa):
     """Against the scenario's own replications (the same two seeds): the parameters widen the band.
 
     At this size chance is large (10,000 patients for 250,000 inhabitants): 12 or 20 replications alone give a band
-    as wide as this PSA's, whose 40 runs share two populations. A PSA at small size needs more replications per draw.
+    as wide as this PSA's, whose 20 runs share two populations. A PSA at small size needs more replications per draw.
     """
     alone = run_scenario("scenarios/shared_savings.toml", overrides=SMALL, workers=2, report=False)
     assert width(psa.psa_summary) > width(alone.budget_summary)
     last = psa.psa_summary.query("payer == 'all_payers' and figure == 'cumulative_impact_eur'").iloc[-1]
     assert last["parameter_share"] > 0.3
     # the budget summary of a PSA run covers every draw and replication
-    assert psa.budget_summary["replications"].max() == 40 and width(psa.budget_summary) == pytest.approx(width(psa.psa_summary))
+    assert psa.budget_summary["replications"].max() == 20 and width(psa.budget_summary) == pytest.approx(width(psa.psa_summary))
 
 
 def test_variance_shares_sum_to_about_one(psa):
@@ -41,7 +41,7 @@ def test_variance_shares_sum_to_about_one(psa):
 
 def test_draws_share_replication_seeds_and_tables_hold_every_run(psa):
     draws = psa.psa_draws
-    assert len(draws) == 40 and draws.groupby("draw_replication")["seed"].nunique().eq(1).all()  # common random numbers
-    assert sorted(psa.budget_impact["replication"].unique()) == list(range(40))
+    assert len(draws) == 20 and draws.groupby("draw_replication")["seed"].nunique().eq(1).all()  # common random numbers
+    assert sorted(psa.budget_impact["replication"].unique()) == list(range(20))
     assert draws.groupby("draw")["reform.shared_savings.benchmark_error_sd"].nunique().eq(1).all()
     assert len(psa.psa_parameters) and psa.psa_parameters["parameter"].str.startswith("reform.").all()

@@ -75,7 +75,7 @@ def test_unknown_key_lists_allowed_keys(tmp_path):
 
 
 def _allowed_territory_keys() -> str:
-    return "one of name, region, inhabitants, bim_share, gp_practices, home_hospital, cross_network_share, federated_entity"
+    return "one of name, region, inhabitants, bim_share, gp_practices, home_hospital, cross_network_share, federated_entity, structure, practices"
 
 
 def test_wrong_type(tmp_path):
