@@ -96,8 +96,6 @@ def test_replications_on_a_dask_cluster_give_the_same_tables(tmp_path, scenario)
 
 
 def test_load_run_returns_the_same_result_as_the_run(tmp_path, scenario):
-
-
     ran = simulator.run_scenario(scenario, out=tmp_path / "r", report=False)
     loaded = simulator.load_run(tmp_path / "r")
     assert list(loaded.tables) == list(ran.tables)
