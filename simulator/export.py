@@ -41,11 +41,11 @@ def describe(result: Any) -> pd.DataFrame:
 
 def to_xlsx(result: Any, path: Path, overwrite: bool = False) -> Path:
     """Write the workbook; return its path."""
-    from simulator.dictionary import frame
+    from simulator.dictionary import TABLES, frame
 
     path = path if path.suffix == ".xlsx" else path.with_suffix(".xlsx")
     _refuse_existing(path, overwrite)
-    known = [n for n in result.tables if n in _dictionary_tables()]
+    known = [n for n in result.tables if n in TABLES]
     dictionary = pd.concat([frame(n) for n in known], ignore_index=True) if known else frame().iloc[:0]
 
     def write(tmp: Path) -> None:
@@ -78,12 +78,6 @@ def to_csv_semicolon(result: Any, folder: Path, overwrite: bool = False) -> Path
 def _plain(table: pd.DataFrame) -> pd.DataFrame:
     """Categories as text, so spreadsheets see values, not codes."""
     return table.astype({c: str for c in table.columns if isinstance(table[c].dtype, pd.CategoricalDtype)})
-
-
-def _dictionary_tables() -> set[str]:
-    from simulator.dictionary import TABLES
-
-    return set(TABLES)
 
 
 def _refuse_existing(path: Path, overwrite: bool) -> None:

@@ -18,6 +18,7 @@ import fnmatch
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -90,10 +91,8 @@ def build(model: type[BaseModel], title: str, defaults: dict[str, Any], sources:
             "if": {"required": ["extends"]}, "then": {"$ref": "#/definitions/extending"}, "else": {"$ref": "#/definitions/complete"}}
 
 
-def write_all(folder: Any) -> list[Any]:
+def write_all(folder: str | Path) -> list[Path]:
     """Write <kind>.schema.json for every kind into `folder`; return the paths."""
-    from pathlib import Path
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

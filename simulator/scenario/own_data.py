@@ -14,7 +14,9 @@ is allowed, like any other scenario problem.
 
 from __future__ import annotations
 
+import copy
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,6 @@ def absolute_paths(data: dict[str, Any], folder: Path) -> None:
 
 def apply(data: dict[str, Any]) -> dict[str, Any]:
     """The raw scenario data with the content of the files named in `[data]` written in (a copy if there are any)."""
-    import copy
-
     table = data.get("data")
     if not isinstance(table, dict) or not any(table.get(k) for k in KINDS):
         return data
@@ -149,8 +149,6 @@ def _tariffs(data: dict[str, Any], rows: list[tuple[int, dict[str, str]]]) -> No
 
 
 def _practices(data: dict[str, Any], rows: list[tuple[int, dict[str, str]]], territories: list[str]) -> None:
-    import re
-
     path = data["data"]["practices"]
     lists: dict[str, list[dict[str, Any]]] = {t: [] for t in territories}
     for line, row in rows:
