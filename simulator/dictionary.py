@@ -89,8 +89,11 @@ TABLES: dict[str, Table] = {
     "settlements": Table("one measure of one settlement: mechanism x unit x year x measure (expected, benchmark, actual, savings, payment...)", {
         "arm": None, "replication": None, "year": None, "mechanism": None, "unit": None,
         "measure": ("name", "What `value` is: expected_eur, benchmark_error, benchmark_eur, actual_eur, savings_eur, counted_savings_eur, "
-                    "true_savings_eur, payment_eur, agreement_year, quality_ratio, episodes, claims_eur, margin_eur, providers_reaching..."),
-        "value": None, "paid": ("true/false", "True: money really paid; false: a shadow settlement (virtual phase), not paid")}),
+                    "true_savings_eur, payment_eur, agreement_year, quality_ratio, episodes, claims_eur, margin_eur, providers_reaching, "
+                    "due_year (when the measure is known, after the data lag), paid_year, funded_year (reinvestment), "
+                    "partner_<name>_eur (a programme partner's part)..."),
+        "value": None, "paid": ("true/false", "True: money really paid; false: a shadow settlement (virtual phase), or one due after "
+                                "the convention's end or the horizon, not paid")}),
     "decisions": Table("one decision of one agent in one year, with the inputs it weighed", {
         "arm": None, "replication": None, "year": None, "kind": None,
         "agent": ("name", "The decision maker: a provider, or a zone"),

@@ -73,6 +73,31 @@ def with_true_savings(settlements: pd.DataFrame, annual: pd.DataFrame, scenario:
         rows = units.drop(columns=["value"]).merge(true, on=["replication", "year", "unit"], how="left").fillna({"value": 0.0})
         rows["measure"] = "true_savings_eur"
         extra.append(rows[settlements.columns])
+    extra += _programme_true_savings(settlements, annual, scenario)
     return pd.concat([settlements, *extra], ignore_index=True) if extra else settlements
+
+
+def _programme_true_savings(settlements: pd.DataFrame, annual: pd.DataFrame, scenario: Scenario) -> list[pd.DataFrame]:
+    """`true_savings_eur` for each programme's measured settlements: status-quo minus reform insurance spending on the
+    programme's measure, over its zones, for its target group (or all residents for a guarantee on the zone)."""
+    extra = []
+    for p in scenario.programmes:
+        units = settlements[(settlements["unit"] == p.name) & (settlements["measure"] == "benchmark_eur")
+                            & settlements["mechanism"].isin(["shared_savings", "budget_guarantee"])]
+        if units.empty:
+            continue
+        zone_rows = annual[annual["territory"].isin(p.territories)]
+        for mechanism, rows in units.groupby("mechanism"):
+            whole_zone = mechanism == "budget_guarantee" and p.budget_guarantee.basis == "zone"
+            mine = zone_rows if whole_zone or "population" not in zone_rows else zone_rows[zone_rows["population"] == "target"]
+            spend = in_scope_insurance(mine, p.measurement).groupby(["arm", "replication", "year"]).sum().unstack("arm", fill_value=0.0)
+            for arm in ("status_quo", "reform"):
+                if arm not in spend:
+                    spend[arm] = 0.0
+            true = (spend["status_quo"] - spend["reform"]).rename("value").reset_index()
+            rows = rows.drop(columns=["value"]).merge(true, on=["replication", "year"], how="left").fillna({"value": 0.0})
+            rows["measure"] = "true_savings_eur"
+            extra.append(rows[settlements.columns])
+    return extra
 
 

@@ -171,3 +171,24 @@ def test_report_command_refreshes_the_manifest_checksums(run_folder):
     assert done.returncode == 0, done.stderr
     files = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert files["report.html"] == hashlib.sha256((run_folder / "report.html").read_bytes()).hexdigest()
+
+
+def test_report_has_a_programmes_section_whose_money_equals_the_tables(tmp_path):
+    from tests.programmes.test_programmes import programme_data
+
+    data = programme_data(p4p={"indicators": [{"indicator": "gp_contact_coverage", "target": 0.0, "bonus_eur": 10.0}]},
+                          shared_savings={"minimum_savings_rate": 0.0})
+    result = simulator.run_scenario(validate(data), out=tmp_path / "run", progress=False)
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="programmes">'):]
+    section = section[:section.index("</section>")]
+    money = section[section.index('id="programme-money-north_chronic"'):section.index("</table>")]
+    head = re.findall(r"<th>([^<]+)</th>", money)
+    assert head[:3] == ["year", "coordination funding", "investments"] and "P4P paid" in head and "true savings" in head
+    row_2027 = re.search(r'<td class="t">2027</td>(.*?)</tr>', money).group(1)
+    values = [float(v) for v in re.findall(r'data-value="([^"]+)"', row_2027)]
+    annual = result.annual[(result.annual["arm"] == "reform") & (result.annual["year"] == 2027)]
+    assert values[0] == pytest.approx(annual.loc[annual["mechanism"] == "programme_funding", "amount_eur"].sum(), rel=1e-12)
+    assert values[head.index("P4P paid") - 1] == pytest.approx(annual.loc[annual["mechanism"] == "p4p", "amount_eur"].sum(), rel=1e-12)
+    assert 'id="programme-evaluation-north_chronic"' in section and "Actual over expected cost" in section
+    assert "Dental care" in section  # the service groups the model does not cover are named

@@ -92,6 +92,8 @@ class Regime(Settling, Reinvesting, Charging):
         self.participation: list[dict] = []
         self.reinvestments: list[dict] = []
         self.intervention_effect: dict[int, np.ndarray] = {}  # year index -> zone multiplier of avoidable hazards
+        self.reinvest_plans: dict[int, tuple] = {}  # year index funded -> (allocation [zone, intervention], pot, year measured)
+        self.lagged: list[tuple] = []  # zone settlements waiting for their data lag: (due step, statement, records)
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
         self.out_of_pocket = OutOfPocket(scenario, layout, cohort, seed, self.payee["administration"])
@@ -100,7 +102,7 @@ class Regime(Settling, Reinvesting, Charging):
         self.targets = TargetFlags(scenario, layout)
         self.municipal = r.municipal_copayment if r else None
         self.programmes = ProgrammeBook(scenario, layout, cohort.capacity, reference, seed, self.payee["integration_management"],
-                                        self.settlements) if reform and scenario.programmes else None
+                                        self.settlements, paying=reform) if scenario.programmes else None
 
     # ----------------------------------------------------------------- set-up
 
@@ -267,6 +269,9 @@ class Regime(Settling, Reinvesting, Charging):
             residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
             paid = self._combine_all(paid, coordination_funding(self.layout, self.scenario.reform.coordination, self.year, self.zone_phase,
                                                                 residents, self.payee["integration_management"], self.cohort.weight))
+        due = self.lagged_due(m.step) if self.lagged else None
+        if due is not None:
+            paid = self._combine_all(paid, due)
         if self.programmes:
             paid = self._combine_all(paid, self.programmes.month(m.step, self.year, state, activity, paid, self.cohort.weight,
                                                                  self.ffs.insurer_unit_value(self.year), self.cohort.bim))
@@ -343,6 +348,8 @@ class Regime(Settling, Reinvesting, Charging):
         if self.book:
             closed = self.book.month(m.step, activity, self.ffs.tariffs(self.year), m.draws.at("admission_day", activity.admissions))
             self._settle_episodes(closed, state, Statement(transfers, owed))
+            if self.programmes:
+                self.programmes.episodes_closed(closed.kind, state.cell[closed.slots], closed.claims, closed.elapsed, self.index)
             self.behaviour.in_episode = self.book.open  # who is inside a window next month
         self._count(state, activity)
         return Statement(transfers, owed, charges=charges)

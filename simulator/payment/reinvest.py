@@ -10,6 +10,7 @@ from simulator.categories import CATEGORY_INDEX, INSURANCE, NO_CATEGORY
 from simulator.payment.measurement import Measured
 from simulator.payment.shared_savings import counted_difference
 from simulator.payment.statement import Statement, Transfers
+from simulator.programmes.convention import funded_year
 
 
 class Reinvesting:
@@ -20,14 +21,15 @@ class Reinvesting:
         ri, lay = self.reinvestment, self.layout
         in_force = self._in_force()
         gain = np.maximum(counted_difference(measured.benchmark, measured.actual, ri.measurement), 0.0) * in_force  # none before the reform is paid
+        funded = funded_year(self.year_index, ri.measurement.data_lag_quarters)
         for t in range(lay.n_territories):
             record = self._measured_record("reinvestment", t, measured)
-            record.update({"gain_eur": float(gain[t]), "reinvested_eur": float(ri.share * gain[t]), "_in_force": bool(in_force[t])})
+            record.update({"gain_eur": float(gain[t]), "reinvested_eur": float(ri.share * gain[t]),
+                           "funded_year": float(self.scenario.run.start_year + funded), "_in_force": bool(in_force[t])})
             self.settlements.append(record)
         residents = np.bincount(lay.cell_territory, weights=self.cell_counts[0], minlength=lay.n_territories) / 12 * self.cohort.weight
-        self.reinvest_next = self.agents.zones.decide_reinvestment(self.year, ri, gain, residents, self._optimise_reinvestment)
-        pot = ri.share * float(gain.sum())
-        self.reinvest_pot, self.reinvest_from = pot, self.year
+        plan = self.agents.zones.decide_reinvestment(self.year, ri, gain, residents, self._optimise_reinvestment)
+        self.reinvest_plans[funded] = (plan, ri.share * float(gain.sum()), self.year)
 
     def _optimise_reinvestment(self, pot: float, residents: np.ndarray) -> np.ndarray:
         """Spend per zone x intervention from the optimiser, on this year's avoidable admissions per zone."""
@@ -53,7 +55,8 @@ class Reinvesting:
     def _fund_interventions(self, state: PatientState) -> None:
         """Split each zone's allocation over interventions; their effects cut avoidable admissions this year."""
         ri, lay = self.reinvestment, self.layout
-        plan = getattr(self, "reinvest_next", np.zeros((lay.n_territories, len(ri.interventions))))  # [zone, intervention]
+        none = (np.zeros((lay.n_territories, len(ri.interventions))), 0.0, None)
+        plan, pot, source = self.reinvest_plans.pop(self.year_index, none)  # [zone, intervention], from the year its gain was known
         self.reinvest_month = plan.sum(axis=1) / 12 / self.cohort.weight  # simulated scale, per month
         residents = np.bincount(lay.cell_territory[state.cell[state.alive]], minlength=lay.n_territories) * self.cohort.weight
         for i, intervention in enumerate(ri.interventions):
@@ -65,7 +68,7 @@ class Reinvesting:
             self.intervention_effect[arrival] = self.intervention_effect.get(arrival, np.ones(lay.n_territories)) * (1 - effect)
             for t in range(lay.n_territories):
                 self.reinvestments.append({"year": self.year, "territory": lay.territory_names[t], "intervention": intervention.name,
-                                           "pot_eur": getattr(self, "reinvest_pot", 0.0), "savings_year": getattr(self, "reinvest_from", None),
+                                           "pot_eur": pot, "savings_year": source,
                                            "spend_eur": float(spend[t]), "units": float(units[t]), "effect": float(effect[t])})
         multiplier = self.intervention_effect.pop(self.year_index, np.ones(lay.n_territories))
         cell_multiplier = multiplier[lay.cell_territory].astype(np.float32)

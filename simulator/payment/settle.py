@@ -13,10 +13,11 @@ from simulator.care.state import PatientState
 from simulator.categories import INSURANCE, NO_CATEGORY
 from simulator.payment.bundled import bundle_margin
 from simulator.payment.measurement import Measured
-from simulator.payment.p4p import p4p_bonus
+from simulator.payment.p4p import p4p_bonus, practice_indicators
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
 from simulator.payment.transition import PAID_PHASES
+from simulator.programmes.convention import due_step
 
 
 class Settling:
@@ -42,18 +43,48 @@ class Settling:
                 measured[id(measurement)] = measurement.close(self.year_index, state, self.payment_cell, self.cell_counts[2],
                                                               self.index, self.cohort.weight)
         result = {name: measured[id(m)] for name, m in self.measurements.items()}
-        rest = Statement(Transfers(), np.zeros(self.layout.n_providers))
         if self.shared_savings:
-            self._settle_shared_savings(result["shared_savings"], rest)
+            statement = self._combine_all(statement, self._lagged(self.shared_savings, self._settle_shared_savings, result["shared_savings"]))
         if self.reinvestment:
             self._plan_reinvestment(result["reinvestment"])
         if self.guarantee:
-            self._settle_guarantee(result["budget_guarantee"], rest)
+            statement = self._combine_all(statement, self._lagged(self.guarantee.measurement, self._settle_guarantee, result["budget_guarantee"]))
         refunds = self.out_of_pocket.close_year(state, volume_year, present)
         if self.programmes:  # paid to the partners whatever their participation in a transition, as in the months they fall due
+            persons = np.bincount(state.cell[present], minlength=self.n_cells).astype(float)
+            users = np.bincount(state.cell[present & gp_user], minlength=self.n_cells).astype(float)
             refunds = self._combine_all(refunds, self.programmes.close_year(
-                self.year_index, self.year, state, self.payment_cell, self.cell_counts[2], self.cell_counts[0], self.index, self.cohort.weight))
-        return self._combine_all(self._combine_all(statement, self._settled(rest)), refunds)
+                self.year_index, self.year, state, self.payment_cell, self.cell_counts, persons, users, self.index, self.cohort.weight))
+        return self._combine_all(statement, refunds)
+
+    def _lagged(self, rule, settle, measured: Measured) -> Statement:
+        """Run one settlement rule into its own statement: returned now, or kept for the month its measure is known
+        (the rule's `data_lag_quarters`); its records say when it falls due."""
+        first = len(self.settlements)
+        statement = Statement(Transfers(), np.zeros(self.layout.n_providers))
+        settle(measured, statement)
+        statement = self._settled(statement)
+        due = due_step(self.year_index, rule.data_lag_quarters)
+        records = self.settlements[first:]
+        for record in records:
+            record["due_year"] = float(self.scenario.run.start_year + due // 12)
+        if rule.data_lag_quarters == 0:
+            return statement
+        self.lagged.append((due, statement, records))
+        return Statement(Transfers(), np.zeros(self.layout.n_providers))
+
+    def lagged_due(self, step: int) -> Statement | None:
+        """The lagged settlements falling due in month `step`, as one statement (None if there are none)."""
+        due = [item for item in self.lagged if item[0] == step]
+        if not due:
+            return None
+        self.lagged = [item for item in self.lagged if item[0] != step]
+        statement = Statement(Transfers(), np.zeros(self.layout.n_providers))
+        for _, part, records in due:
+            statement = self._combine_all(statement, part)
+            for record in records:
+                record["paid_year"] = float(self.scenario.run.start_year + step // 12)
+        return statement
 
     def _in_force(self) -> np.ndarray:
         """[zone] whether the reform is paid there this year (always, outside a transition)."""
@@ -108,21 +139,12 @@ class Settling:
 
     def _settle_p4p(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray) -> Statement:
         lay, n = self.layout, self.layout.n_providers
-        cells_gp = lay.cell_gp
-        persons = np.bincount(cells_gp[state.cell[present]], minlength=n).astype(float)
-        users = np.bincount(cells_gp[state.cell[present & gp_user]], minlength=n).astype(float)
-        months = np.bincount(cells_gp, weights=self.cell_counts[0], minlength=n)
-        admissions = np.bincount(cells_gp, weights=self.cell_counts[1], minlength=n)
-        values = {
-            "gp_contact_coverage": np.where(persons > 0, users / np.maximum(persons, 1), np.nan),
-            "avoidable_admissions_per_1000": np.where(months > 0, np.bincount(cells_gp, weights=self.cell_counts[2], minlength=n)
-                                                      / np.maximum(months / 12, 1e-12) * 1000, np.nan),
-            "readmission_rate": np.where(admissions > 0, np.bincount(cells_gp, weights=self.cell_counts[3], minlength=n)
-                                         / np.maximum(admissions, 1e-12), np.nan),
-        }
+        persons = np.bincount(state.cell[present], minlength=self.n_cells).astype(float)
+        users = np.bincount(state.cell[present & gp_user], minlength=self.n_cells).astype(float)
+        values, enrolee_years = practice_indicators(lay.cell_gp, n, persons, users, self.cell_counts)
         statement = Statement(Transfers(), np.zeros(n))
         for ind in self.p4p.indicators:
-            earned = self.scale * p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, months / 12)
+            earned = self.scale * p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * self.index, enrolee_years)
             transfers = self._distribute_by_provider(earned, "p4p", statement)
             self._record({"year": self.year, "mechanism": "p4p", "unit": ind.indicator, "providers_reaching": int((earned > 0).sum())},
                          transfers, not self.shadowing or bool(self.paid.any()))
@@ -161,6 +183,10 @@ class Settling:
         statement = Statement(Transfers(), np.zeros(self.layout.n_providers))
         if self.book:
             self._settle_episodes(self.book.close_all(step), state, statement)
+        for _, _, records in self.lagged:  # due after the horizon: measured, never paid inside it
+            for record in records:
+                record["_paid_eur"] = 0.0
+        self.lagged = []
         return self._settled(statement)
 
     def _distribute(self, amount: float, zone: int, mechanism: str, statement: Statement) -> Transfers:

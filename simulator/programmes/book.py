@@ -18,9 +18,11 @@ from simulator.care.state import PatientState
 from simulator.categories import CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
 from simulator.payment.measurement import Measured, Measurement
+from simulator.payment.p4p import p4p_bonus, practice_indicators
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
 from simulator.programmes.convention import due_step, funded_year, month_shares
+from simulator.programmes.effects import apply_effects, investment_effects
 from simulator.programmes.target import in_target, reference_members
 from simulator.reference import ReferenceCosts
 from simulator.scenario.programmes import PartnerKind, Programme
@@ -43,9 +45,10 @@ class ProgrammeBook:
     """All programmes of the reform arm."""
 
     def __init__(self, scenario: Scenario, layout: Layout, capacity: int, reference: ReferenceCosts, seed: int, integration: int,
-                 records: list[dict]):
-        """`integration`: the integration management's provider id; `records`: where settlements are recorded (the regime's)."""
-        self.scenario, self.layout = scenario, layout
+                 records: list[dict], paying: bool = True):
+        """`integration`: the integration management's provider id; `records`: where settlements are recorded (the regime's);
+        `paying`: false in the status-quo arm, which measures the programmes' populations and pays nothing."""
+        self.scenario, self.layout, self.paying = scenario, layout, paying
         n_years = len(scenario.years)
         self.programmes: list[Programme] = list(scenario.programmes)
         self.zones = [layout.territory_programme == k for k in range(len(self.programmes))]
@@ -68,6 +71,9 @@ class ProgrammeBook:
         self.records = records
         self.measured: list[dict] = []  # the four populations per programme and year (`programme_measures`)
         self.measured_years = np.zeros(len(self.programmes), int)
+        self.episodes = np.zeros((len(self.programmes), 3))  # this year's closed episodes of the target group: count, budget, claims
+        self.episode_budget = [np.array([c.mean() if c.size else 0.0 for c in year.episode_claims]) for year in reference.years] \
+            if any(p.budget_guarantee and p.budget_guarantee.basis == "episodes" for p in self.programmes) else []
 
     # ----------------------------------------------------------------- calendar
 
@@ -82,33 +88,28 @@ class ProgrammeBook:
         """The measures' new year; investments past their lag act on the target group of conventions running this year."""
         for m in self.measures:
             m.start_year()
-        lay = self.layout
-        mult = {name: np.ones(lay.n_cells, np.float32) for name in ("avoidable", "readmission", "emergency", "nursing_home_entry")}
-        continuity = np.zeros(lay.n_cells, np.float32)
-        for k, p in enumerate(self.programmes):
-            if not self.active_in(k, year_index):
-                continue
-            first = self.first_step[k] // 12
-            cells = self.target_cells[k]
-            for inv in p.investments:
-                if year_index < first + inv.start_lag_years or not inv.effects.any():
-                    continue
-                e = inv.effects
-                for name, value in (("avoidable", e.avoidable_admissions), ("readmission", e.readmissions),
-                                    ("emergency", e.emergency_visits), ("nursing_home_entry", e.nursing_home_entry)):
-                    mult[name][cells] *= np.float32(1 - value)
-                continuity[cells] += np.float32(e.continuity)
-        combine = lambda old, new: new if old is None else old * new  # noqa: E731
-        if (mult["avoidable"] != 1).any():
-            behaviour.avoidable = combine(behaviour.avoidable, mult["avoidable"])
-        if (mult["readmission"] != 1).any():
-            behaviour.readmission = combine(behaviour.readmission, mult["readmission"])
-        if (mult["emergency"] != 1).any():
-            behaviour.supply = {**behaviour.supply, "emergency": combine(behaviour.supply.get("emergency"), mult["emergency"])}
-        if (mult["nursing_home_entry"] != 1).any():
-            behaviour.nursing_home_entry = combine(behaviour.nursing_home_entry, mult["nursing_home_entry"])
-        if continuity.any() and behaviour.continuity is not None:
-            behaviour.continuity = np.minimum(behaviour.continuity + continuity, 1.0)
+        self.episodes[:] = 0
+        self.year_index = year_index
+        if not self.paying:
+            return
+        active = [self.active_in(k, year_index) for k in range(len(self.programmes))]
+        extra = self.extra[:, year_index] if year_index < self.extra.shape[1] else np.zeros(len(self.programmes))
+        cut = np.array([self._ceiling_cut(k, year_index) for k in range(len(self.programmes))])
+        mult, continuity = investment_effects(self.programmes, active, [f // 12 for f in self.first_step], self.target_cells, extra,
+                                              year_index, self.layout.n_cells, cut)
+        apply_effects(behaviour, mult, continuity)
+
+    def _ceiling_cut(self, k: int, year_index: int) -> float:
+        """The share of the year's planned funding, investments and reinvested gains that the ceiling lets through."""
+        p = self.programmes[k]
+        if p.maximum_budget_eur is None:
+            return 1.0
+        months = float(self.shares[k][12 * year_index:12 * year_index + 12].sum())
+        year = self.scenario.run.start_year + year_index
+        extra = self.extra[k, year_index] if p.investments else 0.0
+        total = (p.funding.uprated(p.funding.eur_per_year, year) + sum(i.eur_per_year for i in p.investments) + extra) * months / 12
+        total += sum(i.up_front_eur for i in p.investments) if self.first_step[k] // 12 == year_index else 0.0
+        return min(1.0, p.maximum_budget_eur / total) if total > 0 else 1.0
 
     # ----------------------------------------------------------------- monthly
 
@@ -120,6 +121,8 @@ class ProgrammeBook:
             m.post(paid)
         lay = self.layout
         out = Statement(Transfers(), np.zeros(lay.n_providers))
+        if not self.paying:
+            return out
         running_now = [k for k in range(len(self.programmes)) if self.shares[k][step] > 0]
         residents = np.bincount(state.cell[activity.alive], minlength=lay.n_cells).astype(float) if running_now else None
         y = step // 12
@@ -141,6 +144,8 @@ class ProgrammeBook:
             for mechanism, payer, kind, amount in amounts:
                 self._pay(out, k, mechanism, payer, kind, amount * scale / weight, residents)
         self._pay_due(step, year, out)
+        for m in self.measures:  # a programme's P4P paid by the insurance counts as spending where its rule lists it
+            m.post(out)
         return out
 
     def _pay_due(self, step: int, year: int, out: Statement) -> None:
@@ -167,15 +172,36 @@ class ProgrammeBook:
 
     # ----------------------------------------------------------------- settlement
 
-    def close_year(self, year_index: int, year: int, state: PatientState, payment_cell: np.ndarray, avoidable_by_cell: np.ndarray,
-                   months_by_cell: np.ndarray, index: float, weight: float) -> Statement:
+    def episodes_closed(self, kind: np.ndarray, cells: np.ndarray, claims: np.ndarray, elapsed: np.ndarray, index: float) -> None:
+        """Tally the closed episodes of each programme's target group (for a guarantee on episodes): their budget, the
+        reference's mean in-scope claims of the type at this year's prices, against their own claims (simulated scale)."""
+        if not self.episode_budget or not cells.size:
+            return
+        budget = self.episode_budget[min(self.year_index, len(self.episode_budget) - 1)][kind] * index * elapsed
+        for k in range(len(self.programmes)):
+            mine = self.target_cells[k][cells]
+            self.episodes[k] += (mine.sum(), budget[mine].sum(), claims[mine].sum())
+
+    def close_year(self, year_index: int, year: int, state: PatientState, payment_cell: np.ndarray, counts: np.ndarray,
+                   persons: np.ndarray, users: np.ndarray, index: float, weight: float) -> Statement:
         """Measure each programme's year (its four populations) and queue its settlements for when the measure is known;
-        returns those due now (no data lag)."""
+        returns those due now (no data lag). `counts`: the regime's per-cell counters (person-months, admissions,
+        avoidable admissions, readmissions); `persons`, `users`: [cell] people present in the year, with a GP contact."""
+        months_by_cell = counts[0]
+        for k, p in enumerate(self.programmes):  # P4P first: a bonus paid now counts in this year's measure
+            if self.paying and p.p4p and self.active_in(k, year_index):
+                due = due_step(year_index, p.measurement.data_lag_quarters)
+                self._p4p(k, due, year, counts * self.target_cells[k], persons * self.target_cells[k], users * self.target_cells[k],
+                          index, weight)
+        out = Statement(Transfers(), np.zeros(self.layout.n_providers))
+        self._pay_due(12 * year_index + 11, year, out)
+        for m in self.measures:
+            m.post(out)
         for k, p in enumerate(self.programmes):
-            target, rest = self.measures[k].close_groups(year_index, state, payment_cell, avoidable_by_cell, index, weight)
+            target, rest = self.measures[k].close_groups(year_index, state, payment_cell, counts[2], index, weight)
             zones = self.zones[k]
             self._record_populations(k, year, year_index, target, rest, zones, index)
-            if not self.active_in(k, year_index):
+            if not self.paying or not self.active_in(k, year_index):
                 continue
             agreement_year = int(self.measured_years[k])
             self.measured_years[k] += 1
@@ -188,26 +214,52 @@ class ProgrammeBook:
                 ok = p.shared_savings.quality_gate == 0 or ratio <= p.shared_savings.quality_gate
                 payment = shared_savings_payment(bench, actual, ok, agreement_year, p.shared_savings)
                 keys = [q.gains_share if payment >= 0 else q.losses_share for q in p.partners]
-                self._queue(k, due, "shared_savings", payment, keys, weights, weight, year,
-                            {"expected_eur": float(target.expected[zones].sum()), "benchmark_eur": bench, "actual_eur": actual,
-                             "savings_eur": bench - actual, "quality_ratio": ratio, "quality_ok": bool(ok)})
+                self._queue_shares(k, due, "shared_savings", payment, keys, weights, weight, year,
+                                   {"expected_eur": float(target.expected[zones].sum()), "benchmark_eur": bench, "actual_eur": actual,
+                                    "savings_eur": bench - actual, "quality_ratio": ratio, "quality_ok": bool(ok)})
             if p.budget_guarantee:
-                g = p.budget_guarantee
-                b, a = (bench, actual) if g.basis == "target_group" else (bench + float(rest.benchmark[zones].sum()),
-                                                                         actual + float(rest.actual[zones].sum()))
-                correction = g.share * float(counted_difference(b, a, p.measurement))
-                self._queue(k, due, "budget_guarantee", correction, [q.guarantee_share for q in p.partners],
-                            weights if g.basis == "target_group" else months_by_cell * zones[self.layout.cell_territory], weight, year,
-                            {"benchmark_eur": b, "actual_eur": a, "savings_eur": b - a})
+                self._guarantee(k, due, year, bench, actual, rest, weights, months_by_cell, weight)
             if p.reinvestment_share > 0 and p.investments:
                 gain = max(float(counted_difference(bench, actual, p.measurement)), 0.0)
                 self.extra[k, funded_year(year_index, p.measurement.data_lag_quarters)] += p.reinvestment_share * gain
-        out = Statement(Transfers(), np.zeros(self.layout.n_providers))
         self._pay_due(12 * year_index + 11, year, out)
         return out
 
-    def _queue(self, k: int, due: int, mechanism: str, amount: float, keys: list[float], weights: np.ndarray, weight: float,
-               year: int, measures: dict) -> None:
+    def _guarantee(self, k: int, due: int, year: int, bench: float, actual: float, rest: Measured, weights: np.ndarray,
+                   months_by_cell: np.ndarray, weight: float) -> None:
+        """The budget guarantee on the target group, the zones or the target group's episodes, split by guarantee keys."""
+        p, zones = self.programmes[k], self.zones[k]
+        g = p.budget_guarantee
+        measures = {}
+        if g.basis == "zone":
+            bench, actual = bench + float(rest.benchmark[zones].sum()), actual + float(rest.actual[zones].sum())
+            weights = months_by_cell * zones[self.layout.cell_territory]
+        elif g.basis == "episodes":
+            count, budget, claims = self.episodes[k] * weight
+            bench, actual, measures = budget, claims, {"episodes": count}
+        correction = g.share * float(counted_difference(bench, actual, p.measurement))
+        self._queue_shares(k, due, "budget_guarantee", correction, [q.guarantee_share for q in p.partners], weights, weight, year,
+                           {**measures, "benchmark_eur": bench, "actual_eur": actual, "savings_eur": bench - actual})
+
+    def _p4p(self, k: int, due: int, year: int, counts: np.ndarray, persons: np.ndarray, users: np.ndarray, index: float,
+             weight: float) -> None:
+        """P4P on the target group: each GP practice's indicators over its target patients; bonuses to the practices, pro rata
+        by the share of the year under convention."""
+        p, lay = self.programmes[k], self.layout
+        values, enrolee_years = practice_indicators(lay.cell_gp, lay.n_providers, persons, users, counts)
+        covered = float(self.shares[k][12 * self.year_index:12 * self.year_index + 12].sum()) / 12  # the year's share under convention
+        total = np.bincount(lay.cell_gp, weights=counts[0], minlength=lay.n_providers)
+        for ind in p.p4p.indicators:
+            earned = p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * index * covered, enrolee_years)
+            by_cell = earned[lay.cell_gp] * counts[0] / np.maximum(total[lay.cell_gp], 1e-12)
+            transfers = Transfers()
+            transfers.add(p.settlement_payer, "p4p", NO_CATEGORY, np.arange(lay.n_cells), lay.cell_gp, by_cell)
+            record = {"year": year, "mechanism": "p4p", "unit": f"{p.name}:{ind.indicator}", "providers_reaching": float((earned > 0).sum())}
+            self._queue(k, due, transfers, np.bincount(lay.cell_gp, weights=by_cell, minlength=lay.n_providers), record,
+                        float(earned.sum()) * weight)
+
+    def _queue_shares(self, k: int, due: int, mechanism: str, amount: float, keys: list[float], weights: np.ndarray, weight: float,
+                      year: int, measures: dict) -> None:
         """Split a settlement among partners by their keys and queue it for its due month."""
         p, lay = self.programmes[k], self.layout
         transfers, owed = Transfers(), np.zeros(lay.n_providers)
@@ -219,10 +271,14 @@ class ProgrammeBook:
             provider = self.payees[partner.kind]
             transfers.add(p.settlement_payer, mechanism, NO_CATEGORY, np.arange(lay.n_cells), provider, by_cell)
             owed += np.bincount(provider, weights=by_cell, minlength=lay.n_providers)
-        record = {"year": year, "mechanism": mechanism, "unit": p.name, **measures, "payment_eur": float(amount),
-                  "due_year": float(self.scenario.run.start_year + due // 12), "_paid_eur": 0.0}
+        record = {"year": year, "mechanism": mechanism, "unit": p.name, **measures}
+        self._queue(k, due, transfers, owed, record, float(amount))
         for partner, key in zip(p.partners, keys, strict=True):
             record[f"partner_{partner.name}_eur"] = float(amount * key)
+
+    def _queue(self, k: int, due: int, transfers: Transfers, owed: np.ndarray, record: dict, amount: float) -> None:
+        """Keep a settlement (its record says when it falls due) until its due month."""
+        record.update({"payment_eur": amount, "due_year": float(self.scenario.run.start_year + due // 12), "_paid_eur": 0.0})
         self.records.append(record)
         self.pending.append((due, k, transfers, owed, record))
 

@@ -1,7 +1,7 @@
 """`report.html` of one run: what a policy reader needs, in order, from the run's tables and manifest.
 
 Summary and sign convention; the year x payer table with intervals; cumulative and
-discounted impact; who gains and who loses; settlements; reinvestment; participation;
+discounted impact; who gains and who loses; settlements; programmes; reinvestment; participation;
 Quintuple Aim; key parameters; the manifest, folded. Everything is inlined (SVG charts,
 styles in the page); nothing is fetched. Money cells carry the unrounded figure in `data-value`.
 """
@@ -20,11 +20,13 @@ from simulator.labels import label
 from simulator.report.budget import headline_html, summary_paragraph, year_payer_html
 from simulator.output import write_text_atomically
 from simulator.report.page import chart, note, page, section, table
+from simulator.report.programmes import programmes_html
 from simulator.report.sections import (key_parameters_html, patient_groups_html, patients_html, providers_html,
                                        quintuple_aim_html, settlements_html)
 
 TABLES = ("annual", "indicators", "providers", "budget_impact", "budget_summary", "settlements", "shadow_statements",
-          "participation", "reinvestment", "patients_paying_more", "patient_payments", "psa_summary", "psa_parameters", "psa_draws")
+          "participation", "reinvestment", "patients_paying_more", "patient_payments", "psa_summary", "psa_parameters", "psa_draws", "programme_measures",
+          "evaluations")
 
 
 def read_run(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -66,6 +68,8 @@ def render_run(tables: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> str
                      + chart("categories", charts.spending_by_category(tables["annual"]), height=4.8), "gains"),
              section("Settlements: paid and shadow, measured against true savings", settlements_html(tables.get("settlements")),
                      "settlements")]
+    if scenario.get("programmes"):
+        parts.append(section("Integrated-care programmes", programmes_html(tables, scenario), "programmes"))
     reinvested = tables.get("reinvestment")
     if reinvested is not None and len(reinvested) and reinvested["spend_eur"].sum() > 0:
         parts.append(section("Reinvestment", chart("reinvestment", charts.reinvestment(reinvested, phases)), "reinvestment"))

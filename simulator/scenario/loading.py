@@ -202,6 +202,9 @@ def _reform_references(scenario: Scenario, zones: list[str]) -> list[Problem]:
             if zone in seen:
                 problems.append(Problem(f"programmes[{i}].territories[{j}]", zone, f"a zone in no other programme (it is in {seen[zone]})"))
             seen.setdefault(zone, programme.name)
+        if programme.budget_guarantee and programme.budget_guarantee.basis == "episodes" and not reform.bundled:
+            problems.append(Problem(f"programmes[{i}].budget_guarantee.basis", "episodes",
+                                    "target_group or zone, or episodes with [reform.bundled] episodes to count"))
     names = [p.name for p in scenario.programmes]
     for i, name in enumerate(names):
         if name in names[:i]:

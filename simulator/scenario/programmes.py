@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from simulator.categories import CONDITIONS, PAYERS
 from simulator.scenario.fields import Section, listing, param
-from simulator.scenario.reform import IDENTIFIER, IndexedAmount, Measurement, SharingTerms
+from simulator.scenario.reform import IDENTIFIER, P4P, IndexedAmount, Measurement, SharingTerms
 from simulator.service_groups import NOT_MODELLED, SERVICE_GROUPS, categories_of
 
 
@@ -156,9 +156,10 @@ class ProgrammeGuarantee(Section):
     cost is paid to them when they spend less and recovered from them when they spend more."""
 
     share: float = param(1.0, "share", "Share of the difference corrected (1: the full guarantee)", ge=0, le=1)
-    basis: Literal["target_group", "zone"] = param(
+    basis: Literal["target_group", "zone", "episodes"] = param(
         "target_group", "choice", "target_group: expected against actual cost of the programme's patients; zone: of all "
-        "residents of its zones")
+        "residents of its zones; episodes: the budgeted status-quo cost of the target group's episodes (those of "
+        "[reform.bundled], closed in the year) against their in-scope claims, as the hospital pilots budget per episode")
 
 
 class Programme(Section):
@@ -175,11 +176,18 @@ class Programme(Section):
     shared_savings: ProgrammeSharedSavings | None = Field(None, description="Shared savings on the target group [section]",
                                                           json_schema_extra={"unit": "section"})
     budget_guarantee: ProgrammeGuarantee | None = Field(None, description="Budget guarantee [section]", json_schema_extra={"unit": "section"})
+    p4p: P4P | None = Field(None, description="Pay for performance on the target group: each GP practice of the programme's "
+                            "zones is measured over its target patients and paid by `settlement_payer` when the measure is known "
+                            "[section]", json_schema_extra={"unit": "section"})
     reinvestment_share: float = param(0.0, "share", "Share of the programme's positive gain that raises its investments' running "
                                       "budget the year after it is known (the investments' shares of running cost split it)", ge=0, le=1)
+    reinvestment_returns: float = param(
+        0.5, "elasticity", "How the investments' effects grow with a budget raised by reinvested gains: each effect e becomes "
+        "1 - (1 - e)^s with s = (budget / own budget)^returns (0: more money, no more effect; 1: constant returns). U: no "
+        "source; diminishing returns assumed", ge=0, le=1)
     settlement_payer: Payer = param("federal_insurance", "payer", "Who pays (and receives back) the shared savings and the guarantee")  # type: ignore[valid-type]
-    maximum_budget_eur: float | None = param(None, "euro per year", "Ceiling of the programme's yearly financial interventions "
-                                             "(funding, investments, settlements paid); none: no ceiling", ge=0)
+    maximum_budget_eur: float | None = param(None, "euro per year", "Ceiling of the programme's yearly funding and investments "
+                                             "(settlements are not counted: they are set by the measure); none: no ceiling", ge=0)
 
     @model_validator(mode="after")
     def _keys_add_up(self) -> Programme:

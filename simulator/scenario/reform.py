@@ -140,6 +140,9 @@ class Measurement(Section):
     outlier_cap_eur: float = param(100_000.0, "euro per patient-year", "Outlier threshold (insurance share of in-scope claims)", gt=0)
     minimum_savings_rate: float = param(0.0, "share of benchmark", "Differences below this are noise and not counted; above it, counted from the first euro", ge=0, le=0.5)
     noise_corridor: float = param(0.0, "share of benchmark", "A deductible: this share of the benchmark is taken off every difference before it counts", ge=0, le=0.5)
+    data_lag_quarters: int = param(
+        0, "quarters", "Quarters after the end of a year before its measure is known: its settlement is paid, and its gain "
+        "reinvested from the January after, that much later (AIM: 2, six accounting quarters; 0: at the year's end)", ge=0, le=16)
 
 
 class SharingTerms(Section):
