@@ -144,11 +144,12 @@ def run_scenario(
     parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, n_workers, progress)
     tables = combine(parts, scenario)
     if draws is not None:
-        from simulator.psa.summary import psa_parameters, psa_summary
+        from simulator.psa.summary import psa_indicators, psa_parameters, psa_summary
 
         tables["psa_draws"] = draws
         tables["psa_summary"] = psa_summary(tables["budget_impact"], draws, scenario.budget.interval)
         tables["psa_parameters"] = psa_parameters(tables["budget_impact"], draws)
+        tables["psa_indicators"] = psa_indicators(tables["indicators"], draws, scenario.budget.interval)
     tables = mark_totals(tables)
     first = scenario.run.first_replication
     seeds = [replication_seed(scenario, first + r) for r in range(scenario.run.replications)]

@@ -174,6 +174,16 @@ TABLES: dict[str, Table] = {
         "probability_saving": ("probability", "Share of runs in which the reform saves the payer money"),
         "interval": None, "draws": ("runs", "Parameter draws"), "replications_per_draw": ("runs", "Replications in each draw"),
         "is_total": None}, "with --psa"),
+    "psa_indicators": Table("the PSA per year and indicator of the whole population: reform minus status quo", {
+        "year": None, "indicator": None,
+        "reform": ("see indicator", "Reform arm"), "status_quo": ("see indicator", "Status-quo arm"),
+        "mean": None, "low": None, "high": None,
+        "sd": ("indicator unit", "Standard deviation of the difference over all runs"),
+        "parameter_share": ("share", "Share of the difference's variance owed to the parameters (law of total variance)"),
+        "stochastic_share": ("share", "Share owed to chance; with parameter_share it sums to 1"),
+        "probability_lower": ("probability", "Share of runs in which the reform lowers the indicator"),
+        "interval": None, "draws": ("runs", "Parameter draws"), "replications_per_draw": ("runs", "Replications in each draw")},
+        "with --psa"),
     "psa_parameters": Table("one uncertainty against one payer's impact", {
         "payer": None, "figure": None, "year": None, "parameter": ("path", "The uncertainty"),
         "rank_correlation": ("Spearman's rho", "Rank correlation with the figure across draws"),

@@ -17,27 +17,57 @@ SUMMARY_COLUMNS = ["year", "payer", "figure", "mean", "low", "high", "sd", "para
                    "probability_saving", "interval", "draws", "replications_per_draw"]
 
 
+def _spread(values: pd.Series, draw: pd.Series, per_draw: int, interval: float) -> dict[str, float]:
+    """Mean, interval, sd and the parameter and chance shares of the variance of one figure over the PSA's runs."""
+    v = values.to_numpy(dtype=float)
+    low, high = (1 - interval) / 2, 1 - (1 - interval) / 2
+    total = float(v.var())
+    within = float(values.groupby(draw).var(ddof=0).mean())
+    between = float(values.groupby(draw).mean().var(ddof=0))
+    split = per_draw > 1 and total > 0
+    return {"mean": float(v.mean()), "low": float(np.quantile(v, low)), "high": float(np.quantile(v, high)), "sd": float(v.std()),
+            "parameter_share": between / total if split else np.nan, "stochastic_share": within / total if split else np.nan}
+
+
+def _per_draw(draws: pd.DataFrame) -> int:
+    return int(draws.groupby("draw").size().min()) if len(draws) else 0
+
+
 def psa_summary(impact: pd.DataFrame, draws: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
     """Per year, payer and impact figure: mean, interval over every run, variance shares, P(reform saves money)."""
     runs = impact.merge(draws[["replication", "draw"]], on="replication")
-    per_draw = int(draws.groupby("draw").size().min()) if len(draws) else 0
-    low, high = (1 - interval) / 2, 1 - (1 - interval) / 2
+    per_draw = _per_draw(draws)
     rows = []
     for (year, payer), group in runs.groupby(["year", "payer"], sort=True):
         for figure in IMPACT_FIGURES:
-            v = group[figure].to_numpy(dtype=float)
-            total = float(v.var())
-            within = float(group.groupby("draw")[figure].var(ddof=0).mean())
-            between = float(group.groupby("draw")[figure].mean().var(ddof=0))
-            split = per_draw > 1 and total > 0
-            rows.append({
-                "year": int(year), "payer": payer, "figure": figure, "mean": float(v.mean()),
-                "low": float(np.quantile(v, low)), "high": float(np.quantile(v, high)), "sd": float(v.std()),
-                "parameter_share": between / total if split else np.nan, "stochastic_share": within / total if split else np.nan,
-                "probability_saving": float((v < 0).mean()), "interval": interval,
-                "draws": int(group["draw"].nunique()), "replications_per_draw": per_draw,
-            })
+            rows.append({"year": int(year), "payer": payer, "figure": figure, **_spread(group[figure], group["draw"], per_draw, interval),
+                         "probability_saving": float((group[figure].to_numpy(dtype=float) < 0).mean()), "interval": interval,
+                         "draws": int(group["draw"].nunique()), "replications_per_draw": per_draw})
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+INDICATOR_COLUMNS = ["year", "indicator", "reform", "status_quo", "mean", "low", "high", "sd", "parameter_share", "stochastic_share",
+                     "probability_lower", "interval", "draws", "replications_per_draw"]
+
+
+def psa_indicators(indicators: pd.DataFrame, draws: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
+    """Per year and indicator of the whole population: each arm's mean (`reform`, `status_quo`), and the reform-minus-
+    status-quo difference (`mean`, `low`, `high`, `sd`) over every run, its variance shares and the chance that the reform
+    lowers it."""
+    whole = indicators[(indicators["territory"] == "all") & (indicators["patient_group"] == "all")]
+    wide = whole.pivot_table(index=["replication", "year", "indicator"], columns="arm", values="value", aggfunc="first").reset_index()
+    if not {"reform", "status_quo"} <= set(wide.columns):
+        return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    wide = wide.merge(draws[["replication", "draw"]], on="replication").dropna(subset=["reform", "status_quo"])
+    wide["difference"] = wide["reform"] - wide["status_quo"]
+    per_draw = _per_draw(draws)
+    rows = []
+    for (year, indicator), group in wide.groupby(["year", "indicator"], sort=True):
+        rows.append({"year": int(year), "indicator": indicator, "reform": float(group["reform"].mean()),
+                     "status_quo": float(group["status_quo"].mean()), **_spread(group["difference"], group["draw"], per_draw, interval),
+                     "probability_lower": float((group["difference"].to_numpy() < 0).mean()), "interval": interval,
+                     "draws": int(group["draw"].nunique()), "replications_per_draw": per_draw})
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
 
 
 def psa_parameters(impact: pd.DataFrame, draws: pd.DataFrame, figure: str = "cumulative_impact_eur") -> pd.DataFrame:

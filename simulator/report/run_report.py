@@ -25,7 +25,7 @@ from simulator.report.sections import (key_parameters_html, patient_groups_html,
                                        quintuple_aim_html, settlements_html)
 
 TABLES = ("annual", "indicators", "providers", "budget_impact", "budget_summary", "settlements", "shadow_statements",
-          "participation", "reinvestment", "patients_paying_more", "patient_payments", "psa_summary", "psa_parameters", "psa_draws", "programme_measures",
+          "participation", "reinvestment", "patients_paying_more", "patient_payments", "psa_summary", "psa_parameters", "psa_draws", "psa_indicators", "programme_measures",
           "evaluations")
 
 
@@ -103,6 +103,15 @@ def _psa_section(tables: dict[str, pd.DataFrame]) -> str:
     body = note(f"Cumulative impact to {int(last['year'].iloc[0])}, million EUR, over every draw and replication; shares of the "
                 "variance owed to the uncertain parameters and to chance (law of total variance).")
     body += table(frame, "psa", 2, money_columns=("mean", "low", "high"))
+    indicators = tables.get("psa_indicators")
+    if indicators is not None and len(indicators):
+        last_ind = indicators[indicators["year"] == indicators["year"].max()]
+        body += note(f"Indicators in {int(last_ind['year'].iloc[0])}, whole population: reform minus status quo with its interval, "
+                     "and the chance that the reform lowers the indicator.")
+        body += table(pd.DataFrame({"indicator": [label(i) for i in last_ind["indicator"]], "status quo": last_ind["status_quo"].to_numpy(),
+                                    "difference": last_ind["mean"].to_numpy(), "low": last_ind["low"].to_numpy(),
+                                    "high": last_ind["high"].to_numpy(), "P(lower)": last_ind["probability_lower"].to_numpy(),
+                                    "variance: parameters": last_ind["parameter_share"].to_numpy()}), "psa-indicators", 3)
     params = tables.get("psa_parameters")
     if params is not None and len(params):
         top = params[params["payer"] == "all_payers"].head(8)

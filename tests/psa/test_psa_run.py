@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from simulator.api import run_scenario
@@ -37,6 +38,12 @@ def test_variance_shares_sum_to_about_one(psa):
     s = psa.psa_summary.dropna(subset=["parameter_share"])
     assert len(s) and ((s["parameter_share"] + s["stochastic_share"] - 1).abs() < 1e-9).all()
     assert s["probability_saving"].between(0, 1).all()
+    ind = psa.tables["psa_indicators"].dropna(subset=["parameter_share"])
+    assert {"avoidable_admissions_per_1000", "insurance_spending_per_capita"} <= set(ind["indicator"])
+    assert ((ind["parameter_share"] + ind["stochastic_share"] - 1).abs() < 1e-9).all() and (ind["low"] <= ind["high"]).all()
+    whole = psa.indicators.query("territory == 'all' and patient_group == 'all' and indicator == 'avoidable_admissions_per_1000'")
+    sq = whole[whole["arm"] == "status_quo"].groupby("year")["value"].mean()
+    assert np.allclose(ind[ind["indicator"] == "avoidable_admissions_per_1000"].set_index("year")["status_quo"].reindex(sq.index), sq)
 
 
 def test_draws_share_replication_seeds_and_tables_hold_every_run(psa):

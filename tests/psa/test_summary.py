@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.psa.summary import psa_parameters, psa_summary
+from simulator.psa.summary import psa_indicators, psa_parameters, psa_summary
 
 
 def impact_of(values: dict[int, list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -49,3 +49,19 @@ def test_parameter_table_ranks_the_parameter_that_drives_the_outcome():
     table = psa_parameters(impact, draws)
     assert table.iloc[0]["parameter"] == "x" and table.iloc[0]["variance_explained"] == pytest.approx(1.0)
     assert table.iloc[0]["rank_correlation"] == pytest.approx(1.0)
+
+
+def test_indicator_differences_by_hand():
+    _, draws = impact_of({0: [0.0, 0.0], 1: [0.0, 0.0]})
+    differences = {0: -1.0, 1: 1.0, 2: 3.0, 3: 5.0}  # draw means 0 and 4 (variance 4), +-1 within (variance 1)
+    rows = []
+    for replication, d in differences.items():
+        for arm, value in (("status_quo", 10.0), ("reform", 10.0 + d)):
+            rows.append({"arm": arm, "replication": replication, "year": 2026, "territory": "all", "patient_group": "all",
+                         "indicator": "avoidable_admissions_per_1000", "value": value})
+            rows.append({"arm": arm, "replication": replication, "year": 2026, "territory": "north", "patient_group": "all",
+                         "indicator": "avoidable_admissions_per_1000", "value": 99.0})  # a zone: not the whole population
+    row = psa_indicators(pd.DataFrame(rows), draws).iloc[0]
+    assert row["status_quo"] == 10.0 and row["reform"] == 12.0 and row["mean"] == 2.0
+    assert row["parameter_share"] == pytest.approx(4 / 5) and row["stochastic_share"] == pytest.approx(1 / 5)
+    assert row["probability_lower"] == 0.25
