@@ -44,8 +44,8 @@ class Replication:
     def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None,
               arms: tuple[str, ...] = ARMS) -> Replication:
         """Population and the arms (both by default); the replication's own reference costs are built here if the
-        reform needs them and none are given."""
-        if reference is None and needs_reference(scenario) and "reform" in arms:
+        reform needs them and none are given (the status-quo arm needs them too where it measures programmes)."""
+        if reference is None and needs_reference(scenario) and ("reform" in arms or scenario.programmes):
             reference = build_reference(scenario, seed)
         layout = build_layout(scenario)
         tables = build_tables(scenario)

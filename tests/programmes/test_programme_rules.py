@@ -90,3 +90,18 @@ def test_a_guarantee_on_episodes_compares_their_budget_with_their_claims():
     no_bundles = programme_data(budget_guarantee={"share": 1.0, "basis": "episodes"})
     with pytest.raises(ScenarioError, match=r"programmes\[0\]\.budget_guarantee\.basis"):
         validate(no_bundles)
+
+
+def test_arms_run_apart_give_the_same_programme_tables():
+    from simulator.experiment import simulate
+    from simulator.results import combine, concatenate
+
+    scenario = validate(programme_data("run.end_year=2027", p4p=P4P))
+    together = combine([simulate(scenario, 0)], scenario)
+    apart = combine([concatenate([simulate(scenario, 0, arms=("status_quo",)), simulate(scenario, 0, arms=("reform",))])], scenario)
+    for name in ("programme_measures", "settlements", "evaluations"):
+        key = [c for c in ("arm", "year", "programme", "mechanism", "unit", "measure", "population", "area", "level", "indicator")
+               if c in together[name]]
+        a = together[name].sort_values(key, kind="stable").reset_index(drop=True)
+        b = apart[name].sort_values(key, kind="stable").reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
