@@ -30,3 +30,9 @@ def practice_indicators(cell_gp: np.ndarray, n_providers: int, persons: np.ndarr
         "readmission_rate": np.where(admissions > 0, by_gp(cell_counts[3]) / np.maximum(admissions, 1e-12), np.nan),
     }
     return values, months / 12
+
+
+def practice_cells(amount: np.ndarray, cell_gp: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """[cell] each practice's `amount` spread over its cells by their person-months (`months`, zero outside those paid)."""
+    total = np.bincount(cell_gp, weights=months, minlength=amount.size)
+    return amount[cell_gp] * months / np.maximum(total[cell_gp], 1e-12)

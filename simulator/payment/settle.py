@@ -13,7 +13,7 @@ from simulator.care.state import PatientState
 from simulator.categories import INSURANCE, NO_CATEGORY
 from simulator.payment.bundled import bundle_margin
 from simulator.payment.measurement import Measured
-from simulator.payment.p4p import p4p_bonus, practice_indicators
+from simulator.payment.p4p import p4p_bonus, practice_cells, practice_indicators
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
 from simulator.payment.transition import PAID_PHASES
@@ -203,9 +203,7 @@ class Settling:
     def _distribute_by_provider(self, amount: np.ndarray, mechanism: str, statement: Statement) -> Transfers:
         """Pay each GP practice its amount, attributed to its cells by person-months; returns the transfers."""
         lay = self.layout
-        months = self.cell_counts[0]
-        total = np.bincount(lay.cell_gp, weights=months, minlength=amount.size)
-        by_cell = amount[lay.cell_gp] * months / np.maximum(total[lay.cell_gp], 1e-12)
+        by_cell = practice_cells(amount, lay.cell_gp, self.cell_counts[0])
         transfers = Transfers()
         transfers.add(INSURANCE, mechanism, NO_CATEGORY, np.arange(self.n_cells), lay.cell_gp, by_cell)
         statement.owed += np.bincount(lay.cell_gp, weights=by_cell, minlength=lay.n_providers)

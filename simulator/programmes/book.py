@@ -18,11 +18,11 @@ from simulator.care.state import PatientState
 from simulator.categories import CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
 from simulator.payment.measurement import Measured, Measurement
-from simulator.payment.p4p import p4p_bonus, practice_indicators
+from simulator.payment.p4p import p4p_bonus, practice_cells, practice_indicators
 from simulator.payment.shared_savings import counted_difference, shared_savings_payment
 from simulator.payment.statement import Statement, Transfers
 from simulator.programmes.convention import due_step, funded_year, month_shares
-from simulator.programmes.effects import apply_effects, investment_effects
+from simulator.programmes.effects import apply_effects, investment_effects, reinvestment_key
 from simulator.programmes.target import in_target, reference_members
 from simulator.reference import ReferenceCosts
 from simulator.scenario.programmes import PartnerKind, Programme
@@ -130,13 +130,12 @@ class ProgrammeBook:
             p, share = self.programmes[k], self.shares[k][step]
             amounts = [("programme_funding", p.funding.payer, "integration_management", p.funding.uprated(p.funding.eur_per_year, year) / 12 * share)]
             starts = step == self.first_step[k]
-            running = sum(i.eur_per_year for i in p.investments)
             for inv in p.investments:
                 cost = inv.eur_per_year / 12 * share + (inv.up_front_eur if starts else 0.0)
                 amounts.append(("investment", inv.payer, DESTINATION_KIND[inv.destination], cost))
                 if self.extra[k, y] > 0:
-                    key = inv.eur_per_year / running if running > 0 else 1 / len(p.investments)
-                    amounts.append(("reinvestment", inv.payer, DESTINATION_KIND[inv.destination], self.extra[k, y] * key / 12 * share))
+                    amounts.append(("reinvestment", inv.payer, DESTINATION_KIND[inv.destination],
+                                    self.extra[k, y] * reinvestment_key(p, inv) / 12 * share))
             total = sum(a[3] for a in amounts)
             room = np.inf if p.maximum_budget_eur is None else max(p.maximum_budget_eur - self.spent[k, y], 0.0)
             scale = min(1.0, room / total) if total > 0 else 0.0
@@ -144,19 +143,24 @@ class ProgrammeBook:
             for mechanism, payer, kind, amount in amounts:
                 self._pay(out, k, mechanism, payer, kind, amount * scale / weight, residents)
         self._pay_due(step, year, out)
-        for m in self.measures:  # a programme's P4P paid by the insurance counts as spending where its rule lists it
-            m.post(out)
         return out
 
     def _pay_due(self, step: int, year: int, out: Statement) -> None:
-        """Settlements falling due in month `step`: paid inside the convention (or after it if `settle_after_end`)."""
+        """Settlements falling due in month `step`: paid inside the convention (or after it if `settle_after_end`), added to
+        `out`; a P4P bonus paid by the insurance counts as spending in the measures where their rule lists it."""
+        due = Statement(Transfers(), np.zeros(self.layout.n_providers))
         for item in [d for d in self.pending if d[0] == step]:
             self.pending.remove(item)
             _, k, transfers, owed, record = item
             if step <= self.last_step[k] or self.programmes[k].convention.settle_after_end:
-                out.transfers.extend(transfers)
-                out.owed += owed
+                due.transfers.extend(transfers)
+                due.owed += owed
                 record["_paid_eur"], record["paid_year"] = record["payment_eur"], float(year)
+        if due.owed.any():
+            for m in self.measures:
+                m.post(due)
+            out.transfers.extend(due.transfers)
+            out.owed += due.owed
 
     def _pay(self, out: Statement, k: int, mechanism: str, payer: str, kind: str, amount: float, residents: np.ndarray) -> None:
         """`amount` (simulated scale) over the programme's target cells by residents (its zones' cells if it has none)."""
@@ -195,8 +199,6 @@ class ProgrammeBook:
                           index, weight)
         out = Statement(Transfers(), np.zeros(self.layout.n_providers))
         self._pay_due(12 * year_index + 11, year, out)
-        for m in self.measures:
-            m.post(out)
         for k, p in enumerate(self.programmes):
             target, rest = self.measures[k].close_groups(year_index, state, payment_cell, counts[2], index, weight)
             zones = self.zones[k]
@@ -248,10 +250,9 @@ class ProgrammeBook:
         p, lay = self.programmes[k], self.layout
         values, enrolee_years = practice_indicators(lay.cell_gp, lay.n_providers, persons, users, counts)
         covered = float(self.shares[k][12 * self.year_index:12 * self.year_index + 12].sum()) / 12  # the year's share under convention
-        total = np.bincount(lay.cell_gp, weights=counts[0], minlength=lay.n_providers)
         for ind in p.p4p.indicators:
             earned = p4p_bonus(ind.indicator, values[ind.indicator], ind.target, ind.bonus_eur * index * covered, enrolee_years)
-            by_cell = earned[lay.cell_gp] * counts[0] / np.maximum(total[lay.cell_gp], 1e-12)
+            by_cell = practice_cells(earned, lay.cell_gp, counts[0])
             transfers = Transfers()
             transfers.add(p.settlement_payer, "p4p", NO_CATEGORY, np.arange(lay.n_cells), lay.cell_gp, by_cell)
             record = {"year": year, "mechanism": "p4p", "unit": f"{p.name}:{ind.indicator}", "providers_reaching": float((earned > 0).sum())}

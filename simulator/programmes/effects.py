@@ -18,11 +18,16 @@ HAZARDS = {"avoidable_admissions": "avoidable", "readmissions": "readmission", "
            "nursing_home_entry": "nursing_home_entry"}
 
 
+def reinvestment_key(programme: Programme, investment: Investment) -> float:
+    """The investment's share of the programme's reinvested gains: its share of the running cost (equal shares if none)."""
+    running = sum(i.eur_per_year for i in programme.investments)
+    return investment.eur_per_year / running if running > 0 else 1 / len(programme.investments)
+
+
 def budget_scale(programme: Programme, investment: Investment, extra_eur: float, cut: float = 1.0) -> float:
     """s for one investment: the budget it is paid this year (its own plus its share of the reinvested gain, times `cut`,
     what the programme's ceiling leaves of the year's flows) over its own budget, to the power `reinvestment_returns`."""
-    running = sum(i.eur_per_year for i in programme.investments)
-    key = investment.eur_per_year / running if running > 0 else 1 / len(programme.investments)
+    key = reinvestment_key(programme, investment)
     own = investment.eur_per_year or investment.up_front_eur
     if (extra_eur <= 0 and cut >= 1) or own <= 0:
         return 1.0

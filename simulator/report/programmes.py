@@ -66,7 +66,8 @@ def _money(p: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if settlements is not None and len(settlements):
         for measure, column in (("savings_eur", "measured savings"), ("true_savings_eur", "true savings")):
             rows = settlements[(settlements["unit"] == p["name"]) & (settlements["measure"] == measure)]
-            rows = rows[rows["mechanism"] == rows["mechanism"].iloc[0]] if len(rows) else rows  # one rule's measure
+            rule = next((m for m in ("shared_savings", "budget_guarantee") if (rows["mechanism"] == m).any()), None)
+            rows = rows[rows["mechanism"] == rule]  # one rule's measure: shared savings', else the guarantee's basis
             if len(rows):
                 by_year = rows.groupby("year")["value"].sum() / runs
                 frame[column] = [float(by_year.get(y, float("nan"))) for y in years]

@@ -19,7 +19,8 @@ def settled(tables: dict[str, pd.DataFrame], mechanism: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def with_p4p() -> dict[str, pd.DataFrame]:
-    return tables_of(programme_data(p4p=P4P, shared_savings={"minimum_savings_rate": 0.0, "quality_gate": 0.0}))
+    return tables_of(programme_data(p4p=P4P, shared_savings={"minimum_savings_rate": 0.0, "quality_gate": 0.0},
+                                    measurement={"data_lag_quarters": 0, "outlier_rule": "none"}))  # no cap: the measure is the ledger
 
 
 def test_p4p_on_a_programme_pays_each_practice_for_its_target_patients_by_hand(with_p4p):
@@ -51,7 +52,14 @@ def test_the_status_quo_arm_measures_the_programme_and_pays_nothing(with_p4p):
     cost = e[(e["indicator"] == "actual_over_expected_cost") & (e["population"] == "target")].set_index("evaluation")
     assert cost["status_quo"].notna().all()
     assert list(cost.index) == ["year_1", "year_2"]  # the convention starts with the horizon: no zero measurement
-    assert (cost["difference"] == cost["reform"] - cost["status_quo"]).all()
+    sq = measures[(measures["arm"] == "status_quo") & (measures["area"] == "programme") & (measures["population"] == "target")]
+    annual = with_p4p["annual"]
+    spent = annual[(annual["arm"] == "status_quo") & annual["territory"].isin(PROGRAMME["territories"])
+                   & (annual["population"] == "target") & (annual["payer"] == "federal_insurance")
+                   & (annual["mechanism"] == "fee_for_service") & (annual["category"] != "nursing_home")]
+    by_year = spent.groupby("year")["amount_eur"].sum()  # the status quo's own target-group insurance money, from the ledger
+    for row in sq.itertuples():
+        assert row.actual_eur == pytest.approx(by_year[row.year], rel=1e-9)
     s = with_p4p["settlements"]
     assert set(s["arm"]) == {"reform"}
 
