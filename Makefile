@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_core.py --reform scenarios/mixed_model.toml
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache build *.egg-info

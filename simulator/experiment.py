@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.care.context import Month
+from simulator.care.month import care_months
 from simulator.care.tables import CareTables, build_tables
 from simulator.layout import build_layout
 from simulator.model import HealthSystemModel
@@ -62,8 +63,12 @@ class Replication:
         """Advance both arms by month `step`, on the same draws."""
         self.draws.start(step)
         month = Month(step, self.cohort.age(step), self.cohort, self.tables, self.draws, self.scenario)
-        for model in self.arms.values():
-            model.step(month)
+        models = list(self.arms.values())
+        for model in models:
+            model.begin_month(month)
+        activities = care_months(month, [(model.state, model.regime.behaviour) for model in models], models[0].layout.n_cells)
+        for model, activity in zip(models, activities, strict=True):
+            model.end_month(month, activity)
 
 
 def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None,

@@ -15,7 +15,8 @@ import mesa
 from simulator.agents import Provider, Territory
 from simulator.care.claims import claims_by_cell
 from simulator.care.context import Month
-from simulator.care.month import care_month
+from simulator.care.activity import Activity
+from simulator.care.month import care_months
 from simulator.care.risk import risk_scores
 from simulator.care.state import PatientState
 from simulator.layout import Layout
@@ -45,14 +46,22 @@ class HealthSystemModel(mesa.Model):
         self.territories = self.agents_by_type[Territory]
 
     def step(self, month: Month) -> None:  # type: ignore[override]
-        """Advance this arm by one month, reading the month's shared draws."""
+        """Advance this arm alone by one month (`Replication.step` steps the arms together)."""
+        self.begin_month(month)
+        self.end_month(month, care_months(month, [(self.state, self.regime.behaviour)], self.layout.n_cells)[0])
+
+    def begin_month(self, month: Month) -> None:
+        """January's decisions (see `start_year`), else the month's age bands, before the care processes."""
         year_index, calendar = divmod(month.step, 12)
-        year = self.scenario.run.start_year + year_index
         if calendar == 0:
-            self.start_year(year_index, year, month)
+            self.start_year(year_index, self.scenario.run.start_year + year_index, month)
         else:
             self.observer.set_age(month.group_band())
-        activity = care_month(month, self.state, self.regime.behaviour)
+
+    def end_month(self, month: Month, activity: Activity) -> None:
+        """Claims, payment and observation of the month's care; in December, the year's close."""
+        year_index, calendar = divmod(month.step, 12)
+        year = self.scenario.run.start_year + year_index
         volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
         self.ledger.post(year_index, self.regime.monthly(month, self.state, activity, volume), volume)
         self.observer.month(year_index, self.state, activity, self.regime.ffs.insurer_unit_value(year), self.regime.behaviour.continuity)

@@ -140,7 +140,7 @@ def build_reference(scenario: Scenario, seed: int) -> ReferenceCosts:
             insured = np.zeros((present.size, len(CATEGORIES)), np.float32)
             months = np.zeros(present.size, np.int8)
             avoidable = np.zeros(present.size, np.int16)
-        activity = care_month(m, state, behaviour)
+        activity = care_month(m, state, behaviour, layout.n_cells)
         if step < 12 * n_years:
             where = position[activity.alive]
             months[where[where >= 0]] += 1

@@ -40,6 +40,9 @@ def _watch_parent(parent: int) -> None:
             time.sleep(WATCH_SECONDS)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+    from simulator.care.month import set_threads
+
+    set_threads(1)  # the pool's processes share the cores: one kernel thread each
     signal.signal(signal.SIGTERM, _on_terminate)
 
 

@@ -21,10 +21,9 @@ from simulator.agents.practices import GpPractices
 from simulator.agents.services import Services
 from simulator.agents.zones import Zones
 from simulator.behaviour import Behaviour, effort_effect
-from simulator.care.acute import other_admission_rate
+from simulator.care.rates import contact_rate, other_admission_rate
 from simulator.care.context import Month
 from simulator.care.state import PatientState
-from simulator.care.utilisation import contact_rate
 from simulator.categories import CATEGORIES, CATEGORY_INDEX
 from simulator.layout import Layout
 from simulator.payment.incentives import Incentives

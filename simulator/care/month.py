@@ -1,20 +1,150 @@
-"""Phases 1-5 of a month, in their written-down order, for one arm."""
+"""Phases 1-5 of a month (demography, morbidity, care seeking, acute events, post-acute care) for every arm at once.
+
+The work is done by the fused kernel (`care.kernel`); this module gathers its inputs from the
+month's tables and each arm's state and behaviour, and slices its output into one `Activity`
+per arm. The arms' inputs are independent: an arm stepped alone, in another process, sees
+the same draws and gives the same activity as when stepped beside the other.
+"""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
 from simulator.behaviour import Behaviour
-from simulator.care import acute, demography, morbidity, post_acute, utilisation
+from simulator.care import kernel
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
+from simulator.care.tables import MAX_AGE, N_CONDITIONS
+from simulator.categories import ADMISSION_REASONS, CATEGORIES
+
+_NO_EPISODE = np.zeros(1, bool)
+MIN_BLOCKS_PER_THREAD = 8  # below 16 blocks a month, one thread: starting threads would cost more than they save
+THREADS = [len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)]  # set_threads changes it
 
 
-def care_month(m: Month, state: PatientState, behaviour: Behaviour) -> Activity:
-    """Demography, morbidity, care seeking, acute events, post-acute care."""
+@dataclass(frozen=True)
+class MonthTables:
+    """The month's arm-invariant kernel inputs (tables with this year's trends)."""
+
+    keys: np.ndarray
+    shared: np.ndarray
+    tables: tuple[np.ndarray, ...]
+
+
+def month_tables(m: Month) -> MonthTables:
+    """Keys of the month's streams, its scalars and tables (float64, so that every month compiles to one signature)."""
+    t, s = m.tables, m.scenario
+    f64 = lambda a: np.ascontiguousarray(a, np.float64)  # noqa: E731
+    admissions = m.trend("admissions")
+    admission_other = (t.admission_scale.reshape(-1, MAX_AGE + 1) * (t.admission_other * admissions)[None, :]).ravel()
+    home_nursing_ratio = (1 + s.post_acute.home_nursing_condition_ratio * np.arange(8))[N_CONDITIONS]
+    grids = np.stack([m.contact_grid(p) for p in kernel.PROCESSES], axis=1)  # [age * 128 + mask, process]
+    shared = {"readmission_monthly": s.hospital.readmission_rate / 12, "hip_knee_share": s.hospital.hip_knee_share,
+              "stroke_share": s.hospital.stroke_share, "los_sigma": s.hospital.los_sigma,
+              "rehabilitation_probability": s.post_acute.rehabilitation_probability,
+              "nursing_home_dementia_ratio": s.post_acute.nursing_home_dementia_ratio,
+              "home_nursing_stop": s.post_acute.home_nursing_stop,
+              "practice_nurse_share": s.primary_care.practice_nurse_share, "drug_trend": float(m.trend("drugs"))}
+    keys = np.array([m.draws.key(name) for name in kernel.STREAMS], np.uint64)
+    tables = (t.death_base, t.death_ratio, t.onset_total, t.onset.transpose(0, 2, 1), grids, t.drugs[0], t.drugs[1], t.admission_avoidable * admissions,
+              t.avoidable_scale, admission_other, t.avoidable_by_condition.T, t.los_median, t.stay_scale, t.nursing_home_entry,
+              t.home_nursing_start, home_nursing_ratio)
+    return MonthTables(keys, np.array([shared[k] for k in kernel.SCALARS], np.float64), tuple(f64(a) for a in tables))
+
+
+def multipliers(b: Behaviour, n_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One arm's behaviour as kernel inputs: [cell, CELL_MULTIPLIERS], [2, reason] (stay, rehabilitation), [7] in-episode."""
+    cell = np.ones((len(kernel.CELL_MULTIPLIERS), n_cells))  # transposed on return: a cell's row is one cache line
+    named = {**{p: b.supply.get(p) for p in kernel.PROCESSES}, "avoidable": b.avoidable, "readmission": b.readmission,
+             "admission": b.admission, "other_admission": b.other_admission, "length_of_stay": b.length_of_stay,
+             "rehabilitation": b.rehabilitation, "nurse_delegation": b.nurse_delegation, "nursing_home_entry": b.nursing_home_entry}
+    for row, name in enumerate(kernel.CELL_MULTIPLIERS):
+        value = named[name]
+        if value is not None:
+            cell[row] = value
+        elif name == "nurse_delegation":
+            cell[row] = 0.0
+    reason = np.ones((2, len(ADMISSION_REASONS)))
+    for row, value in enumerate((b.episode_length_of_stay, b.episode_rehabilitation)):
+        if value is not None:
+            reason[row] = value
+    episode = np.array([b.in_episode_contacts.get(p, 1.0) for p in kernel.PROCESSES] + [b.in_episode_readmission])
+    return np.ascontiguousarray(cell.T), reason, episode
+
+
+def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: int) -> list[Activity]:
+    """Phases 1-5 for each (state, behaviour) in `arms`, in one pass; each state is updated in place."""
+    c, n_arms = m.cohort, len(arms)
+    two = [arms[min(a, n_arms - 1)] for a in range(2)]  # one arm: its arrays are passed twice and read once
+    drugs = [np.empty(c.capacity, np.float32) for _ in range(n_arms)]
+    entrants = c.entrants(m.step)
+    mt = month_tables(m)
+    cohort = (m.age, c.stratum, c.propensity, c.death_frailty, c.condition_mult, c.admission_frailty, c.stay_frailty, c.drug_intensity)
+    states = tuple((s.alive, s.conditions, s.last_discharge, s.home_nursing, s.nursing_home, s.cell,
+                    _NO_EPISODE if b.in_episode is None else b.in_episode) for s, b in two)
+    rows = tuple((*multipliers(b, n_cells), b.in_episode is not None) for _, b in two)
+    args = (m.step, n_arms, np.array([entrants.start, entrants.stop], np.int64), mt.keys, mt.shared, cohort, mt.tables, states, rows,
+            tuple(drugs[min(a, n_arms - 1)] for a in range(2)))
+    bounds = _chunks(c.capacity, THREADS[0])
+    run = lambda r: kernel.care_kernel(r[0], r[1], *args, n_arms * (r[1] - r[0]) // 2 + 1024)  # noqa: E731
+    if len(bounds) == 1:
+        parts = [run(bounds[0])]
+    else:
+        with ThreadPoolExecutor(len(bounds)) as pool:
+            parts = list(pool.map(run, bounds))
+    (offsets, slots, volume), (ad_offsets, *admitted) = _merge([p[0] for p in parts]), _merge([p[1] for p in parts])
+    return [_activity(a, state, offsets, slots, volume, ad_offsets, admitted, drugs[a]) for a, (state, _) in enumerate(arms)]
+
+
+def _chunks(n: int, threads: int) -> list[tuple[int, int]]:
+    """Slot ranges, whole kernel blocks each, one per thread (a single range for small populations)."""
+    blocks = -(-n // kernel.BLOCK)
+    parts = max(1, min(threads, blocks // MIN_BLOCKS_PER_THREAD))
+    edges = [kernel.BLOCK * (blocks * k // parts) for k in range(parts)] + [n]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _merge(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """Join the kernel's grouped outputs of consecutive slot ranges, group by group (slots stay ascending)."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = [p[0] for p in parts]
+    groups = offsets[0].size - 1
+    merged = [np.concatenate([p[column][o[g]:o[g + 1]] for g in range(groups) for p, o in zip(parts, offsets, strict=True)])
+              for column in range(1, len(parts[0]))]
+    return (np.concatenate([[0], np.cumsum(sum(np.diff(o) for o in offsets))]), *merged)
+
+
+def set_threads(threads: int) -> None:
+    """Threads the kernel may use in this process (the results do not depend on it)."""
+    THREADS[0] = max(1, int(threads))
+
+
+def _activity(arm: int, state: PatientState, offsets: np.ndarray, slots: np.ndarray, volume: np.ndarray, ad_offsets: np.ndarray,
+              admitted: list[np.ndarray], drugs: np.ndarray) -> Activity:
+    """One arm's slice of the kernel's output (views, no copies)."""
     activity = Activity()
-    demography.step(m, state, activity)
-    morbidity.step(m, state)
-    utilisation.step(m, state, activity, behaviour)
-    acute.step(m, state, activity, behaviour)
-    post_acute.step(m, state, activity, behaviour)
+    base = arm * kernel.N_CODES
+    group = lambda code: slice(offsets[base + code], offsets[base + code + 1])  # noqa: E731
+    for code, category in enumerate(CATEGORIES):
+        activity.add(category, slots[group(code)], volume[group(code)])
+    activity.deaths = slots[group(kernel.DEATH)]
+    activity.alive = np.flatnonzero(state.alive)
+    rows = slice(ad_offsets[arm], ad_offsets[arm + 1])
+    activity.admissions, activity.stays, activity.avoidable, activity.readmissions, activity.reason, activity.bed_days = (
+        column[rows] for column in admitted)
+    activity.add("inpatient_stay", activity.admissions, activity.bed_days)
+    activity.add("inpatient_fees", activity.admissions, activity.stays)
+    activity.add("drugs", activity.alive, drugs[activity.alive])
+    activity.dense["drugs"] = drugs
     return activity
+
+
+def care_month(m: Month, state: PatientState, behaviour: Behaviour, n_cells: int) -> Activity:
+    """Phases 1-5 for one arm."""
+    return care_months(m, [(state, behaviour)], n_cells)[0]

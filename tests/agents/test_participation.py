@@ -19,6 +19,7 @@ from simulator.rng import generator
 from simulator.scenario import validate
 from simulator.scenario.reform import Transition
 from tests.conftest import ROOT, small_data
+from tests.care.numpy_care.month import numpy_processes
 from tests.payment.test_regime import PATHWAYS_OFF
 
 SMALL = ["population.size=20000", "run.replications=1", "reform.reference.size=20000", "run.seed=11"]
@@ -51,10 +52,12 @@ def gp_uptake(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 def test_without_learning_and_peers_the_results_are_those_of_the_rule_before_agents():
     """The figures of `transition_full` before decisions moved to the agents (tests/agents/data, made with the
-    same overrides on the commit before, when care pathways did not respond yet): GP uptake is the same, money
-    agrees within a millionth."""
+    same overrides on the commit before, when care pathways did not respond yet, and with the care processes of
+    then, kept in `tests.care.numpy_care`): GP uptake is the same, money agrees within a millionth."""
     before = pd.read_csv(ROOT / "tests" / "agents" / "data" / "transition_full_before_agents.csv").set_index("year")
-    tables = transition_full(*OFF, *BEFORE_PATIENTS_SIDE)
+    with numpy_processes():
+        tables = simulator.run_scenario(ROOT / "scenarios" / "transition_full.toml", overrides=[*SMALL, *OFF, *BEFORE_PATIENTS_SIDE],
+                                        report=False, workers=1).tables
     impact = tables["budget_impact"].query("payer == 'all_payers'").set_index("year")
     np.testing.assert_allclose(gp_uptake(tables).to_numpy(), before["gp_participation"].to_numpy(), atol=1e-6)
     np.testing.assert_allclose(impact["reform_eur"].to_numpy(), before["reform_eur"].to_numpy(), rtol=1e-6)

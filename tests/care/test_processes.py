@@ -1,4 +1,4 @@
-"""The monthly processes: who dies, who falls ill, who uses care, and in which unit."""
+"""The monthly processes of the fused kernel: who dies, who falls ill, who uses care, and in which unit."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from simulator.behaviour import Behaviour
-from simulator.care import acute, demography, morbidity, post_acute, utilisation
-from simulator.care.activity import Activity
 from simulator.care.context import Month
+from simulator.care.month import care_month, care_months
 from simulator.care.state import PatientState
 from simulator.care.tables import build_tables
 from simulator.layout import build_layout
@@ -21,70 +20,71 @@ from tests.conftest import small_scenario
 def world():
     s = small_scenario("population.size=20000", "territories[0].inhabitants=20000", "territories[1].inhabitants=10000")
     tables = build_tables(s)
-    cohort = synthesise(s, build_layout(s), tables, 5)
-    return s, tables, cohort
+    layout = build_layout(s)
+    cohort = synthesise(s, layout, tables, 5)
+    return s, tables, cohort, layout.n_cells
 
 
 def month(world, step: int, seed: int = 5) -> Month:
-    s, tables, cohort = world
+    s, tables, cohort, _ = world
     draws = MonthlyDraws(seed, cohort.capacity)
     draws.start(step)
     return Month(step, cohort.age(step), cohort, tables, draws, s)
 
 
 def test_deaths_only_among_living_and_entrants_join(world):
-    _, _, cohort = world
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
-    activity = Activity()
-    m = month(world, 1)
-    demography.step(m, state, activity)
-    assert not state.alive[activity.deaths].any()
+    activity = care_month(month(world, 1), state, Behaviour(), cells)
+    assert activity.deaths.size and not state.alive[activity.deaths].any()
     assert (cohort.entry_month[activity.deaths] == 0).all()
     assert state.alive[cohort.entrants(1)].all()
     assert not state.alive[cohort.entry_month > 1].any()
+    np.testing.assert_array_equal(activity.alive, np.flatnonzero(state.alive))
 
 
-def test_death_probability_rises_with_age(world):
-    _, _, cohort = world
+def test_deaths_rise_with_age(world):
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
-    p = demography.death_probability(month(world, 0), state)
+    before = state.alive.copy()
+    dead = np.zeros(cohort.capacity, bool)
+    for step in range(12):
+        dead[care_month(month(world, step), state, Behaviour(), cells).deaths] = True
     age = cohort.age(0)
-    assert p[age >= 80].mean() > 10 * p[(age >= 40) & (age < 60)].mean()
+    old, middle = before & (age >= 80), before & (age >= 40) & (age < 60)
+    assert dead[old].mean() > 10 * dead[middle].mean()
 
 
 def test_onsets_only_add_conditions(world):
-    _, _, cohort = world
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
     before = state.conditions.copy()
     for step in range(12):
-        morbidity.step(month(world, step), state)
+        care_month(month(world, step), state, Behaviour(), cells)
     assert ((state.conditions & before) == before).all()
     assert (state.conditions != before).sum() > 0
 
 
 def test_contacts_and_drugs_are_recorded_for_living_only(world):
-    _, _, cohort = world
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
-    state.alive[:100] = False
-    activity = Activity()
-    utilisation.step(month(world, 0), state, activity, Behaviour())
-    for category in ("gp", "specialist", "lab_imaging", "emergency", "day_case", "drugs"):
+    activity = care_month(month(world, 0), state, Behaviour(), cells)
+    for category in ("gp", "specialist", "lab_imaging", "emergency", "day_case", "drugs", "practice_nurse", "physiotherapy"):
         slots = activity.slots[category]
-        assert state.alive[slots].all() and (activity.volume[category] > 0).all()
+        assert state.alive[slots].all() and (activity.volume[category] > 0).all() and (np.diff(slots) > 0).all()
     assert 0.3 < activity.slots["gp"].size / state.alive.sum() < 0.5  # ~5 contacts a year, some with several
+    assert (activity.dense["drugs"][~state.alive] == 0).all()
 
 
 def test_admissions_set_discharge_and_readmissions_follow_it(world):
-    _, _, cohort = world
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
-    first = Activity()
-    acute.step(month(world, 0), state, first, Behaviour())
+    first = care_month(month(world, 0), state, Behaviour(), cells)
     assert (state.last_discharge[first.admissions] == 0).all()
-    assert (first.bed_days >= first.stays).all() and (first.stays >= 1).all()
+    assert (first.bed_days >= first.stays).all() and (first.stays >= 1).all() and (first.stays <= 3).all()
     # in the first month only a second stay within the month is a readmission
     np.testing.assert_array_equal(first.readmissions, first.stays - 1)
-    second = Activity()
-    acute.step(month(world, 1), state, second, Behaviour())
+    second = care_month(month(world, 1), state, Behaviour(), cells)
     after_discharge = np.isin(second.admissions, first.admissions)
     np.testing.assert_array_equal(second.readmissions, after_discharge + second.stays - 1)
     assert after_discharge.any()
@@ -92,22 +92,61 @@ def test_admissions_set_discharge_and_readmissions_follow_it(world):
     np.testing.assert_array_equal(second.volume["inpatient_fees"], second.stays)
 
 
-def test_length_of_stay_is_same_for_same_slot_whatever_subset(world):
-    m = month(world, 3)
-    slots = np.arange(0, 5000, 7)
-    np.testing.assert_array_equal(acute.length_of_stay(m, slots)[::2], acute.length_of_stay(m, slots[::2]))
+def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
+    """Both arms in one pass give each arm what it gets alone (another process, say): the draws are the slot's own."""
+    _, _, cohort, cells = world
+    reform = Behaviour(supply={"gp": np.full(cells, 1.3, np.float32)}, length_of_stay=np.full(cells, 0.8, np.float32))
+    together = [PatientState.from_cohort(cohort) for _ in range(2)]
+    alone = [PatientState.from_cohort(cohort) for _ in range(2)]
+    for step in range(3):
+        m = month(world, step)
+        pair = care_months(m, [(together[0], Behaviour()), (together[1], reform)], cells)
+        single = [care_month(m, alone[0], Behaviour(), cells), care_month(m, alone[1], reform, cells)]
+        for a, b in zip(pair, single, strict=True):
+            for category in a.slots:
+                np.testing.assert_array_equal(a.slots[category], b.slots[category])
+                np.testing.assert_array_equal(a.volume[category], b.volume[category])
+            np.testing.assert_array_equal(a.deaths, b.deaths)
+    assert pair[1].volume["gp"].sum() > pair[0].volume["gp"].sum()  # the reform arm's own multiplier did act
+    for t, s in zip(together, alone, strict=True):
+        np.testing.assert_array_equal(t.conditions, s.conditions)
+        np.testing.assert_array_equal(t.last_discharge, s.last_discharge)
 
 
 def test_post_acute_states_are_exclusive(world):
-    _, _, cohort = world
+    _, _, cohort, cells = world
     state = PatientState.from_cohort(cohort)
     for step in range(6):
-        activity = Activity()
         m = month(world, step)
-        demography.step(m, state, activity)
-        acute.step(m, state, activity, Behaviour())
-        post_acute.step(m, state, activity, Behaviour())
+        activity = care_month(m, state, Behaviour(), cells)
         assert not (state.home_nursing & state.nursing_home).any()
-        assert state.alive[activity.slots["nursing_home"]].all()
+        assert state.alive[activity.slots["nursing_home"]].all() and state.alive[activity.slots["home_nursing"]].all()
         rehab = activity.slots["rehabilitation"]
         assert np.isin(rehab, activity.admissions).all() and (m.age[rehab] >= 65).all()
+
+
+def test_threads_change_nothing(world, monkeypatch):
+    """The kernel's slot ranges run in threads give the very arrays of one thread."""
+    from simulator.care import month as care_month_module
+
+    _, _, cohort, cells = world
+    monkeypatch.setattr(care_month_module, "MIN_BLOCKS_PER_THREAD", 1)
+    results, default = [], care_month_module.THREADS[0]
+    for threads in (1, 2):
+        care_month_module.set_threads(threads)
+        assert len(care_month_module._chunks(cohort.capacity, threads)) == threads
+        states = [PatientState.from_cohort(cohort) for _ in range(2)]
+        for step in range(3):
+            pair = care_months(month(world, step), [(states[0], Behaviour()), (states[1], Behaviour())], cells)
+        results.append((pair, states))
+    care_month_module.set_threads(default)
+    (one, s1), (two, s2) = results
+    for a, b in zip(one, two, strict=True):
+        for category in a.slots:
+            np.testing.assert_array_equal(a.slots[category], b.slots[category])
+            np.testing.assert_array_equal(a.volume[category], b.volume[category])
+        np.testing.assert_array_equal(a.admissions, b.admissions)
+        np.testing.assert_array_equal(a.bed_days, b.bed_days)
+    for x, y in zip(s1, s2, strict=True):
+        np.testing.assert_array_equal(x.conditions, y.conditions)
+        np.testing.assert_array_equal(x.alive, y.alive)

@@ -7,9 +7,10 @@ import numpy as np
 from simulator.behaviour import Behaviour
 from simulator.care.activity import Activity
 from simulator.care.context import Month
+from simulator.care.rates import other_admission_rate
 from simulator.care.state import PatientState
 from simulator.categories import FIRST_AVOIDABLE_REASON, REASON_INDEX
-from simulator.rng import poisson_sparse
+from tests.care.numpy_care.draws import poisson_sparse
 
 MAX_STAY = 180
 MAX_STAYS_PER_MONTH = 3  # classic stays of at least a day each, with time at home between them
@@ -34,13 +35,6 @@ def admission_rates(m: Month, state: PatientState, behaviour: Behaviour) -> tupl
     if behaviour.other_admission is not None:
         other = other * behaviour.other_admission[state.cell]
     return avoidable, after_discharge, other
-
-
-def other_admission_rate(m: Month) -> np.ndarray:
-    """Monthly rate of other (not avoidable) classic stays per slot, the same in both arms."""
-    t = m.tables
-    # the age curve and the age-and-stratum normaliser in one table: one gather a month
-    return m.shared("admission_other", lambda: m.age_table(t.admission_other * m.trend("admissions"), t.admission_scale) * m.cohort.admission_frailty)
 
 
 def admission_reason(m: Month, state: PatientState, slots: np.ndarray, avoidable_first: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from simulator.behaviour import Behaviour
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
-from simulator.rng import binomial_from_uniform, poisson_scaled
+from tests.care.numpy_care.draws import binomial_from_uniform, poisson_scaled
 
 #: Contact processes and the category each one bills.
 CONTACT_PROCESSES: dict[str, str] = {
@@ -21,18 +21,9 @@ CONTACT_PROCESSES: dict[str, str] = {
 }
 
 
-def contact_rate(m: Month, state: PatientState, process: str, behaviour: Behaviour | None = None,
-                 age_mask: np.ndarray | None = None) -> np.ndarray:
-    """Monthly Poisson rate per slot: (age curve + condition extras) * propensity * supply response (dead slots included).
-
-    `age_mask` is `m.age_mask(state.conditions)`, when the caller has it for several processes.
-    """
-    return _before_propensity(m, state, process, behaviour, age_mask) * m.cohort.propensity
-
-
 def _before_propensity(m: Month, state: PatientState, process: str, behaviour: Behaviour | None,
                        age_mask: np.ndarray | None = None) -> np.ndarray:
-    """`contact_rate` before the patient's propensity."""
+    """The contact rate before the patient's propensity (`simulator.care.rates.contact_rate`)."""
     index = m.age_mask(state.conditions) if age_mask is None else age_mask
     rate = np.take(m.contact_grid(process), index)
     supply = behaviour.supply.get(CONTACT_PROCESSES[process]) if behaviour else None
