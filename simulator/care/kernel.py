@@ -137,7 +137,7 @@ def _event(events: np.ndarray, n: int, counts: np.ndarray, arm: int, code: int, 
 
 
 @numba.njit(**_JIT)
-def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, tables, states, multipliers, drugs, guess):
+def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, tables, states, multipliers, drugs, guess, admission_guess):
     """One month of phases 1-5 for slots start..stop of every arm; states are updated in place, `drugs[arm]` filled.
 
     Disjoint slot ranges can run at once in threads (the kernel holds no lock and no shared output).
@@ -149,7 +149,7 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
     readmissions, reason, bed-days) by arm and slot.
     """
     events = np.empty(guess, np.int64)
-    admitted = np.empty(guess // 8 + BLOCK, np.int64)
+    admitted = np.empty(admission_guess, np.int64)
     counts = np.zeros(n_arms * N_CODES, np.int64)
     ad_counts = np.zeros(n_arms, np.int64)
     u = np.empty((_SHARED_STREAMS.size, BLOCK))
@@ -177,7 +177,7 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
                         s1[0][i], s1[1][i] = s0[0][i], s0[1][i]
             n_ev, n_ad = _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, *cohort, *tables, *st, *mu,
                                     drugs[arm], events, n_ev, counts, admitted, n_ad, ad_counts)
-    return _sorted_events(counts, events[:n_ev]), _sorted_admissions(ad_counts, admitted[:n_ad])
+    return counts, events[:n_ev], ad_counts, admitted[:n_ad]
 
 
 @numba.njit(**_JIT)
@@ -308,35 +308,23 @@ def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same,  # noqa: PLR0
 
 
 @numba.njit(**_JIT)
-def _sorted_events(counts, events):
-    """Counting sort of the packed events by (arm, code); slots stay ascending within each group."""
-    offsets = np.zeros(counts.size + 1, np.int64)
-    offsets[1:] = np.cumsum(counts)
-    at = offsets[:-1].copy()
-    slot = np.empty(events.size, np.int64)
-    volume = np.empty(events.size, np.int32)
+def scatter_events(events, at, slot, volume):
+    """Unpack a slot range's events into their (arm, code) groups from the cursors `at` (advanced): a counting sort
+    across ranges taken in slot order, so that slots stay ascending within each group."""
     for e in range(events.size):
         x = events[e]
         g = x >> 48
         slot[at[g]] = x & 0xFFFFFFFF
         volume[at[g]] = (x >> 32) & 0xFFFF
         at[g] += 1
-    return offsets, slot, volume
 
 
 @numba.njit(**_JIT)
-def _sorted_admissions(counts, packed):
-    """The admissions unpacked and grouped by arm (stable)."""
-    offsets = np.zeros(counts.size + 1, np.int64)
-    offsets[1:] = np.cumsum(counts)
-    at = offsets[:-1].copy()
-    n = packed.size
-    slot, days, stays = np.empty(n, np.int64), np.empty(n, np.int32), np.empty(n, np.int32)
-    avoidable, readmissions, reason = np.empty(n, np.bool_), np.empty(n, np.int32), np.empty(n, np.int8)
-    for e in range(n):
+def scatter_admissions(packed, at, slot, stays, avoidable, readmissions, reason, days):
+    """Unpack a slot range's admissions into their arm's rows from the cursors `at` (advanced)."""
+    for e in range(packed.size):
         x = packed[e]
         j = at[x >> 56]
         at[x >> 56] += 1
         slot[j], days[j], stays[j] = x & 0xFFFFFFFF, (x >> 32) & 0x3FF, (x >> 42) & 0x3
         avoidable[j], readmissions[j], reason[j] = (x >> 44) & 1, (x >> 45) & 0x7, (x >> 48) & 0xFF
-    return offsets, slot, stays, avoidable, readmissions, reason, days

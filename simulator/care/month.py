@@ -24,6 +24,7 @@ from simulator.categories import ADMISSION_REASONS, CATEGORIES
 
 _NO_EPISODE = np.zeros(1, bool)
 MIN_BLOCKS_PER_THREAD = 8  # below 16 blocks a month, one thread: starting threads would cost more than they save
+_LAST: dict[tuple[int, int, int], tuple[int, int]] = {}  # (start, stop, arms) -> last month's events and stays
 THREADS = [len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)]  # set_threads changes it
 
 
@@ -91,13 +92,22 @@ def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: i
     args = (m.step, n_arms, np.array([entrants.start, entrants.stop], np.int64), mt.keys, mt.shared, cohort, mt.tables, states, rows,
             tuple(drugs[min(a, n_arms - 1)] for a in range(2)))
     bounds = _chunks(c.capacity, THREADS[0])
-    run = lambda r: kernel.care_kernel(r[0], r[1], *args, n_arms * (r[1] - r[0]) // 2 + 1024)  # noqa: E731
+
+    def run(r: tuple[int, int]) -> tuple[np.ndarray, ...]:
+        events, stays = _LAST.get((*r, n_arms), (n_arms * (r[1] - r[0]) // 2, (r[1] - r[0]) // 20))
+        out = kernel.care_kernel(*r, *args, int(1.1 * events) + kernel.MAX_EVENTS * kernel.BLOCK, int(1.1 * stays) + kernel.BLOCK)
+        _LAST[(*r, n_arms)] = (out[1].size, out[3].size)  # next month's buffers: this month's size and a margin
+        return out
+
     if len(bounds) == 1:
         parts = [run(bounds[0])]
     else:
         with ThreadPoolExecutor(len(bounds)) as pool:
             parts = list(pool.map(run, bounds))
-    (offsets, slots, volume), (ad_offsets, *admitted) = _merge([p[0] for p in parts]), _merge([p[1] for p in parts])
+    offsets, slots, volume = _gather(parts, 0, lambda n: (np.empty(n, np.int32), np.empty(n, np.int32)), kernel.scatter_events)
+    ad_offsets, *admitted = _gather(parts, 2, lambda n: (np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, bool),
+                                                         np.empty(n, np.int32), np.empty(n, np.int8), np.empty(n, np.int32)),
+                                    kernel.scatter_admissions)
     return [_activity(a, state, offsets, slots, volume, ad_offsets, admitted, drugs[a]) for a, (state, _) in enumerate(arms)]
 
 
@@ -109,15 +119,15 @@ def _chunks(n: int, threads: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def _merge(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
-    """Join the kernel's grouped outputs of consecutive slot ranges, group by group (slots stay ascending)."""
-    if len(parts) == 1:
-        return parts[0]
-    offsets = [p[0] for p in parts]
-    groups = offsets[0].size - 1
-    merged = [np.concatenate([p[column][o[g]:o[g + 1]] for g in range(groups) for p, o in zip(parts, offsets, strict=True)])
-              for column in range(1, len(parts[0]))]
-    return (np.concatenate([[0], np.cumsum(sum(np.diff(o) for o in offsets))]), *merged)
+def _gather(parts: list[tuple[np.ndarray, ...]], at: int, allocate, scatter) -> tuple[np.ndarray, ...]:
+    """Offsets and unpacked columns of the kernel's packed output over the slot ranges, in slot order."""
+    counts = sum(p[at] for p in parts)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    columns = allocate(int(offsets[-1]))
+    cursor = offsets[:-1].copy()
+    for p in parts:
+        scatter(p[at + 1], cursor, *columns)
+    return (offsets, *columns)
 
 
 def set_threads(threads: int) -> None:

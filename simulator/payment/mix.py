@@ -363,9 +363,8 @@ class Regime(Settling, Reinvesting, Charging):
         mechanism = "enrolment" if plan.rule.add_on else "capitation"
         for j, c in enumerate(plan.scope):
             transfers.add(INSURANCE, mechanism, c, np.arange(self.n_cells), plan.provider, amount[:, j])
-        provider = plan.provider[state.cell[slots]]
-        by_provider = np.bincount(provider.astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots],
-                                  minlength=self.layout.n_providers * N_RISK_CELLS).reshape(-1, N_RISK_CELLS)
+        by_provider = np.zeros((self.layout.n_providers, N_RISK_CELLS), months.dtype)  # the same counts, by payee
+        np.add.at(by_provider, plan.provider, months)
         owed += capitation_amount(by_provider, plan.rates, plan.rule.weight * self.scale, self.index).sum(axis=1)
 
     def _count(self, state: PatientState, activity: Activity) -> None:
