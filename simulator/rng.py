@@ -62,13 +62,10 @@ class MonthlyDraws:
         self.seed = int(seed)
         self.capacity = int(capacity)
         self.step = -1
-        self._cache: dict[str, np.ndarray] = {}
 
     def start(self, step: int) -> None:
-        """Move to month `step`; forget the previous month's arrays."""
-        if step != self.step:
-            self.step = step
-            self._cache.clear()
+        """Move to month `step`: the keys of its streams."""
+        self.step = step
 
     def key(self, process: str) -> int:
         """The counter-based key of `process` this month: its draws are `hashed_uniform(key, slot)`."""

@@ -76,7 +76,3 @@ class Month:
     def age_mask(self, conditions: np.ndarray) -> np.ndarray:
         """Row of `contact_grid` per slot: age * 128 + condition mask (int32)."""
         return self.age.astype(np.int32) * np.int32(N_MASKS) + conditions
-
-    def drug_base(self) -> np.ndarray:
-        """Age part of the monthly drug volume times drug intensity."""
-        return self.shared("drugs", lambda: self.tables.drugs[0][self.age] * self.trend("drugs") * self.cohort.drug_intensity)

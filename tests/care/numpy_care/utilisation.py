@@ -46,7 +46,8 @@ def step(m: Month, state: PatientState, activity: Activity, behaviour: Behaviour
         if process == "gp":  # the practice's contacts: some are the practice nurse's
             slots, counts = _nurse_contacts(m, state, activity, behaviour, slots, counts)
         activity.add(category, slots, counts)
-    volume = m.drug_base() + m.tables.drugs[1][state.conditions] * (m.trend("drugs") * m.cohort.drug_intensity)
+    base = m.shared("drugs", lambda: m.tables.drugs[0][m.age] * m.trend("drugs") * m.cohort.drug_intensity)
+    volume = base + m.tables.drugs[1][state.conditions] * (m.trend("drugs") * m.cohort.drug_intensity)
     activity.add("drugs", activity.alive, volume[activity.alive])
     activity.dense["drugs"] = np.where(state.alive, volume, np.float32(0))  # everyone alive has some: kept dense too
 
