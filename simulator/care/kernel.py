@@ -4,14 +4,15 @@ Each slot is visited once a month. Its draws are counter-based (`rng.hashed_unif
 function of seed, process, month and slot), computed once and read by every arm, so the arms
 share their random numbers wherever they run and whatever subset of slots a process needs.
 Where the arms' states agree (they do for deaths and onsets, which no policy moves), that work
-is done once. What the arms did is written to one event buffer, then sorted by (arm, category)
-in a second pass: the caller slices it into each arm's `Activity` without copying.
+is done once. What the arms did is packed into one event buffer per slot range; `scatter_events`
+and `scatter_admissions` unpack the ranges, in slot order, into groups by arm and category, which
+`care.month` slices into each arm's `Activity` without copying.
 
 Inputs are grouped so that the signature stays fixed:
 - `shared`: float64 scalars of the month (`SCALARS` gives their order);
-- tables indexed by stratum x age, age or condition mask (float32);
-- per arm: state arrays in 2-tuples (the second a copy of the first for one arm), multipliers
-  `cell_mult[arm][cell, CELL_MULTIPLIERS]`, `reason_mult[arm, 2, reason]`, `episode_mult[arm, 7]`.
+- `cohort`: the slots' fixed attributes; `tables`: float64 lookups by stratum x age, age or condition mask;
+- per arm, in 2-tuples (the second a copy of the first for one arm): the state arrays, and the
+  multipliers `[cell, CELL_MULTIPLIERS]`, `[2, reason]`, `[7]` with whether a bundle book is open.
 """
 
 from __future__ import annotations
