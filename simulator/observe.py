@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.accumulate import add_at, add_scaled, count_at
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
@@ -67,9 +68,12 @@ class Observer:
         self.present = np.zeros(cohort.capacity, bool)
         self.concentration = np.zeros((n_years, 3))  # top 5 % share, top 1 % share, persons over 100 k EUR
 
-    def _add(self, year: int, name: str, slots: np.ndarray | None, weights: np.ndarray | None = None) -> None:
-        cell = self.key if slots is None else self.key[slots]
-        self.counts[year, C[name]] += np.bincount(cell, weights=weights, minlength=self.n_groups * N_AGE_BANDS).reshape(self.n_groups, N_AGE_BANDS)
+    def _add(self, year: int, name: str, slots: np.ndarray, weights: np.ndarray | None = None) -> None:
+        out = self.counts[year, C[name]].reshape(-1)  # a view: [group x band]
+        if weights is None:
+            count_at(out, self.key, slots)
+        else:
+            add_at(out, self.key, slots, weights)
 
     def set_populations(self, cell: np.ndarray) -> None:
         """With programmes, each January once the target groups are set: the offset that puts a slot's population in its key.
@@ -133,7 +137,7 @@ class Observer:
                 continue
             slots = activity.slots.get(category)
             if slots is not None and slots.size:
-                self.volume_year[i][slots] += activity.volume[category]
+                add_scaled(self.volume_year[i], slots, activity.volume[category], 1.0)
         self.unit_value = unit_value
 
     def end_year(self, year: int) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.accumulate import count_at
 from simulator.categories import CATEGORIES
 
 
@@ -30,3 +31,9 @@ class Activity:
         assert category in CATEGORIES, category
         self.slots[category] = slots
         self.volume[category] = volume
+
+    def residents(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
+        """People alive this month per cell (float64 [cell])."""
+        out = np.zeros(n_cells)
+        count_at(out, cell, self.alive)
+        return out

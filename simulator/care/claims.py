@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.accumulate import add_at, add_dense, add_scaled, add_where
 from simulator.care.activity import Activity
 from simulator.categories import CATEGORIES
 
@@ -18,13 +19,11 @@ def claims_by_cell(activity: Activity, cell: np.ndarray, n_cells: int, categorie
             continue
         dense = activity.dense.get(category)
         if dense is not None and covered is None:
-            volume[i] = np.bincount(cell, weights=dense, minlength=n_cells)
-            continue
-        weights = activity.volume[category]
-        if covered is not None:
-            keep = covered[slots]
-            slots, weights = slots[keep], weights[keep]
-        volume[i] = np.bincount(cell[slots], weights=weights, minlength=n_cells)
+            add_dense(volume[i], cell, dense)
+        elif covered is not None:
+            add_where(volume[i], cell, slots, activity.volume[category], covered)
+        else:
+            add_at(volume[i], cell, slots, activity.volume[category])
     return volume
 
 
@@ -34,5 +33,5 @@ def value_by_slot(activity: Activity, unit_value: np.ndarray, categories: tuple[
     for i in categories:
         slots = activity.slots.get(CATEGORIES[i])
         if slots is not None and slots.size:
-            value[slots] += activity.volume[CATEGORIES[i]] * unit_value[i]
+            add_scaled(value, slots, activity.volume[CATEGORIES[i]], float(unit_value[i]))
     return value

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.accumulate import covered as covered_slots
 from simulator.care.risk import N_RISK_CELLS
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORY_INDEX, CONDITION_BIT
@@ -43,10 +44,7 @@ class CapitationPlan:
 
     def covered(self, state: PatientState) -> np.ndarray:
         """Slots capitated this month (bool)."""
-        covered = state.alive & self.active_cell[state.cell]
-        if self.eligible_mask:
-            covered &= (state.conditions & self.eligible_mask) > 0
-        return covered
+        return covered_slots(state.alive, state.cell, self.active_cell, state.conditions, self.eligible_mask)
 
 
 def plan_capitation(rule: Capitation, reference: ReferenceCosts | None, layout: Layout, run_seed: int) -> CapitationPlan:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.accumulate import add_valued, count_inside
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, ITEMS, MECHANISM_INDEX, MECHANISMS, NO_CATEGORY, PAYER_INDEX
@@ -93,14 +94,12 @@ class Measurement:
 
     def month(self, state: PatientState, activity: Activity, insurer_value: np.ndarray, bim: np.ndarray) -> None:
         """Enrolee-months and each patient's in-scope claims (insurance share, `insurer_value[category, bim]`)."""
-        inside = self.cells[state.cell]
-        self.months += (state.alive & inside).astype(np.int8)
+        count_inside(self.months, state.alive, state.cell, self.cells)
         for i in self.scope:
             slots = activity.slots.get(CATEGORIES[i])
             if slots is not None and slots.size:
-                keep = inside[slots]
-                slots = slots[keep]
-                self.claims[slots] += activity.volume[CATEGORIES[i]][keep] * insurer_value[i, bim[slots]]
+                add_valued(self.claims, slots, activity.volume[CATEGORIES[i]], np.ascontiguousarray(insurer_value[i]), bim,
+                           state.cell, self.cells)
 
     def post(self, statement: Statement, cells: np.ndarray | None = None) -> None:
         """Add the money of a statement where the rule counts it (only in `cells`, a bool mask, if given).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.accumulate import add_at, count_at, count_pairs
 from simulator.agents import DecisionMakers
 from simulator.behaviour import Behaviour, damped
 from simulator.care.activity import Activity
@@ -254,7 +255,7 @@ class Regime(Settling, Reinvesting, Charging):
             year = m.step // 12
             self.shadow[year, :, 0] += reform.owed
             self.shadow[year, :, 1] += status_quo.owed
-            residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+            residents = activity.residents(state.cell, self.n_cells)
             admin = transition_admin(self.layout, self.transition, self.zone_phase, residents, self.payee["administration"], self.index)
             paid = self._combine(reform, status_quo, admin)
         self.out_of_pocket.month(volume, paid.charges)
@@ -266,7 +267,7 @@ class Regime(Settling, Reinvesting, Charging):
         if self.reinvestment:
             paid = self._combine_all(paid, self._reinvestment_month(state, activity))
         if self.reform and self.scenario.reform.coordination.eur_per_territory > 0:
-            residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+            residents = activity.residents(state.cell, self.n_cells)
             paid = self._combine_all(paid, coordination_funding(self.layout, self.scenario.reform.coordination, self.year, self.zone_phase,
                                                                 residents, self.payee["integration_management"], self.cohort.weight))
         due = self.lagged_due(m.step) if self.lagged else None
@@ -356,9 +357,8 @@ class Regime(Settling, Reinvesting, Charging):
 
     def _pay_capitation(self, plan: CapitationPlan, state: PatientState, covered: np.ndarray, transfers: Transfers, owed: np.ndarray) -> None:
         """Rate by payment risk cell x enrolee-months, per cell and scope category; owed checked per provider."""
-        slots = np.flatnonzero(covered)
-        key = state.cell[slots].astype(np.int64) * N_RISK_CELLS + self.payment_cell[slots]
-        months = np.bincount(key, minlength=self.n_cells * N_RISK_CELLS).reshape(self.n_cells, N_RISK_CELLS)
+        months = np.zeros((self.n_cells, N_RISK_CELLS), np.int64)
+        count_pairs(months, covered, state.cell, self.payment_cell)
         amount = capitation_amount(months, plan.rates, plan.rule.weight * self.scale, self.index)  # [cell, scope]
         mechanism = "enrolment" if plan.rule.add_on else "capitation"
         for j, c in enumerate(plan.scope):
@@ -371,7 +371,7 @@ class Regime(Settling, Reinvesting, Charging):
         """Per-cell counters for yearly settlements."""
         cell = state.cell
         adm = activity.admissions
-        self.cell_counts[0] += np.bincount(cell[activity.alive], minlength=self.n_cells)
-        self.cell_counts[1] += np.bincount(cell[adm], weights=activity.stays, minlength=self.n_cells)
-        self.cell_counts[2] += np.bincount(cell[adm[activity.avoidable]], minlength=self.n_cells)
-        self.cell_counts[3] += np.bincount(cell[adm], weights=activity.readmissions, minlength=self.n_cells)
+        count_at(self.cell_counts[0], cell, activity.alive)
+        add_at(self.cell_counts[1], cell, adm, activity.stays)
+        count_at(self.cell_counts[2], cell, adm[activity.avoidable])
+        add_at(self.cell_counts[3], cell, adm, activity.readmissions)

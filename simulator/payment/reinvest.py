@@ -78,7 +78,7 @@ class Reinvesting:
     def _reinvestment_month(self, state: PatientState, activity: Activity) -> Statement:
         """This month's twelfth of each zone's allocation, paid to the zone's home-care service."""
         lay = self.layout
-        residents = np.bincount(state.cell[activity.alive], minlength=self.n_cells).astype(float)
+        residents = activity.residents(state.cell, self.n_cells)
         per_zone = np.bincount(lay.cell_territory, weights=residents, minlength=lay.n_territories)
         amount = self.reinvest_month[lay.cell_territory] * residents / np.maximum(per_zone[lay.cell_territory], 1e-12)
         provider = lay.cell_provider[CATEGORY_INDEX["home_nursing"]]

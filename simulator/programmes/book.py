@@ -124,7 +124,7 @@ class ProgrammeBook:
         if not self.paying:
             return out
         running_now = [k for k in range(len(self.programmes)) if self.shares[k][step] > 0]
-        residents = np.bincount(state.cell[activity.alive], minlength=lay.n_cells).astype(float) if running_now else None
+        residents = activity.residents(state.cell, lay.n_cells) if running_now else None
         y = step // 12
         for k in running_now:
             p, share = self.programmes[k], self.shares[k][step]

@@ -1,0 +1,86 @@
+"""Scatter-adds of the monthly accounts in one pass each (numba), without the temporaries of `np.bincount`.
+
+`np.bincount(index[slots], weights)` gathers the index, converts the weights to float64 and
+allocates the result before anything is added; on a million slots a month that is most of
+the cost of counting. These loops add in the same order as `np.bincount` (slot order), so
+float sums are the same to the bit, and they add into the caller's array.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+@numba.njit(**_JIT)
+def add_at(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray) -> None:
+    """out[index[slots[k]]] += weights[k]."""
+    for k in range(slots.size):
+        out[index[slots[k]]] += weights[k]
+
+
+@numba.njit(**_JIT)
+def count_at(out: np.ndarray, index: np.ndarray, slots: np.ndarray) -> None:
+    """out[index[slots[k]]] += 1."""
+    for k in range(slots.size):
+        out[index[slots[k]]] += 1
+
+
+@numba.njit(**_JIT)
+def add_where(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray, keep: np.ndarray) -> None:
+    """out[index[s]] += weights[k] for s = slots[k] where keep[s]."""
+    for k in range(slots.size):
+        s = slots[k]
+        if keep[s]:
+            out[index[s]] += weights[k]
+
+
+@numba.njit(**_JIT)
+def add_dense(out: np.ndarray, index: np.ndarray, weights: np.ndarray) -> None:
+    """out[index[s]] += weights[s] for every slot s."""
+    for s in range(index.size):
+        out[index[s]] += weights[s]
+
+
+@numba.njit(**_JIT)
+def add_scaled(out: np.ndarray, slots: np.ndarray, weights: np.ndarray, factor: float) -> None:
+    """out[slots[k]] += weights[k] * factor (slots unique)."""
+    for k in range(slots.size):
+        out[slots[k]] += weights[k] * factor
+
+
+@numba.njit(**_JIT)
+def add_valued(out: np.ndarray, slots: np.ndarray, weights: np.ndarray, value: np.ndarray, group: np.ndarray,
+               cell: np.ndarray, inside: np.ndarray) -> None:
+    """out[s] += weights[k] * value[group[s]] for s = slots[k] whose cell is `inside` (slots unique)."""
+    for k in range(slots.size):
+        s = slots[k]
+        if inside[cell[s]]:
+            out[s] += weights[k] * value[group[s]]
+
+
+@numba.njit(**_JIT)
+def count_inside(out: np.ndarray, alive: np.ndarray, cell: np.ndarray, inside: np.ndarray) -> None:
+    """out[s] += 1 for every slot alive in a cell `inside`."""
+    for s in range(alive.size):
+        if alive[s] and inside[cell[s]]:
+            out[s] += 1
+
+
+@numba.njit(**_JIT)
+def covered(alive: np.ndarray, cell: np.ndarray, active_cell: np.ndarray, conditions: np.ndarray, mask: int) -> np.ndarray:
+    """Slots alive in an active cell, and with one of the `mask` conditions if `mask` is not 0 (bool)."""
+    out = np.zeros(alive.size, np.bool_)
+    for s in range(alive.size):
+        out[s] = alive[s] and active_cell[cell[s]] and (mask == 0 or (conditions[s] & mask) != 0)
+    return out
+
+
+@numba.njit(**_JIT)
+def count_pairs(out: np.ndarray, keep: np.ndarray, row: np.ndarray, column: np.ndarray) -> None:
+    """out[row[s], column[s]] += 1 for every slot s kept."""
+    for s in range(keep.size):
+        if keep[s]:
+            out[row[s], column[s]] += 1
