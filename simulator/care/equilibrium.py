@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.special import ndtri
 
@@ -168,23 +169,34 @@ def _prevalence(mass: np.ndarray, without: list[np.ndarray]) -> np.ndarray:
 def _year(mass: np.ndarray, q: np.ndarray, norm: np.ndarray, rate: np.ndarray, cond: np.ndarray,
           multiplier: np.ndarray, without: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Twelve months of deaths then onsets (the model's order); (mass at the end, mean mass over the months)."""
-    mass = mass.copy()
     survive = 1 - np.minimum(q[:, None, None] * multiplier / norm[:, None, None], 1.0)
     onset = np.minimum(rate.T[:, :, None] * cond[:, None, :], MAX_ONSET_PROBABILITY)  # [stratum, cond, bin]
-    n_cond = len(without)
-    active = [i for i in range(n_cond) if onset[:, i].any()]
-    bits = mass.reshape(mass.shape[:2] + (2,) * n_cond)  # a view: one axis per condition, bit 0 last
+    active = np.array([i for i in range(len(without)) if onset[:, i].any()], np.int64)
+    mass = mass.copy()
     lived = np.zeros_like(mass)
-    for _ in range(12):
-        lived += mass
-        mass *= survive
-        for i in active:
-            axis = 2 + n_cond - 1 - i
-            lacking = bits[(slice(None),) * axis + (0,)]
-            moved = lacking * onset[:, i, :].reshape(onset.shape[0], -1, *(1,) * (n_cond - 1))
-            lacking -= moved
-            bits[(slice(None),) * axis + (1,)] += moved
+    _months(mass, lived, survive, np.ascontiguousarray(onset), active)
     return mass, lived / 12
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _months(mass: np.ndarray, lived: np.ndarray, survive: np.ndarray, onset: np.ndarray, active: np.ndarray) -> None:
+    """Twelve months on mass [stratum, bin, mask] in place: each month, `lived` += mass, deaths, then onsets condition by
+    condition in the order of `active` (the mass lacking a condition moves to the mask with it)."""
+    n_strata, n_bins, n_masks = mass.shape
+    for _ in range(12):
+        for s in range(n_strata):
+            for b in range(n_bins):
+                for m in range(n_masks):
+                    lived[s, b, m] += mass[s, b, m]
+                    mass[s, b, m] *= survive[s, b, m]
+                for i in active:
+                    bit = 1 << i
+                    o = onset[s, i, b]
+                    for m in range(n_masks):
+                        if not m & bit:
+                            moved = mass[s, b, m] * o
+                            mass[s, b, m] -= moved
+                            mass[s, b, m | bit] += moved
 
 
 def draw_states(eq: Equilibrium, strata: np.ndarray, ages: np.ndarray, u: np.ndarray, v: np.ndarray,
@@ -195,9 +207,28 @@ def draw_states(eq: Equilibrium, strata: np.ndarray, ages: np.ndarray, u: np.nda
     cdf /= np.maximum(cdf[:, -1:], 1e-300)
     flat = (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
     row = strata.astype(np.int64) * n_age + ages.astype(np.int64)
-    index = np.searchsorted(flat, row + np.minimum(u, 1 - 1e-12), side="right") - row * width
-    index = np.clip(index, 0, width - 1)
+    index = np.clip(_search_rows(flat, width, row, row + np.minimum(u, 1 - 1e-12)), 0, width - 1)
     frailty_bin, mask = np.divmod(index, width // N_BINS)
     frailty = frailty_quantile((frailty_bin + v) / N_BINS, sigma).astype(np.float32)
     return frailty, mask.astype(np.uint8)
 
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _search_rows(flat: np.ndarray, width: int, row: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """`np.searchsorted(flat, x, side="right") - row * width`, searching only row `row[k]` of `flat` for `x[k]`.
+
+    Row r of `flat` holds r + its cdf, so x in [r, r + 1) falls in row r: the same index as a search of
+    the whole array, without its cache misses."""
+    out = np.empty(row.size, np.int64)
+    for k in range(row.size):
+        lo = row[k] * width
+        hi = lo + width
+        first = lo
+        while lo < hi:  # first position whose value exceeds x[k]
+            mid = (lo + hi) >> 1
+            if flat[mid] > x[k]:
+                hi = mid
+            else:
+                lo = mid + 1
+        out[k] = lo - first
+    return out
