@@ -30,9 +30,17 @@ def condition_count(conditions: np.ndarray) -> np.ndarray:
 
 
 def expected_monthly_cost(tables: CareTables, scenario: Scenario, age: np.ndarray, conditions: np.ndarray) -> np.ndarray:
-    """Expected claims value per month (price-year tariffs) for each (age, condition mask)."""
+    """Expected claims value per month (price-year tariffs) for each (age, condition mask), read from `cost_table`."""
+    return cost_table(tables, scenario)[age, conditions]
+
+
+def cost_table(tables: CareTables, scenario: Scenario) -> np.ndarray:
+    """Expected claims value per month [age, condition mask] (float64): every contact process at its tariff, drugs,
+    and admissions at their fees and mean stay."""
     price = scenario.tariffs.unit_price
-    cost = np.zeros(age.shape, np.float64)
+    age = np.arange(tables.los_median.size)[:, None]
+    conditions = np.arange(tables.admission_avoidable.size)[None, :]
+    cost = np.zeros((age.size, conditions.size), np.float64)
     for process in tables.contacts:  # every contact process, named as the category it bills
         by_age, by_mask = tables.contacts[process]
         unit = getattr(price, process)

@@ -57,3 +57,22 @@ def test_risk_score_is_one_on_average_and_rises_with_age_and_conditions(scenario
     scores, mean = risk_scores(tables, scenario, age, mask, alive)
     assert mean == pytest.approx(cost[alive].mean())
     assert scores[alive].mean() == pytest.approx(1.0) and scores[3] == 0
+
+
+def test_cost_table_rows_are_ages_and_columns_condition_masks(scenario):
+    from simulator.care.risk import cost_table
+
+    tables, price = build_tables(scenario), scenario.tariffs.unit_price
+    age, mask = 80, 1 << CONDITIONS.index("heart_failure")
+    share = scenario.primary_care.practice_nurse_share
+    by_hand = 0.0
+    for process, (by_age, by_mask) in tables.contacts.items():
+        unit = (1 - share) * price.gp + share * price.practice_nurse if process == "gp" else getattr(price, process)
+        by_hand += (float(by_age[age]) + float(by_mask[mask])) * unit
+    by_hand += (float(tables.drugs[0][age]) + float(tables.drugs[1][mask])) * price.drugs
+    stay = float(tables.los_median[age]) * np.exp(scenario.hospital.los_sigma**2 / 2)
+    by_hand += (float(tables.admission_other[age]) + float(tables.admission_avoidable[mask])) * (price.inpatient_fees + stay * price.inpatient_stay)
+    table = cost_table(tables, scenario)
+    assert table.shape == (tables.los_median.size, tables.admission_avoidable.size)
+    assert table[age, mask] == pytest.approx(by_hand, rel=1e-6)
+    assert table[age, mask] != pytest.approx(table[mask, age], rel=1e-3)
