@@ -7,6 +7,7 @@ crude and age-standardised rates.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from simulator.accumulate import add_at, add_scaled, count_at
@@ -45,6 +46,11 @@ COUNTS: tuple[str, ...] = (
     "risk_score_capitated_1_january",
 )
 C = {name: i for i, name in enumerate(COUNTS)}
+(C_PERSONS_15PLUS, C_CHRONIC_15PLUS, C_MULTIMORBID_15PLUS, C_PERSONS_75PLUS, C_CHRONIC_75PLUS, C_PERSONS_1_JANUARY,
+ C_CHRONIC_1_JANUARY, C_RISK_SCORE_1_JANUARY, C_PERSONS_CAPITATED_1_JANUARY, C_RISK_SCORE_CAPITATED_1_JANUARY) = (
+    C[name] for name in ("persons_15plus", "chronic_15plus", "multimorbid_15plus", "persons_75plus", "chronic_75plus",
+                         "persons_1_january", "chronic_1_january", "risk_score_1_january", "persons_capitated_1_january",
+                         "risk_score_capitated_1_january"))  # the snapshot of 1 January, counted by `_january`
 N_AGE_BANDS = 18  # 0-4, 5-9, ..., 80-84, 85+ (Statbel's bands)
 
 
@@ -97,21 +103,8 @@ class Observer:
         self.volume_year[:] = 0
         self.gp_user[:] = False
         self.present[:] = state.alive
-        alive = np.flatnonzero(state.alive)
-        conditions = N_CONDITIONS[state.conditions[alive]]
-        adult, old = alive[age[alive] >= 15], alive[age[alive] >= 75]
-        self._add(year, "persons_15plus", adult)
-        self._add(year, "chronic_15plus", alive[(age[alive] >= 15) & (conditions >= 1)])
-        self._add(year, "multimorbid_15plus", alive[(age[alive] >= 15) & (conditions >= 2)])
-        self._add(year, "persons_75plus", old)
-        self._add(year, "chronic_75plus", alive[(age[alive] >= 75) & (conditions >= 1)])
-        self._add(year, "persons_1_january", alive)
-        self._add(year, "chronic_1_january", alive[conditions >= 1])
-        score = state.risk_score[alive] * cost_index
-        self._add(year, "risk_score_1_january", alive, score)
-        enrolled = capitated[state.cell[alive]]
-        self._add(year, "persons_capitated_1_january", alive[enrolled])
-        self._add(year, "risk_score_capitated_1_january", alive[enrolled], score[enrolled])
+        _january(self.counts[year].reshape(len(COUNTS), -1), self.key, state.alive, age, N_CONDITIONS[state.conditions],
+                 state.risk_score, np.float32(cost_index), capitated[state.cell])
 
     def month(self, year: int, state: PatientState, activity: Activity, unit_value: np.ndarray, continuity: np.ndarray) -> None:
         """Count the month's events and add each patient's insurance spending; `continuity` per cell weighs GP contacts."""
@@ -151,6 +144,35 @@ class Observer:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
         by_group = self.unit_value.T.astype(np.float32) @ self.volume_year  # [bim, patient]: both values for everyone
         return np.where(self.cohort.bim[slots] == 1, by_group[1, slots], by_group[0, slots]).astype(np.float64)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _january(counts: np.ndarray, key: np.ndarray, alive: np.ndarray, age: np.ndarray, conditions: np.ndarray,
+             risk_score: np.ndarray, cost_index: np.float32, enrolled: np.ndarray) -> None:
+    """The snapshot of 1 January in one pass over the slots: `counts[count, key]` gets the living by age and condition
+    count, their risk scores (float32, times `cost_index`) and, where `enrolled`, those of the capitated."""
+    for s in range(alive.size):
+        if not alive[s]:
+            continue
+        k, a, c = key[s], age[s], conditions[s]
+        if a >= 15:
+            counts[C_PERSONS_15PLUS, k] += 1
+            if c >= 1:
+                counts[C_CHRONIC_15PLUS, k] += 1
+            if c >= 2:
+                counts[C_MULTIMORBID_15PLUS, k] += 1
+        if a >= 75:
+            counts[C_PERSONS_75PLUS, k] += 1
+            if c >= 1:
+                counts[C_CHRONIC_75PLUS, k] += 1
+        counts[C_PERSONS_1_JANUARY, k] += 1
+        if c >= 1:
+            counts[C_CHRONIC_1_JANUARY, k] += 1
+        score = risk_score[s] * cost_index
+        counts[C_RISK_SCORE_1_JANUARY, k] += score
+        if enrolled[s]:
+            counts[C_PERSONS_CAPITATED_1_JANUARY, k] += 1
+            counts[C_RISK_SCORE_CAPITATED_1_JANUARY, k] += score
 
 
 def concentration(spend: np.ndarray, weight: float) -> tuple[float, float, float]:

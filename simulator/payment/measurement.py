@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from simulator.accumulate import add_valued, count_inside
@@ -32,6 +33,7 @@ from simulator.rng import generator
 from simulator.scenario.reform import Measurement as MeasurementRule
 
 INSURANCE = PAYER_INDEX["federal_insurance"]
+OUTLIER_RULES = ("cap", "exclude", "none")  # how `_sums` treats a patient's claims above the threshold
 UNTIED = ("bundle", "p4p")  # mechanisms booked on no category: counted when listed, whatever the scope
 
 
@@ -125,33 +127,50 @@ class Measurement:
         lay, rule = self.layout, self.rule
         n_zones, n_groups = lay.n_territories, len(self.rates[0])
         n_units = n_zones * n_groups
-        slots = np.flatnonzero(self.months > 0)
-        group = self.cell_population[state.cell[slots]]
-        unit = lay.cell_territory[state.cell[slots]] * n_groups + group  # zone x group
-        claims = self.claims[slots].astype(np.float64)
-        threshold = rule.outlier_cap_eur * index
-        if rule.outlier_rule == "cap":
-            excess, kept = np.maximum(claims - threshold, 0.0), np.ones(slots.size, bool)
-        elif rule.outlier_rule == "exclude":
-            kept = claims <= threshold
-            excess = np.where(kept, 0.0, claims)
-        else:
-            excess, kept = np.zeros(slots.size), np.ones(slots.size, bool)
         cell_unit = lay.cell_territory * n_groups + np.maximum(self.cell_population, 0)
-        by_unit = lambda weights: np.bincount(unit, weights=weights, minlength=n_units)  # noqa: E731
+        claimed, excess, expected, expected_avoidable, months = _sums(
+            self.months, self.claims, state.cell, cell_unit, self.cell_population, payment_cell.astype(np.int64),
+            self.rates[min(year_index, len(self.rates) - 1)], self.avoidable_rates[min(year_index, len(self.rates) - 1)],
+            OUTLIER_RULES.index(rule.outlier_rule), rule.outlier_cap_eur * index, n_units)
         paid = np.bincount(cell_unit, weights=self.paid * self.cells, minlength=n_units)
-        claimed = by_unit(claims)
         paid_per_claim = np.divide(paid, claimed, out=np.ones(n_units), where=claimed > 0)
         in_zones = np.repeat(self.zones, n_groups)
-        actual = (paid - by_unit(excess) * paid_per_claim) * in_zones * weight
-        months = self.months[slots].astype(np.float64) * kept
-        pick = lambda rates: rates[min(year_index, len(rates) - 1)][group, payment_cell[slots]]  # noqa: E731
-        expected = by_unit(months * pick(self.rates)) * index * weight
+        actual = (paid - excess * paid_per_claim) * in_zones * weight
+        expected = expected * index * weight
         draw = generator(self.seed, "benchmark_error", self.error_key, year_index).standard_normal(n_zones)
         error = np.repeat(rule.benchmark_error_sd * draw, n_groups)
-        expected_avoidable = by_unit(months * pick(self.avoidable_rates))
         observed = np.bincount(cell_unit, weights=avoidable_by_cell * self.cells, minlength=n_units)
         arrays = [a.reshape(n_zones, n_groups) for a in (expected, error, expected * (1 + error), actual,
-                                                            observed / np.maximum(expected_avoidable, 1e-12), by_unit(months) * weight,
+                                                            observed / np.maximum(expected_avoidable, 1e-12), months * weight,
                                                             observed, expected_avoidable)]
         return [Measured(*(a[:, k] for a in arrays)) for k in range(n_groups)]
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _sums(months: np.ndarray, claims: np.ndarray, cell: np.ndarray, cell_unit: np.ndarray, cell_population: np.ndarray,
+          payment_cell: np.ndarray, rate: np.ndarray, avoidable_rate: np.ndarray, outlier_rule: int, threshold: float,
+          n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per zone x group, over the patients with enrolee-months (slot order): (claims, outliers' excess, expected cost and
+    expected avoidable admissions on the months kept, the months kept). `outlier_rule` indexes OUTLIER_RULES: a cap keeps
+    everyone and takes off the excess, exclusion drops the patient's months and takes off all their claims."""
+    claimed, excess, expected = np.zeros(n_units), np.zeros(n_units), np.zeros(n_units)
+    avoidable, kept_months = np.zeros(n_units), np.zeros(n_units)
+    for s in range(months.size):
+        if months[s] <= 0:
+            continue
+        c = cell[s]
+        unit, group, payment = cell_unit[c], cell_population[c], payment_cell[s]
+        value = np.float64(claims[s])
+        m = np.float64(months[s])
+        if outlier_rule == 0:
+            over = max(value - threshold, 0.0)
+        elif outlier_rule == 1 and value > threshold:
+            over, m = value, 0.0
+        else:
+            over = 0.0
+        claimed[unit] += value
+        excess[unit] += over
+        expected[unit] += m * rate[group, payment]
+        avoidable[unit] += m * avoidable_rate[group, payment]
+        kept_months[unit] += m
+    return claimed, excess, expected, avoidable, kept_months
