@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.accumulate import add_products
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
@@ -104,7 +105,7 @@ class OutOfPocket:
             if np.allclose(unit[used[i]], reference[bim[used[i]]], rtol=1e-12, atol=0.0):
                 by_group[:, i] += reference
             else:
-                out += volume_year[i] * np.take(unit, cell)
+                add_products(out, volume_year[i], unit, cell)
         if by_group.any():
             both = by_group.astype(np.float32) @ volume_year  # [bim, patient], in float32 like the volumes
             out += np.where(self.layout.cell_bim[cell] == 1, both[1], both[0])
