@@ -86,6 +86,18 @@ def covered(alive: np.ndarray, cell: np.ndarray, active_cell: np.ndarray, condit
 
 
 @numba.njit(**_JIT)
+def count_eligible(alive: np.ndarray, cell: np.ndarray, conditions: np.ndarray, mask: int, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, (living slots with one of the `mask` conditions, or all of them if `mask` is 0; living slots), float64."""
+    eligible, living = np.zeros(n_cells), np.zeros(n_cells)
+    for s in range(alive.size):
+        if alive[s]:
+            living[cell[s]] += 1
+            if mask == 0 or (conditions[s] & mask) != 0:
+                eligible[cell[s]] += 1
+    return eligible, living
+
+
+@numba.njit(**_JIT)
 def count_pairs(out: np.ndarray, keep: np.ndarray, row: np.ndarray, column: np.ndarray) -> None:
     """out[row[s], column[s]] += 1 for every slot s kept."""
     for s in range(keep.size):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.accumulate import count_eligible
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX
 from simulator.payment.bundled import EpisodeBook
@@ -50,10 +51,8 @@ def per_act_share(plans: list[CapitationPlan], global_budget: GlobalBudget | Non
 
 def covered_share(plan: CapitationPlan, state: PatientState, n_cells: int) -> np.ndarray:
     """[cell] share of the cell's living patients the plan covers (its cells, its target conditions)."""
-    alive = np.flatnonzero(state.alive)
-    eligible = np.ones(alive.size, bool) if not plan.eligible_mask else (state.conditions[alive] & plan.eligible_mask) > 0
-    per_cell = np.bincount(state.cell[alive], weights=eligible, minlength=n_cells) / np.maximum(np.bincount(state.cell[alive], minlength=n_cells), 1)
-    return per_cell * plan.active_cell
+    eligible, living = count_eligible(state.alive, state.cell, state.conditions, int(plan.eligible_mask or 0), n_cells)
+    return eligible / np.maximum(living, 1) * plan.active_cell
 
 
 def enrolment(plans: list[CapitationPlan], state: PatientState, n_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
