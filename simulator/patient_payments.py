@@ -34,15 +34,15 @@ def paying_more(status_quo: np.ndarray, reform: np.ndarray, present: np.ndarray,
     `bim` is [patient].
     """
     rows = []
-    groups = np.broadcast_to(bim.astype(np.int64), present.shape)
-    extra = reform.astype(np.float64) - status_quo.astype(np.float64)
-    more = present & (extra > PAYS_MORE_EUR)
+    group = bim.astype(np.int64)
     n_t = len(territories)
-    for y, year in enumerate(years):
-        key = territory[y].astype(np.int64) * 2 + groups[y]
+    for y, year in enumerate(years):  # a year at a time: [patient] temporaries only
+        extra = reform[y].astype(np.float64) - status_quo[y].astype(np.float64)
+        more = present[y] & (extra > PAYS_MORE_EUR)
+        key = territory[y].astype(np.int64) * 2 + group
         persons = np.bincount(key[present[y]], minlength=2 * n_t).reshape(n_t, 2)
-        payers = np.bincount(key[more[y]], minlength=2 * n_t).reshape(n_t, 2)
-        amount = np.bincount(key[more[y]], weights=extra[y][more[y]], minlength=2 * n_t).reshape(n_t, 2)
+        payers = np.bincount(key[more], minlength=2 * n_t).reshape(n_t, 2)
+        amount = np.bincount(key[more], weights=extra[more], minlength=2 * n_t).reshape(n_t, 2)
         for t_name, t_sel in [(name, [i]) for i, name in enumerate(territories)] + [("all", list(range(n_t)))]:
             for g_name, g_sel in [(name, [i]) for i, name in enumerate(PATIENT_GROUPS)] + [("all", [0, 1])]:
                 p = persons[np.ix_(t_sel, g_sel)].sum()

@@ -46,8 +46,9 @@ class OutOfPocket:
         self.paid = np.zeros((n_years, capacity), np.float32)  # out-of-pocket after refunds, supplements included
         self.present = np.zeros((n_years, capacity), bool)
         self.reached = np.zeros((n_years, capacity), bool)  # refunded under the MAF in the year
-        self.territory = np.zeros((n_years, capacity), np.int16)
-        self.target = np.zeros((n_years, capacity), np.int8)  # in a programme's target group on 1 January
+        # a patient's zone never changes (moves between practices stay in the zone): one row serves every year
+        self.territory = np.broadcast_to(cohort.territory, (n_years, capacity))
+        self._target = np.zeros((n_years, capacity), np.int8) if layout.n_populations == 2 else None
         self.charges = np.zeros((2, len(CATEGORIES), layout.n_cells))  # the year's co-payments, supplements [category, cell]
         self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
         self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
@@ -64,8 +65,13 @@ class OutOfPocket:
         self.charges[:] = 0
         self.volume[:] = 0
         self.year = year_index
-        self.territory[year_index] = self.layout.cell_territory[state.cell]
-        self.target[year_index] = self.layout.cell_target[state.cell]
+        if self._target is not None:
+            self._target[year_index] = self.layout.cell_target[state.cell]
+
+    @property
+    def target(self) -> np.ndarray:
+        """[year, patient] 1 if in a programme's target group on 1 January (int8; all 0 without programmes)."""
+        return self._target if self._target is not None else np.broadcast_to(np.int8(0), self.paid.shape)
 
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""

@@ -41,6 +41,9 @@ def test_patients_move_to_practices_offering_more_access_until_their_lists_are_f
     assert closed["value"].sum() > 0  # some teams closed their lists
     gained = decisions.query("decision == 'patients_gained'").groupby("year")["value"].sum()
     assert gained.iloc[0] > 0
+    state, lay = run.arms["reform"].state, run.arms["reform"].layout
+    moved = state.cell != run.cohort.cell
+    assert moved.any() and (lay.cell_territory[state.cell] == run.cohort.territory).all()  # movers stay in their zone
 
 
 def test_with_closed_lists_or_no_switching_nobody_moves():
