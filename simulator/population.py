@@ -49,7 +49,7 @@ class Cohort:
     stay_frailty: np.ndarray  # float32: frailty ** hospital.los_frailty_exponent (mean one at birth)
     n_territories: int
     stratum: np.ndarray  # uint8: (region * 2 + sex) * 2 + BIM, the row of the age tables
-    group: np.ndarray  # intp: patient group, territory * 2 + BIM
+    group: np.ndarray  # int32: patient group, territory * 2 + BIM
 
     @property
     def capacity(self) -> int:
@@ -208,7 +208,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         stay_frailty=frailty_power(frailty, scenario.hospital.los_frailty_exponent, sigma),
         n_territories=len(per_zone),
         stratum=strata,
-        group=(territory.astype(np.intp) * 2 + bim),
+        group=(territory.astype(np.int32) * 2 + bim).astype(np.int32),
     )
 
 

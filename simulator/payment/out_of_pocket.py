@@ -30,10 +30,17 @@ OUTSIDE_MAF = (CATEGORY_INDEX["nursing_home"],)
 
 def maf_ceilings(scenario: Scenario, cohort: Cohort, seed: int) -> np.ndarray:
     """[patient] ceiling at price-year euros before the chronic and child rules: the social MAF or the patient's income band's."""
+    band, values = maf_ceiling_bands(scenario, cohort, seed)
+    return values[band]
+
+
+def maf_ceiling_bands(scenario: Scenario, cohort: Cohort, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """([patient] index into the ceilings, the ceilings at price-year euros: the income bands', then the social MAF's)."""
     maf = scenario.maximum_billing
     u = hashed_uniform(derived_seed(seed, "maf_income_band"), np.arange(cohort.capacity))
     band = np.minimum(np.searchsorted(np.cumsum(maf.income_band_shares), u, side="right"), len(maf.income_ceilings) - 1)
-    return np.where(cohort.bim == 1, maf.bim_ceiling, np.asarray(maf.income_ceilings)[band]).astype(np.float64)
+    values = np.array([*maf.income_ceilings, maf.bim_ceiling], np.float64)
+    return np.where(cohort.bim == 1, len(maf.income_ceilings), band).astype(np.min_scalar_type(values.size)), values
 
 
 class OutOfPocket:
@@ -41,7 +48,7 @@ class OutOfPocket:
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int):
         self.rule, self.layout, self.administration = scenario.maximum_billing, layout, administration
-        self.base_ceiling = maf_ceilings(scenario, cohort, seed)
+        self.ceiling_band, self.ceilings = maf_ceiling_bands(scenario, cohort, seed)  # [patient] index, price-year euros
         n_years, capacity = len(scenario.years), cohort.capacity
         self.paid = np.zeros((n_years, capacity), np.float32)  # out-of-pocket after refunds, supplements included
         self.present = np.zeros((n_years, capacity), bool)
@@ -59,7 +66,7 @@ class OutOfPocket:
     def start_year(self, year_index: int, state: PatientState, age: np.ndarray, index: float) -> None:
         """The year's ceilings (indexed like tariffs), and the year's sums back to zero."""
         r = self.rule
-        ceiling = self.base_ceiling - r.chronic_reduction * (state.conditions > 0)
+        ceiling = self.ceilings[self.ceiling_band] - r.chronic_reduction * (state.conditions > 0)
         ceiling = np.where(age < 19, np.minimum(ceiling, r.child_ceiling), ceiling)
         self.ceiling = np.maximum(ceiling, 0.0) * index
         self.charges[:] = 0
