@@ -3,13 +3,17 @@
 `Cohort` holds what does not change with policy (sex, birth month, BIM status, zone,
 practice, usual hospital, frailty, care propensity, drug intensity) for every slot,
 including the births and immigrants that enter later (their slots are allocated up
-front, in order of entry, so both arms address the same patient by the same slot).
+front, in order of entry, so both arms address the same patient by the same slot; within a
+month's entrants, and within the initial population, slots follow the billing cell, so that
+the monthly pass reads the per-cell tables in order).
 Its initial condition masks and care states are copied into each arm's `PatientState`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numba
 import numpy as np
 
 from simulator.care.equilibrium import draw_states, power_mean_one, stratum
@@ -184,6 +188,10 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         gp[members] = practices[rng.choice(practices.size, size=members.size, p=size / size.sum())]
     cell = layout.cell_of(territory.astype(np.int64), gp, hospital_rank, bim.astype(np.int64))
 
+    order = stable_order(entry.astype(np.int64) * layout.n_cells + cell, int(entry.max(initial=0) + 1) * layout.n_cells)  # by entry month, then cell
+    entry, birth_month, sex, bim, territory, region, cell, frailty, propensity, drug_intensity, conditions, home_nursing, \
+        nursing_home, multiplier, strata = (a[order] for a in (entry, birth_month, sex, bim, territory, region, cell, frailty, propensity,
+                                                              drug_intensity, conditions, home_nursing, nursing_home, multiplier, strata))
     sigma = morb.frailty_sigma
     return Cohort(
         n_initial=n0,
@@ -210,6 +218,21 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         stratum=strata,
         group=(territory.astype(np.int32) * 2 + bim).astype(np.int32),
     )
+
+
+@numba.njit(cache=True, nogil=True)
+def stable_order(key: np.ndarray, n_keys: int) -> np.ndarray:
+    """`np.argsort(key, kind="stable")` for keys in [0, n_keys), by counting (linear time)."""
+    start = np.zeros(n_keys + 1, np.int64)
+    for k in key:
+        start[k + 1] += 1
+    for k in range(n_keys):
+        start[k + 1] += start[k]
+    order = np.empty(key.size, np.int64)
+    for i in range(key.size):
+        order[start[key[i]]] = i
+        start[key[i]] += 1
+    return order
 
 
 def frailty_power(frailty: np.ndarray, exponent: float, sigma: float) -> np.ndarray:

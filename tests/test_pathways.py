@@ -108,7 +108,11 @@ def test_a_higher_admission_threshold_sends_emergency_patients_home_and_shorter_
 
 def test_inside_an_episode_window_emergency_visits_and_work_up_fall():
     episodes = {"bundled": {"episodes": [{"name": "hf", "trigger": ["heart_failure", "copd"], "days_before": 30, "days_after": 90}]}}
-    t = run(episodes, "run.end_year=2027", behaviour=only("bundle_emergency", "bundle_workup"))
+    behaviour = only("bundle_emergency", "bundle_workup")
+    # few of 20,000 patients are inside a window in a given month: the strongest responses allowed (defaults -0.05, -0.1)
+    # so that the direction shows above the handful of visits at stake
+    behaviour["pathways"].update(bundle_emergency=-1.0, bundle_workup=-1.0)
+    t = run(episodes, "run.end_year=2027", behaviour=behaviour)
     act = t["activity"].groupby(["category", "arm"])["volume"].sum().unstack("arm")
     for category in ("emergency", "lab_imaging"):
         assert act.loc[category, "reform"] < act.loc[category, "status_quo"], category

@@ -8,7 +8,7 @@ import pytest
 from simulator.care.tables import build_tables
 from simulator.categories import CONDITIONS
 from simulator.layout import build_layout
-from simulator.population import entries_schedule, frailty_power, statbel_age_sex, synthesise
+from simulator.population import entries_schedule, frailty_power, stable_order, statbel_age_sex, synthesise
 from tests.conftest import small_scenario
 
 
@@ -67,6 +67,18 @@ def test_cells_agree_with_zone_and_bim(built):
     _, layout, c = built
     assert np.array_equal(layout.cell_territory[c.cell], c.territory)
     assert np.array_equal(layout.cell_bim[c.cell], c.bim)
+
+
+def test_slots_follow_entry_month_then_cell(built):
+    _, _, c = built
+    key = c.entry_month.astype(np.int64) * (int(c.cell.max()) + 1) + c.cell
+    assert (np.diff(key) >= 0).all()
+
+
+def test_stable_order_is_a_stable_argsort():
+    key = np.random.default_rng(3).integers(0, 50, 5_000)
+    np.testing.assert_array_equal(stable_order(key, 50), np.argsort(key, kind="stable"))
+    np.testing.assert_array_equal(stable_order(np.zeros(0, np.int64), 4), np.zeros(0, np.int64))
 
 
 def test_individual_terms_have_mean_one_at_birth_and_frailty_is_selected_by_age(built):

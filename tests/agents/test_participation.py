@@ -52,8 +52,9 @@ def gp_uptake(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 def test_without_learning_and_peers_the_results_are_those_of_the_rule_before_agents():
     """The figures of `transition_full` before decisions moved to the agents (tests/agents/data, made with the
-    same overrides on the commit before, when care pathways did not respond yet, and with the care processes of
-    then, kept in `tests.care.numpy_care`): GP uptake is the same, money agrees within a millionth."""
+    same overrides on the commit before, `1b6f585`, when care pathways did not respond yet, and with the care
+    processes of then, kept in `tests.care.numpy_care`; remade on that commit with its population's slots put in
+    today's order, by entry month then billing cell): GP uptake is the same, money agrees within a millionth."""
     before = pd.read_csv(ROOT / "tests" / "agents" / "data" / "transition_full_before_agents.csv").set_index("year")
     with numpy_processes():
         tables = simulator.run_scenario(ROOT / "scenarios" / "transition_full.toml", overrides=[*SMALL, *OFF, *BEFORE_PATIENTS_SIDE],
