@@ -216,7 +216,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         stay_frailty=frailty_power(frailty, scenario.hospital.los_frailty_exponent, sigma),
         n_territories=len(per_zone),
         stratum=strata,
-        group=(territory.astype(np.int32) * 2 + bim).astype(np.int32),
+        group=territory.astype(np.int32) * 2 + bim,
     )
 
 

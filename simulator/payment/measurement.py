@@ -128,10 +128,10 @@ class Measurement:
         n_zones, n_groups = lay.n_territories, len(self.rates[0])
         n_units = n_zones * n_groups
         cell_unit = lay.cell_territory * n_groups + np.maximum(self.cell_population, 0)
+        k = min(year_index, len(self.rates) - 1)  # the last reference year serves the years after it
         claimed, excess, expected, expected_avoidable, months = _sums(
             self.months, self.claims, state.cell, cell_unit, self.cell_population, payment_cell.astype(np.int64),
-            self.rates[min(year_index, len(self.rates) - 1)], self.avoidable_rates[min(year_index, len(self.rates) - 1)],
-            OUTLIER_RULES.index(rule.outlier_rule), rule.outlier_cap_eur * index, n_units)
+            self.rates[k], self.avoidable_rates[k], OUTLIER_RULES.index(rule.outlier_rule), rule.outlier_cap_eur * index, n_units)
         paid = np.bincount(cell_unit, weights=self.paid * self.cells, minlength=n_units)
         paid_per_claim = np.divide(paid, claimed, out=np.ones(n_units), where=claimed > 0)
         in_zones = np.repeat(self.zones, n_groups)

@@ -28,14 +28,9 @@ from simulator.scenario import Scenario
 OUTSIDE_MAF = (CATEGORY_INDEX["nursing_home"],)
 
 
-def maf_ceilings(scenario: Scenario, cohort: Cohort, seed: int) -> np.ndarray:
-    """[patient] ceiling at price-year euros before the chronic and child rules: the social MAF or the patient's income band's."""
-    band, values = maf_ceiling_bands(scenario, cohort, seed)
-    return values[band]
-
-
 def maf_ceiling_bands(scenario: Scenario, cohort: Cohort, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """([patient] index into the ceilings, the ceilings at price-year euros: the income bands', then the social MAF's)."""
+    """Each patient's ceiling before the chronic and child rules, as ([patient] index into the ceilings, the ceilings at
+    price-year euros: the income bands', then the social MAF's)."""
     maf = scenario.maximum_billing
     u = hashed_uniform(derived_seed(seed, "maf_income_band"), np.arange(cohort.capacity))
     band = np.minimum(np.searchsorted(np.cumsum(maf.income_band_shares), u, side="right"), len(maf.income_ceilings) - 1)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulator.experiment import Replication
 from simulator.patient_payments import by_income_type
-from simulator.payment.out_of_pocket import maf_ceilings
+from simulator.payment.out_of_pocket import maf_ceiling_bands
 from simulator.population import synthesise
 from simulator.layout import build_layout
 from simulator.care.tables import build_tables
@@ -50,7 +50,8 @@ def test_no_patient_year_pays_co_payments_above_its_ceiling(ceilings, bim_ceilin
 def test_ceilings_follow_the_income_bands_and_the_social_maf():
     s = scenario({})
     cohort = synthesise(s, build_layout(s), build_tables(s), 3)
-    ceiling = maf_ceilings(s, cohort, 3)
+    band, ceilings = maf_ceiling_bands(s, cohort, 3)
+    ceiling = ceilings[band]
     assert set(np.unique(ceiling[cohort.bim == 1])) == {516.92}
     shares = [np.mean(ceiling[cohort.bim == 0] == c) for c in s.maximum_billing.income_ceilings]
     np.testing.assert_allclose(shares, s.maximum_billing.income_band_shares, atol=0.02)
