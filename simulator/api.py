@@ -14,7 +14,7 @@ from simulator.workers import process_pool
 from simulator.reference import ReferenceCosts
 from simulator.resources import check_memory
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
-from simulator.results import combine, concatenate, mark_totals
+from simulator.results import combine, mark_totals, pair_arms
 from simulator.scenario import Scenario, load_scenario
 
 
@@ -215,10 +215,11 @@ def _run_replications(jobs: list[Job], workers: int, progress: bool) -> list[dic
     with process_pool(min(workers, len(tasks))) as pool, tqdm(
         total=len(tasks), unit="job", desc="simulating", disable=not progress, leave=False
     ) as bar:
-        done = []
-        for part in pool.map(_simulate_one, tasks):
-            done.append(part)
+        done: list[dict[str, pd.DataFrame]] = []
+        for k, part in enumerate(pool.map(_simulate_one, tasks)):
+            if split and k % 2:  # the reform arm after its status quo: pair them now, keep one part
+                done[-1] = pair_arms(done[-1], part, jobs[k // 2][0])
+            else:
+                done.append(part)
             bar.update()
-    if split:
-        return [concatenate(done[2 * i:2 * i + 2]) for i in range(len(jobs))]
     return done

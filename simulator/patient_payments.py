@@ -54,31 +54,30 @@ def paying_more(status_quo: np.ndarray, reform: np.ndarray, present: np.ndarray,
     return pd.DataFrame(rows)
 
 
-def out_of_pocket_rows(paid: np.ndarray, present: np.ndarray, territory: np.ndarray, bim: np.ndarray, years: Sequence[int],
-                       weight: float) -> pd.DataFrame:
-    """One arm's out-of-pocket per present patient-year, for pairing with the other arm run in another process."""
-    y, patient = np.nonzero(present)
-    return pd.DataFrame({"year": np.asarray(years, np.int16)[y], "patient": patient.astype(np.int32),
-                         "territory_index": territory[y, patient].astype(np.int16), "bim": bim[patient].astype(np.uint8),
-                         "out_of_pocket_eur": paid[y, patient], "weight": np.float64(weight)})
+def arm_payments(paid: np.ndarray, present: np.ndarray, territory: np.ndarray, bim: np.ndarray, years: Sequence[int],
+                 weight: float) -> pd.DataFrame:
+    """One arm's out-of-pocket for pairing with the other arm run in another process.
+
+    A row per patient slot (the same slots in both arms) and a float32 column per year, NaN
+    where the patient was absent; `territory` and `bim` are [patient]. About 4 B per
+    patient-year, so two arms' worth fits beside a national run.
+    """
+    frame = pd.DataFrame(np.where(present, paid, np.float32(np.nan)).T, columns=[str(y) for y in years])
+    frame.insert(0, "territory_index", territory.astype(np.int16))
+    frame.insert(1, "bim", bim.astype(np.uint8))
+    frame.insert(2, "weight", np.float64(weight))
+    return frame
 
 
-def pair_arms(rows: pd.DataFrame, territories: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
-    """`paying_more` from the two arms' `out_of_pocket_rows` of one replication (with an `arm` column)."""
-    n_years, size = len(years), int(rows["patient"].max()) + 1 if len(rows) else 0
-    arrays = {arm: np.zeros((n_years, size), np.float32) for arm in ("status_quo", "reform")}
-    present = np.zeros((n_years, size), bool)
-    territory = np.zeros((n_years, size), np.int16)
-    index = {year: i for i, year in enumerate(years)}
-    for arm, part in rows.groupby("arm"):
-        yi = part["year"].map(index).to_numpy()
-        arrays[arm][yi, part["patient"].to_numpy()] = part["out_of_pocket_eur"].to_numpy()
-        present[yi, part["patient"].to_numpy()] = True
-        territory[yi, part["patient"].to_numpy()] = part["territory_index"].to_numpy()
-    flags = np.zeros(size, np.uint8)
-    flags[rows["patient"].to_numpy()] = rows["bim"].to_numpy()
-    weight = float(rows["weight"].iloc[0]) if len(rows) else 1.0
-    return paying_more(arrays["status_quo"], arrays["reform"], present, territory, flags, territories, years, weight)
+def pair_arm_payments(status_quo: pd.DataFrame, reform: pd.DataFrame, territories: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
+    """`paying_more` from the two arms' `arm_payments` of one replication (absent in an arm: nothing paid there)."""
+    columns = [str(y) for y in years]
+    raw = [arm[columns].to_numpy(np.float32).T for arm in (status_quo, reform)]  # [year, patient], views where pandas can
+    present = ~np.isnan(raw[0]) | ~np.isnan(raw[1])
+    sq, rf = (np.nan_to_num(a) for a in raw)
+    territory = np.broadcast_to(status_quo["territory_index"].to_numpy(), sq.shape)
+    weight = float(status_quo["weight"].iloc[0]) if len(status_quo) else 1.0
+    return paying_more(sq, rf, present, territory, status_quo["bim"].to_numpy(), territories, years, weight)
 
 
 def by_income_type(annual: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from simulator.budget import budget_impact, budget_impact_detail, budget_summary
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS, N_AGE_BANDS
 from simulator.programmes.evaluations import evaluations
-from simulator.patient_payments import by_income_type, out_of_pocket_rows, pair_arms, paying_more
+from simulator.patient_payments import arm_payments, by_income_type, pair_arm_payments, paying_more
 from simulator.savings import settlement_rows, with_true_savings
 from simulator.scenario import Scenario
 
@@ -77,13 +77,17 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
                for model in arms.values()]
     out = concatenate(per_arm)
     out.update(_patients_paying_more(scenario, arms))
-    for table in out.values():
-        table.insert(1, "replication", replication)
+    for name, table in out.items():
+        if name != ARM_PAYMENTS:
+            table.insert(1, "replication", replication)
     return out
 
 
+ARM_PAYMENTS = "_arm_payments"  # one arm's patients' payments, when its replication's arms run apart
+
+
 def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemModel]) -> dict[str, pd.DataFrame]:
-    """Who pays more under the reform: paired here when both arms ran together, else their rows, paired by `combine`."""
+    """Who pays more under the reform: paired here when both arms ran together, else one arm's payments for `pair_arms`."""
     years, names = scenario.years, [t.name for t in scenario.territories]
     oop = {arm: model.regime.out_of_pocket for arm, model in arms.items()}
     if len(oop) == 2:
@@ -91,11 +95,20 @@ def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemMod
         cohort = arms["status_quo"].cohort
         return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
                                                     years, cohort.weight)}
-    arm, model = next(iter(arms.items()))
+    (arm, model), = arms.items()
     o = oop[arm]
-    rows = out_of_pocket_rows(o.paid, o.present, o.territory, model.cohort.bim, years, model.cohort.weight)
-    rows.insert(0, "arm", arm)
-    return {"_out_of_pocket": rows}
+    return {ARM_PAYMENTS: arm_payments(o.paid, o.present, model.cohort.territory, model.cohort.bim, years, model.cohort.weight)}
+
+
+def pair_arms(status_quo: dict[str, pd.DataFrame], reform: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """The tables of one replication whose two arms ran in two processes, with who pays more paired."""
+    status_quo, reform = dict(status_quo), dict(reform)
+    table = pair_arm_payments(status_quo.pop(ARM_PAYMENTS), reform.pop(ARM_PAYMENTS), [t.name for t in scenario.territories],
+                              scenario.years)
+    table.insert(1, "replication", int(status_quo["annual"]["replication"].iloc[0]))
+    out = concatenate([status_quo, reform])
+    out["patients_paying_more"] = table
+    return out
 
 
 def _grid(scenario: Scenario, model: HealthSystemModel, values: np.ndarray, dims: list[tuple[str, tuple[str, ...]]]) -> pd.DataFrame:
@@ -370,7 +383,6 @@ def mark_totals(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Concatenate replications' tables (in replication order) and add the budget impact and its summary."""
-    parts = [_paired(p, scenario) for p in parts]
     tables = concatenate(parts)
     annual = tables["annual"]
     used = annual.groupby(["payer", "mechanism", "category"])["amount_eur"].transform(lambda v: (v != 0).any())
@@ -386,13 +398,3 @@ def combine(parts: list[dict[str, pd.DataFrame]], scenario: Scenario) -> dict[st
     return tables
 
 
-def _paired(part: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, pd.DataFrame]:
-    """A replication whose arms ran apart: pair their patients' out-of-pocket into `patients_paying_more`."""
-    if "_out_of_pocket" not in part:
-        return part
-    part = dict(part)
-    rows = part.pop("_out_of_pocket")
-    table = pair_arms(rows, [t.name for t in scenario.territories], scenario.years)
-    table.insert(1, "replication", int(rows["replication"].iloc[0]) if len(rows) else 0)
-    part["patients_paying_more"] = table
-    return part

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.patient_payments import INCOME_TYPE, PAYS_MORE_EUR, by_income_type, out_of_pocket_rows, pair_arms, paying_more
+from simulator.patient_payments import INCOME_TYPE, PAYS_MORE_EUR, arm_payments, by_income_type, pair_arm_payments, paying_more
 from simulator.categories import ITEMS
 from tests.payment.test_regime import BEHAVIOUR_OFF, run
 
@@ -24,16 +24,26 @@ def test_paying_more_counts_by_hand():
     assert PAYS_MORE_EUR == 1.0
 
 
-def test_rows_of_arms_run_apart_pair_to_the_same_table():
+def test_payments_of_arms_run_apart_pair_to_the_same_table():
     rng = np.random.default_rng(1)
     sq, rf = rng.gamma(2, 100, (2, 50)).astype(np.float32), rng.gamma(2, 100, (2, 50)).astype(np.float32)
-    present = rng.random((2, 50)) < 0.9
-    territory = rng.integers(0, 2, (2, 50)).astype(np.int16)
+    present_sq, present_rf = rng.random((2, 50)) < 0.9, rng.random((2, 50)) < 0.9  # an arm's deaths may differ
+    territory = rng.integers(0, 2, 50).astype(np.int16)
     bim = (rng.random(50) < 0.3).astype(np.uint8)
-    direct = paying_more(sq, rf, present, territory, bim, ["a", "b"], [2026, 2027], 3.0)
-    rows = pd.concat([out_of_pocket_rows(sq, present, territory, bim, [2026, 2027], 3.0).assign(arm="status_quo"),
-                      out_of_pocket_rows(rf, present, territory, bim, [2026, 2027], 3.0).assign(arm="reform")])
-    pd.testing.assert_frame_equal(pair_arms(rows, ["a", "b"], [2026, 2027]), direct)
+    present = present_sq | present_rf
+    direct = paying_more(np.where(present_sq, sq, 0), np.where(present_rf, rf, 0), present, np.broadcast_to(territory, (2, 50)),
+                         bim, ["a", "b"], [2026, 2027], 3.0)
+    apart = pair_arm_payments(arm_payments(sq, present_sq, territory, bim, [2026, 2027], 3.0),
+                              arm_payments(rf, present_rf, territory, bim, [2026, 2027], 3.0), ["a", "b"], [2026, 2027])
+    pd.testing.assert_frame_equal(apart, direct)
+    assert (direct["paying_more"] > 0).any()
+
+
+def test_arm_payments_hold_four_bytes_a_patient_year_and_nan_when_absent():
+    paid = np.array([[5.0, 7.0], [6.0, 8.0]], np.float32)
+    frame = arm_payments(paid, np.array([[True, False], [True, True]]), np.array([0, 1]), np.array([1, 0]), [2026, 2027], 1.0)
+    assert frame["2026"].dtype == np.float32 and np.isnan(frame.loc[1, "2026"]) and frame.loc[1, "2027"] == 8.0
+    assert frame["territory_index"].tolist() == [0, 1] and frame["bim"].tolist() == [1, 0]
 
 
 def test_every_money_item_has_an_income_type():
