@@ -7,12 +7,15 @@ numbers), so any difference between the arms comes from the policy, not from cha
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from simulator.allocator import reuse_freed_memory
 from simulator.care.context import Month
-from simulator.care.month import care_months
+from simulator.care.month import care_months, kernel_threads
 from simulator.care.tables import CareTables, build_tables
 from simulator.layout import build_layout
 from simulator.model import HealthSystemModel
@@ -24,6 +27,7 @@ from simulator.rng import MonthlyDraws, derived_seed
 from simulator.scenario import Scenario
 
 ARMS: tuple[str, ...] = ("status_quo", "reform")
+MIN_SLOTS_FOR_THREADS = 100_000  # below, starting two threads a month costs more than the arms' work saves
 
 
 def replication_seed(scenario: Scenario, replication: int) -> int:
@@ -46,6 +50,7 @@ class Replication:
               arms: tuple[str, ...] = ARMS) -> Replication:
         """Population and the arms (both by default); the replication's own reference costs are built here if the
         reform needs them and none are given (the status-quo arm needs them too where it measures programmes)."""
+        reuse_freed_memory()
         if reference is None and needs_reference(scenario) and ("reform" in arms or scenario.programmes):
             reference = build_reference(scenario, seed)
         layout = build_layout(scenario)
@@ -60,15 +65,35 @@ class Replication:
         return 12 * len(self.scenario.years)
 
     def step(self, step: int) -> None:
-        """Advance both arms by month `step`, on the same draws."""
+        """Advance both arms by month `step`, on the same draws.
+
+        Before and after the care processes (one kernel pass for both arms) each arm's own work runs in a thread of its
+        own where the process may use several cores: the arms share only what they read (cohort, tables, the month).
+        """
         self.draws.start(step)
         month = Month(step, self.cohort.age(step), self.cohort, self.tables, self.draws, self.scenario)
         models = list(self.arms.values())
-        for model in models:
-            model.begin_month(month)
+        each = _each_arm(len(models), self.cohort.capacity)
+        each(lambda model: model.begin_month(month), models)
         activities = care_months(month, [(model.state, model.regime.behaviour) for model in models], models[0].layout.n_cells)
-        for model, activity in zip(models, activities, strict=True):
-            model.end_month(month, activity)
+        each(lambda pair: pair[0].end_month(month, pair[1]), list(zip(models, activities, strict=True)))
+
+
+def _each_arm(n_arms: int, capacity: int) -> Callable[[Callable[[Any], None], list[Any]], None]:
+    """Call a function on each arm: in one thread per arm with two arms, several cores and a population worth it."""
+    def in_turn(work: Callable[[Any], None], items: list[Any]) -> None:
+        for item in items:
+            work(item)
+
+    if n_arms < 2 or kernel_threads() < 2 or capacity < MIN_SLOTS_FOR_THREADS:
+        return in_turn
+
+    def threaded(work: Callable[[Any], None], items: list[Any]) -> None:
+        with ThreadPoolExecutor(len(items)) as pool:
+            for done in [pool.submit(work, item) for item in items]:
+                done.result()  # an arm's error (a conservation failure) is raised here
+
+    return threaded
 
 
 def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] | None = None,

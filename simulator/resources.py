@@ -6,7 +6,10 @@ import os
 
 from simulator.scenario import Problem, Scenario, ScenarioError
 
-BYTES_PER_PATIENT = 320  # both arms, all per-slot arrays (measured: 2.9 GB at 10^7, benchmarks/results/core.json)
+# both arms, all per-slot arrays, and per year of the horizon (out-of-pocket, presence): measured on the national scenario
+# (11.8 M patients, one process) at 5,201 MiB over 3 years and 7,043 MiB over 10, benchmarks/results/national.json
+BYTES_PER_PATIENT = 360
+BYTES_PER_PATIENT_YEAR = 24
 BYTES_PER_REFERENCE_PATIENT = 200  # one arm and the yearly cost tables
 BYTES_PER_CELL = 2_000  # per-cell money, volumes and counters of both arms
 BASE_BYTES = 400 * 2**20  # the interpreter and libraries
@@ -33,7 +36,7 @@ def estimated_bytes(scenario: Scenario, processes: int = 1) -> int:
     hospitals = max(len(n.hospitals) for n in scenario.networks)
     cells = practices * hospitals * 2
     reference = scenario.reform.reference.size * (years + 1) if scenario.reform else 0
-    per_process = BYTES_PER_PATIENT * patients + BYTES_PER_REFERENCE_PATIENT * reference + BYTES_PER_CELL * cells + BASE_BYTES
+    per_process = (BYTES_PER_PATIENT + BYTES_PER_PATIENT_YEAR * years) * patients + BYTES_PER_REFERENCE_PATIENT * reference + BYTES_PER_CELL * cells + BASE_BYTES
     return int(per_process * max(1, processes))
 
 

@@ -88,3 +88,22 @@ def test_a_finished_replication_leaves_no_model_in_mesa_s_registry():
     before = len(mesa.Agent._ids)
     simulate(small_scenario("run.end_year=2026"), 0)
     assert len(mesa.Agent._ids) == before  # else a calibration or sweep process grows by a population per run
+
+
+def test_arms_in_threads_give_the_tables_of_arms_in_turn(monkeypatch):
+    """Each arm's monthly work in a thread of its own changes nothing, with a reform that moves money and care."""
+    from simulator import experiment
+    from simulator.care import month as care_month_module
+
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1", "reform.shared_savings={sharing_rate=0.5}", "run.end_year=2026")
+    default = care_month_module.kernel_threads()
+    tables = []
+    for threads, minimum in ((1, experiment.MIN_SLOTS_FOR_THREADS), (2, 0)):
+        care_month_module.set_threads(threads)
+        monkeypatch.setattr(experiment, "MIN_SLOTS_FOR_THREADS", minimum)
+        assert (experiment._each_arm(2, 10).__name__ == "threaded") == (threads == 2)
+        tables.append(simulate(s, 0))
+    care_month_module.set_threads(default)
+    for name, frame in tables[0].items():
+        pd.testing.assert_frame_equal(frame, tables[1][name], obj=name)
+    assert (tables[0]["annual"].groupby("arm")["amount_eur"].sum().diff().abs() > 0).any()

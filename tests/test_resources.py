@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from simulator.api import run_scenario
@@ -16,7 +18,17 @@ def test_estimate_grows_with_patients_and_processes():
     large = load_scenario(ROOT / "scenarios" / "pilot_zone.toml")
     assert estimated_bytes(large) > estimated_bytes(small)
     assert estimated_bytes(large, 2) == 2 * estimated_bytes(large)
+    assert estimated_bytes(load_scenario(ROOT / "scenarios" / "pilot_zone.toml", ["run.end_year=2035"])) > estimated_bytes(
+        load_scenario(ROOT / "scenarios" / "pilot_zone.toml", ["run.end_year=2027"]))
     check_memory(small)  # fits
+
+
+def test_estimate_covers_the_measured_national_peak():
+    """The national benchmark's peak (one process, full scale, 10 years) is within the estimate, and not far below it."""
+    measured = json.loads((ROOT / "benchmarks" / "results" / "national.json").read_text())
+    scenario = load_scenario(ROOT / "scenarios" / "belgium.toml", [f"run.end_year={2025 + measured['years']}"])
+    estimate = estimated_bytes(scenario) / 2**20
+    assert measured["peak_mib"] <= estimate <= 1.5 * measured["peak_mib"]
 
 
 def test_a_run_beyond_the_memory_available_is_refused_in_one_line(monkeypatch):

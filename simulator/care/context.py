@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,12 +26,17 @@ class Month:
     draws: MonthlyDraws
     scenario: Scenario
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)  # one shared array may need another
 
     def shared(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
-        """An array that depends only on the month and the cohort, computed once for both arms."""
+        """An array that depends only on the month and the cohort, computed once for both arms (which may ask at once,
+        from their threads)."""
         value = self._cache.get(key)
         if value is None:
-            value = self._cache[key] = compute()
+            with self._lock:
+                value = self._cache.get(key)
+                if value is None:
+                    value = self._cache[key] = compute()
         return value
 
     def stratum_age(self) -> np.ndarray:

@@ -131,8 +131,13 @@ def _gather(parts: list[tuple[np.ndarray, ...]], at: int, allocate, scatter) -> 
 
 
 def set_threads(threads: int) -> None:
-    """Threads the kernel may use in this process (the results do not depend on it)."""
+    """Threads the kernel (and each arm's monthly work) may use in this process (the results do not depend on it)."""
     THREADS[0] = max(1, int(threads))
+
+
+def kernel_threads() -> int:
+    """Threads this process may use (`set_threads`)."""
+    return THREADS[0]
 
 
 def _activity(arm: int, state: PatientState, offsets: np.ndarray, slots: np.ndarray, volume: np.ndarray, ad_offsets: np.ndarray,
