@@ -143,7 +143,7 @@ class Observer:
     def spending(self, slots: np.ndarray) -> np.ndarray:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
         by_group = self.unit_value.T.astype(np.float32) @ self.volume_year  # [bim, patient]: both values for everyone
-        return np.where(self.cohort.bim[slots] == 1, by_group[1, slots], by_group[0, slots]).astype(np.float64)
+        return by_group[self.cohort.bim[slots], slots].astype(np.float64)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -176,11 +176,12 @@ def _january(counts: np.ndarray, key: np.ndarray, alive: np.ndarray, age: np.nda
 
 
 def concentration(spend: np.ndarray, weight: float) -> tuple[float, float, float]:
-    """Share of spending of the top 5 % and top 1 %, and people (weighted) above 100,000 EUR."""
+    """Share of spending of the top 5 % and top 1 %, and people (weighted) above 100,000 EUR (`spend` is reordered)."""
     if not spend.size or spend.sum() <= 0:
         return 0.0, 0.0, 0.0
-    total = spend.sum()
+    total, above = spend.sum(), (spend > 100_000).sum()
     n5, n1 = max(1, round(spend.size * 0.05)), max(1, round(spend.size * 0.01))
-    top5 = np.partition(spend, spend.size - n5)[spend.size - n5 :].sum()
     top1 = np.partition(spend, spend.size - n1)[spend.size - n1 :].sum()
-    return float(top5 / total), float(top1 / total), float((spend > 100_000).sum() * weight)
+    spend.partition(spend.size - n5)  # in place, last: a copy less (100 MB per arm at national scale)
+    top5 = spend[spend.size - n5 :].sum()
+    return float(top5 / total), float(top1 / total), float(above * weight)

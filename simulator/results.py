@@ -167,9 +167,7 @@ def _counts(scenario: Scenario, model: HealthSystemModel) -> dict[str, np.ndarra
     counts["hospital_cases"] = counts["day_cases"] + counts["admissions"]
     oop, n_t = model.regime.out_of_pocket, model.layout.n_territories
     counts["maf_reached"] = np.zeros((n_years, n_t, 2, n_pop, N_AGE_BANDS))  # people refunded under the MAF, in the last band
-    for y in range(n_years):
-        key = (oop.territory[y][oop.reached[y]].astype(np.int64) * 2 + model.cohort.bim[oop.reached[y]]) * n_pop + oop.target[y][oop.reached[y]]
-        counts["maf_reached"][y, ..., -1] = np.bincount(key, minlength=2 * n_t * n_pop).reshape(n_t, 2, n_pop) * weight
+    counts["maf_reached"][..., -1] = oop.reached.reshape(n_years, n_t, 2, n_pop) * weight
     counts["persons_not_capitated_1_january"] = counts["persons_1_january"] - counts["persons_capitated_1_january"]
     counts["risk_score_not_capitated_1_january"] = counts["risk_score_1_january"] - counts["risk_score_capitated_1_january"]
     by_mechanism = _money(scenario, model).reshape((n_years, len(PAYERS), len(MECHANISMS), len(ITEMS), n_t, 2, n_pop))

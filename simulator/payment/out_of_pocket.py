@@ -47,7 +47,8 @@ class OutOfPocket:
         n_years, capacity = len(scenario.years), cohort.capacity
         self.paid = np.zeros((n_years, capacity), np.float32)  # out-of-pocket after refunds, supplements included
         self.present = np.zeros((n_years, capacity), bool)
-        self.reached = np.zeros((n_years, capacity), bool)  # refunded under the MAF in the year
+        self.bim = cohort.bim
+        self.reached = np.zeros((n_years, layout.n_territories * 2 * layout.n_populations))  # refunded under the MAF [year, zone x BIM x population]
         # a patient's zone never changes (moves between practices stay in the zone): one row serves every year
         self.territory = np.broadcast_to(cohort.territory, (n_years, capacity))
         self._target = np.zeros((n_years, capacity), np.int8) if layout.n_populations == 2 else None
@@ -87,14 +88,25 @@ class OutOfPocket:
         in_maf = np.ones((2, len(CATEGORIES)), bool)
         in_maf[1] = False  # supplements
         in_maf[0, list(OUTSIDE_MAF)] = False
+        self.counted = self.refunded = None  # last year's, freed before this year's are computed
         counted = self._per_patient(per_unit, in_maf, volume_year, cell)  # co-payments in the MAF
-        total = counted + self._per_patient(per_unit, ~in_maf, volume_year, cell)
-        refund = np.maximum(counted - self.ceiling, 0.0) if self.rule.enabled else np.zeros(cell.size)
+        total = self._per_patient(per_unit, ~in_maf, volume_year, cell)
+        total += counted  # in place: at national scale each float64 temporary is 100 MB per arm
+        if self.rule.enabled:
+            refund = np.subtract(counted, self.ceiling)
+            np.maximum(refund, 0.0, out=refund)
+        else:
+            refund = np.zeros(cell.size)
         self.counted, self.refunded = counted, refund
         y = self.year
         self.present[y] = present
-        self.reached[y] = refund > 0
-        self.paid[y] = (total - refund).astype(np.float32)
+        reached = np.flatnonzero(refund > 0)
+        key = (self.territory[y][reached].astype(np.int64) * 2 + self.bim[reached]) * self.layout.n_populations
+        if self._target is not None:
+            key += self._target[y][reached]
+        self.reached[y] = np.bincount(key, minlength=self.reached.shape[1])
+        total -= refund
+        self.paid[y] = total  # rounded to float32 here
         return self._refunds(np.bincount(cell, weights=refund, minlength=self.layout.n_cells))
 
     def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: np.ndarray, cell: np.ndarray) -> np.ndarray:

@@ -81,3 +81,15 @@ def test_supplements_are_a_share_of_the_tariff_that_a_reform_can_forbid():
     assert money(t, "reform", "supplement").abs().sum() == 0
     saved = by_income_type(t["annual"]).groupby("income_type")["savings_eur"].sum()
     assert saved["fees"] > 0 and saved["drugs"] == 0  # patients save the fee supplements, nothing else moves
+
+
+def test_people_reaching_the_maf_are_counted_by_zone_and_group():
+    run_ = Replication.build(scenario({"income_ceilings": [100.0] * 6, "bim_ceiling": 50.0}), 5)
+    for step in range(12):
+        run_.step(step)
+    model = run_.arms["status_quo"]
+    o, cohort = model.regime.out_of_pocket, model.cohort
+    reached = o.refunded > 0
+    by_hand = np.bincount(cohort.territory[reached].astype(np.int64) * 2 + cohort.bim[reached], minlength=o.reached.shape[1])
+    np.testing.assert_array_equal(o.reached[0], by_hand)
+    assert 0 < o.reached[0].sum() < (o.present[0]).sum()
