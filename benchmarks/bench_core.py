@@ -53,7 +53,6 @@ def measure(size: int, months: int, reform_file: str | None = None) -> dict[str,
     import tempfile
 
     from simulator.output import write_tables
-    from simulator.results import replication_tables
 
     s = scenario(size, months, reform_file)
     started = time.perf_counter()
@@ -63,7 +62,7 @@ def measure(size: int, months: int, reform_file: str | None = None) -> dict[str,
         run.step(step)
     stepped = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        write_tables(Path(folder), replication_tables(s, run.arms, 0))
+        write_tables(Path(folder), run.results(0))
     written = time.perf_counter()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     person_months = size * months * 2

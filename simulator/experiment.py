@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -22,6 +22,7 @@ from simulator.model import HealthSystemModel
 from simulator.payment.mix import Regime
 from simulator.population import Cohort, synthesise
 from simulator.reference import ReferenceCosts, build_reference, needs_reference
+from simulator.patient_payments import paying_more
 from simulator.results import replication_tables
 from simulator.rng import MonthlyDraws, derived_seed
 from simulator.scenario import Scenario
@@ -44,6 +45,7 @@ class Replication:
     tables: CareTables
     draws: MonthlyDraws
     arms: dict[str, HealthSystemModel]
+    paying_more: list[pd.DataFrame] = field(default_factory=list)  # with both arms: who pays more, a frame per year closed
 
     @classmethod
     def build(cls, scenario: Scenario, seed: int, reference: ReferenceCosts | None = None,
@@ -56,8 +58,9 @@ class Replication:
         layout = build_layout(scenario)
         tables = build_tables(scenario)
         cohort = synthesise(scenario, layout, tables, seed)
-        arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform", seed), cohort, layout, seed)
-                for arm in arms}
+        alone = len(arms) == 1  # an arm run alone keeps every year's patients' payments, to be paired with the other arm's
+        arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform", seed, alone), cohort,
+                                       layout, seed) for arm in arms}
         return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
 
     @property
@@ -77,6 +80,20 @@ class Replication:
         each(lambda model: model.begin_month(month), models)
         activities = care_months(month, [(model.state, model.regime.behaviour) for model in models], models[0].layout.n_cells)
         each(lambda pair: pair[0].end_month(month, pair[1]), list(zip(models, activities, strict=True)))
+        if step % 12 == 11 and len(models) == 2:
+            self.paying_more.append(self._paying_more(step // 12))
+
+    def _paying_more(self, year_index: int) -> pd.DataFrame:
+        """Who pays more in the year just closed: each patient's out-of-pocket in the two arms, on the same people."""
+        sq, rf = (self.arms[arm].regime.out_of_pocket for arm in ARMS)
+        row = slice(year_index % sq.paid.shape[0], year_index % sq.paid.shape[0] + 1)
+        return paying_more(sq.paid[row], rf.paid[row], sq.present[row] | rf.present[row], sq.territory[row], self.cohort.bim,
+                           [t.name for t in self.scenario.territories], [self.scenario.years[year_index]], self.cohort.weight)
+
+    def results(self, label: int) -> dict[str, pd.DataFrame]:
+        """All tables of the replication once stepped to the end, numbered `label`."""
+        pairs = pd.concat(self.paying_more, ignore_index=True) if self.paying_more else None
+        return replication_tables(self.scenario, self.arms, label, pairs)
 
 
 def _each_arm(n_arms: int, capacity: int) -> Callable[[Callable[[Any], None], list[Any]], None]:
@@ -112,7 +129,7 @@ def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] 
         run.step(step)
         if on_month is not None:
             on_month()
-    tables = replication_tables(scenario, run.arms, replication if label is None else label)
+    tables = run.results(replication if label is None else label)
     for model in run.arms.values():
         model.release()
     return tables

@@ -67,8 +67,10 @@ STANDARDISED: tuple[str, ...] = (
 )
 
 
-def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int) -> dict[str, pd.DataFrame]:
-    """All tables of one replication."""
+def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int,
+                       paying_more_table: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """All tables of one replication; with both arms, `paying_more_table` is who pays more, paired each December
+    (`Replication.results`), unless the arms kept every year's payments."""
     per_arm = [{"annual": _annual(scenario, model), "activity": _activity(scenario, model),
                 **_indicator_tables(scenario, model), "providers": _providers(scenario, model),
                 "settlements": _settlements(model), "decisions": _decisions(model),
@@ -76,7 +78,7 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
                 "reinvestment": _reinvestment(model), "rates": _rates(model), **_programme_measures(scenario, model)}
                for model in arms.values()]
     out = concatenate(per_arm)
-    out.update(_patients_paying_more(scenario, arms))
+    out.update(_patients_paying_more(scenario, arms, paying_more_table))
     for name, table in out.items():
         if name != ARM_PAYMENTS:
             table.insert(1, "replication", replication)
@@ -86,12 +88,17 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
 ARM_PAYMENTS = "_arm_payments"  # one arm's patients' payments, when its replication's arms run apart
 
 
-def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemModel]) -> dict[str, pd.DataFrame]:
-    """Who pays more under the reform: paired here when both arms ran together, else one arm's payments for `pair_arms`."""
+def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemModel], table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Who pays more under the reform: with both arms, as paired each December (or here, from every year's payments);
+    with one arm, its payments for `pair_arms`."""
     years, names = scenario.years, [t.name for t in scenario.territories]
     oop = {arm: model.regime.out_of_pocket for arm, model in arms.items()}
     if len(oop) == 2:
+        if table is not None:
+            return {"patients_paying_more": table}
         sq, rf = oop["status_quo"], oop["reform"]
+        if sq.paid.shape[0] != len(years):
+            raise ValueError("the arms kept only the last year's payments: take the tables from Replication.results")
         cohort = arms["status_quo"].cohort
         return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
                                                     years, cohort.weight)}

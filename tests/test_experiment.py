@@ -107,3 +107,20 @@ def test_arms_in_threads_give_the_tables_of_arms_in_turn(monkeypatch):
     for name, frame in tables[0].items():
         pd.testing.assert_frame_equal(frame, tables[1][name], obj=name)
     assert (tables[0]["annual"].groupby("arm")["amount_eur"].sum().diff().abs() > 0).any()
+
+
+def test_both_arms_keep_one_year_of_patients_payments_and_pair_it_each_december():
+    from simulator.results import replication_tables
+
+    s = small_scenario("reform.fee_for_service.copayment_change.specialist=0.5", "run.end_year=2027")
+    together = Replication.build(s, replication_seed(s, 0))
+    alone = Replication.build(s, replication_seed(s, 0), arms=("reform",))
+    assert together.arms["reform"].regime.out_of_pocket.paid.shape[0] == 1  # the year's row only
+    assert alone.arms["reform"].regime.out_of_pocket.paid.shape[0] == len(s.years)  # every year, for pairing later
+    for step in range(together.months):
+        together.step(step)
+    assert len(together.paying_more) == len(s.years)
+    table = together.results(0)["patients_paying_more"]
+    assert sorted(table["year"].unique()) == list(s.years) and (table["paying_more"] > 0).any()
+    with pytest.raises(ValueError, match="Replication.results"):
+        replication_tables(s, together.arms, 0)

@@ -47,7 +47,8 @@ from simulator.scenario import Scenario
 class Regime(Settling, Reinvesting, Charging):
     """Fee-for-service plus, in the reform arm, capitation, bundles, global budget, shared savings and P4P."""
 
-    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int):
+    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, reference: ReferenceCosts | None, reform: bool, seed: int,
+                 all_years: bool = True):
         """`seed` is the replication's: every draw of the regime and its agents (benchmark errors, opt-in, coding, selection) comes from it."""
         self.scenario, self.layout, self.cohort, self.reform, self.seed = scenario, layout, cohort, reform, seed
         self.ffs = FeeForService.reform(scenario) if reform else FeeForService.status_quo(scenario)
@@ -97,7 +98,7 @@ class Regime(Settling, Reinvesting, Charging):
         self.lagged: list[tuple] = []  # zone settlements waiting for their data lag: (due step, statement, records)
         kinds = [p.kind for p in layout.providers]
         self.payee = {k: kinds.index(k) for k in ("administration", "integration_management")}
-        self.out_of_pocket = OutOfPocket(scenario, layout, cohort, seed, self.payee["administration"])
+        self.out_of_pocket = OutOfPocket(scenario, layout, cohort, seed, self.payee["administration"], all_years)
         self.supplement = np.array([getattr(scenario.supplements, c) for c in CATEGORIES])  # share of tariff
         self.forbidden = np.isin(CATEGORIES, r.forbid_supplements) if r else np.zeros(len(CATEGORIES), bool)
         self.targets = TargetFlags(scenario, layout)

@@ -41,17 +41,20 @@ def maf_ceiling_bands(scenario: Scenario, cohort: Cohort, seed: int) -> tuple[np
 class OutOfPocket:
     """Each patient's out-of-pocket of each year in one arm, with the MAF refunds it makes."""
 
-    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int):
+    def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int, all_years: bool = True):
+        """`all_years`: keep each year's payments (an arm run alone, paired at the end); else only the year's, paired
+        each December beside the other arm (`Replication`)."""
         self.rule, self.layout, self.administration = scenario.maximum_billing, layout, administration
         self.ceiling_band, self.ceilings = maf_ceiling_bands(scenario, cohort, seed)  # [patient] index, price-year euros
         n_years, capacity = len(scenario.years), cohort.capacity
-        self.paid = np.zeros((n_years, capacity), np.float32)  # out-of-pocket after refunds, supplements included
-        self.present = np.zeros((n_years, capacity), bool)
+        rows = n_years if all_years else 1
+        self.paid = np.zeros((rows, capacity), np.float32)  # [year or the year's row, patient] out-of-pocket after refunds
+        self.present = np.zeros((rows, capacity), bool)
         self.bim = cohort.bim
         self.reached = np.zeros((n_years, layout.n_territories * 2 * layout.n_populations))  # refunded under the MAF [year, zone x BIM x population]
         # a patient's zone never changes (moves between practices stay in the zone): one row serves every year
-        self.territory = np.broadcast_to(cohort.territory, (n_years, capacity))
-        self._target = np.zeros((n_years, capacity), np.int8) if layout.n_populations == 2 else None
+        self.territory = np.broadcast_to(cohort.territory, (rows, capacity))
+        self._target = np.zeros(capacity, np.int8) if layout.n_populations == 2 else None  # the year's, from 1 January
         self.charges = np.zeros((2, len(CATEGORIES), layout.n_cells))  # the year's co-payments, supplements [category, cell]
         self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
         self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
@@ -69,12 +72,7 @@ class OutOfPocket:
         self.volume[:] = 0
         self.year = year_index
         if self._target is not None:
-            self._target[year_index] = self.layout.cell_target[state.cell]
-
-    @property
-    def target(self) -> np.ndarray:
-        """[year, patient] 1 if in a programme's target group on 1 January (int8; all 0 without programmes)."""
-        return self._target if self._target is not None else np.broadcast_to(np.int8(0), self.paid.shape)
+            self._target[:] = self.layout.cell_target[state.cell]
 
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""
@@ -99,14 +97,15 @@ class OutOfPocket:
             refund = np.zeros(cell.size)
         self.counted, self.refunded = counted, refund
         y = self.year
-        self.present[y] = present
+        row = y % self.paid.shape[0]
+        self.present[row] = present
         reached = np.flatnonzero(refund > 0)
-        key = (self.territory[y][reached].astype(np.int64) * 2 + self.bim[reached]) * self.layout.n_populations
+        key = (self.territory[row][reached].astype(np.int64) * 2 + self.bim[reached]) * self.layout.n_populations
         if self._target is not None:
-            key += self._target[y][reached]
+            key += self._target[reached]
         self.reached[y] = np.bincount(key, minlength=self.reached.shape[1])
         total -= refund
-        self.paid[y] = total  # rounded to float32 here
+        self.paid[row] = total  # rounded to float32 here
         return self._refunds(np.bincount(cell, weights=refund, minlength=self.layout.n_cells))
 
     def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: np.ndarray, cell: np.ndarray) -> np.ndarray:
