@@ -122,7 +122,7 @@ def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] 
 
     With one arm, the same replication can run its arms in two processes: the draws are keyed
     by (seed, process, month), so each arm reads the same numbers wherever it runs, and
-    `results.concatenate` gives the tables of a run of both arms together.
+    `results.pair_arms` gives the tables of a run of both arms together.
     """
     run = Replication.build(scenario, replication_seed(scenario, replication), reference, arms)
     for step in range(run.months):

@@ -9,12 +9,15 @@ patients' payments of the `annual` table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from simulator.categories import PATIENT_GROUPS
+from simulator.payment.out_of_pocket import OutOfPocket
+from simulator.population import Cohort
+from simulator.scenario import Scenario
 
 #: Type of income (hospital pilot convention) of each money item.
 INCOME_TYPE: dict[str, str] = {
@@ -78,6 +81,26 @@ def pair_arm_payments(status_quo: pd.DataFrame, reform: pd.DataFrame, territorie
     territory = np.broadcast_to(status_quo["territory_index"].to_numpy(), sq.shape)
     weight = float(status_quo["weight"].iloc[0]) if len(status_quo) else 1.0
     return paying_more(sq, rf, present, territory, status_quo["bim"].to_numpy(), territories, years, weight)
+
+
+ARM_PAYMENTS = "_arm_payments"  # the table of one arm's patients' payments, when its replication's arms run apart
+
+
+def paying_more_tables(scenario: Scenario, out_of_pocket: Mapping[str, OutOfPocket], cohort: Cohort,
+                       table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Who pays more under the reform: with both arms, `table` as paired each December (or, where the arms kept every
+    year's payments, paired here); with one arm, its payments (`arm_payments`) for pairing with the other's."""
+    years, names = scenario.years, [t.name for t in scenario.territories]
+    if len(out_of_pocket) == 2:
+        if table is not None:
+            return {"patients_paying_more": table}
+        sq, rf = out_of_pocket["status_quo"], out_of_pocket["reform"]
+        if sq.paid.shape[0] != len(years):
+            raise ValueError("the arms kept only the last year's payments: take the tables from Replication.results")
+        return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
+                                                    years, cohort.weight)}
+    (o,) = out_of_pocket.values()
+    return {ARM_PAYMENTS: arm_payments(o.paid, o.present, cohort.territory, cohort.bim, years, cohort.weight)}
 
 
 def by_income_type(annual: pd.DataFrame) -> pd.DataFrame:

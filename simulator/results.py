@@ -16,7 +16,7 @@ from simulator.budget import budget_impact, budget_impact_detail, budget_summary
 from simulator.model import HealthSystemModel
 from simulator.observe import COUNTS, N_AGE_BANDS
 from simulator.programmes.evaluations import evaluations
-from simulator.patient_payments import arm_payments, by_income_type, pair_arm_payments, paying_more
+from simulator.patient_payments import ARM_PAYMENTS, by_income_type, pair_arm_payments, paying_more_tables
 from simulator.savings import settlement_rows, with_true_savings
 from simulator.scenario import Scenario
 
@@ -78,33 +78,12 @@ def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel]
                 "reinvestment": _reinvestment(model), "rates": _rates(model), **_programme_measures(scenario, model)}
                for model in arms.values()]
     out = concatenate(per_arm)
-    out.update(_patients_paying_more(scenario, arms, paying_more_table))
+    out.update(paying_more_tables(scenario, {arm: model.regime.out_of_pocket for arm, model in arms.items()},
+                                  next(iter(arms.values())).cohort, paying_more_table))
     for name, table in out.items():
         if name != ARM_PAYMENTS:
             table.insert(1, "replication", replication)
     return out
-
-
-ARM_PAYMENTS = "_arm_payments"  # one arm's patients' payments, when its replication's arms run apart
-
-
-def _patients_paying_more(scenario: Scenario, arms: Mapping[str, HealthSystemModel], table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Who pays more under the reform: with both arms, as paired each December (or here, from every year's payments);
-    with one arm, its payments for `pair_arms`."""
-    years, names = scenario.years, [t.name for t in scenario.territories]
-    oop = {arm: model.regime.out_of_pocket for arm, model in arms.items()}
-    if len(oop) == 2:
-        if table is not None:
-            return {"patients_paying_more": table}
-        sq, rf = oop["status_quo"], oop["reform"]
-        if sq.paid.shape[0] != len(years):
-            raise ValueError("the arms kept only the last year's payments: take the tables from Replication.results")
-        cohort = arms["status_quo"].cohort
-        return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
-                                                    years, cohort.weight)}
-    (arm, model), = arms.items()
-    o = oop[arm]
-    return {ARM_PAYMENTS: arm_payments(o.paid, o.present, model.cohort.territory, model.cohort.bim, years, model.cohort.weight)}
 
 
 def pair_arms(status_quo: dict[str, pd.DataFrame], reform: dict[str, pd.DataFrame], scenario: Scenario) -> dict[str, pd.DataFrame]:
