@@ -6,10 +6,11 @@ import os
 
 from simulator.scenario import Problem, Scenario, ScenarioError
 
-# both arms, all per-slot arrays, and per year of the horizon (out-of-pocket, presence): measured on the national scenario
-# (11.8 M patients, one process) at 5,201 MiB over 3 years and 7,043 MiB over 10, benchmarks/results/national.json
-BYTES_PER_PATIENT = 360
-BYTES_PER_PATIENT_YEAR = 24
+# both arms, all per-slot arrays, and per year of the horizon (an arm run alone keeps each year's out-of-pocket and
+# presence, 5 B a patient-year): measured on the national scenario (11.8 M patients, one process) at 5,288 MiB over 3
+# years and 5,900 MiB over 10, benchmarks/results/national.json
+BYTES_PER_PATIENT = 410
+BYTES_PER_PATIENT_YEAR = 12
 BYTES_PER_REFERENCE_PATIENT = 200  # one arm and the yearly cost tables
 BYTES_PER_CELL = 2_000  # per-cell money, volumes and counters of both arms
 BASE_BYTES = 400 * 2**20  # the interpreter and libraries
