@@ -39,7 +39,7 @@ def maf_ceiling_bands(scenario: Scenario, cohort: Cohort, seed: int) -> tuple[np
 
 
 class OutOfPocket:
-    """Each patient's out-of-pocket of each year in one arm, with the MAF refunds it makes."""
+    """Each patient's out-of-pocket of each year (or of the year only, see `all_years`) in one arm, with the MAF refunds it makes."""
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int, all_years: bool = True):
         """`all_years`: keep each year's payments (an arm run alone, paired at the end); else only the year's, paired
