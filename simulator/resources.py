@@ -7,8 +7,8 @@ import os
 from simulator.scenario import Problem, Scenario, ScenarioError
 
 # both arms, all per-slot arrays, and per year of the horizon (an arm run alone keeps each year's out-of-pocket and
-# presence, 5 B a patient-year): measured on the national scenario (11.8 M patients, one process) at 5,288 MiB over 3
-# years and 5,900 MiB over 10, benchmarks/results/national.json
+# presence, 5 B a patient-year): measured on the national scenario (11.8 M patients, one process) at 5,304 MiB over 3
+# years (bench_national.py --end-year 2028) and 5,900 MiB over 10, benchmarks/results/national.json
 BYTES_PER_PATIENT = 410
 BYTES_PER_PATIENT_YEAR = 12
 BYTES_PER_REFERENCE_PATIENT = 200  # one arm and the yearly cost tables
