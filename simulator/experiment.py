@@ -86,7 +86,7 @@ class Replication:
     def _paying_more(self, year_index: int) -> pd.DataFrame:
         """Who pays more in the year just closed: each patient's out-of-pocket in the two arms, on the same people."""
         sq, rf = (self.arms[arm].regime.out_of_pocket for arm in ARMS)
-        row = slice(year_index % sq.paid.shape[0], year_index % sq.paid.shape[0] + 1)
+        row = slice(sq.row(year_index), sq.row(year_index) + 1)
         return paying_more(sq.paid[row], rf.paid[row], sq.present[row] | rf.present[row], sq.territory[row], self.cohort.bim,
                            [t.name for t in self.scenario.territories], [self.scenario.years[year_index]], self.cohort.weight)
 

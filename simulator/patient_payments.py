@@ -88,19 +88,14 @@ ARM_PAYMENTS = "_arm_payments"  # the table of one arm's patients' payments, whe
 
 def paying_more_tables(scenario: Scenario, out_of_pocket: Mapping[str, OutOfPocket], cohort: Cohort,
                        table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Who pays more under the reform: with both arms, `table` as paired each December (or, where the arms kept every
-    year's payments, paired here); with one arm, its payments (`arm_payments`) for pairing with the other's."""
-    years, names = scenario.years, [t.name for t in scenario.territories]
+    """Who pays more under the reform: with both arms, `table` as paired each December (`Replication.results`); with
+    one arm, its payments (`arm_payments`) for pairing with the other's."""
     if len(out_of_pocket) == 2:
-        if table is not None:
-            return {"patients_paying_more": table}
-        sq, rf = out_of_pocket["status_quo"], out_of_pocket["reform"]
-        if sq.paid.shape[0] != len(years):
-            raise ValueError("the arms kept only the last year's payments: take the tables from Replication.results")
-        return {"patients_paying_more": paying_more(sq.paid, rf.paid, sq.present | rf.present, sq.territory, cohort.bim, names,
-                                                    years, cohort.weight)}
+        if table is None:
+            raise ValueError("both arms keep only the year's payments, paired each December: take the tables from Replication.results")
+        return {"patients_paying_more": table}
     (o,) = out_of_pocket.values()
-    return {ARM_PAYMENTS: arm_payments(o.paid, o.present, cohort.territory, cohort.bim, years, cohort.weight)}
+    return {ARM_PAYMENTS: arm_payments(o.paid, o.present, cohort.territory, cohort.bim, scenario.years, cohort.weight)}
 
 
 def by_income_type(annual: pd.DataFrame) -> pd.DataFrame:

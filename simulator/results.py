@@ -70,7 +70,7 @@ STANDARDISED: tuple[str, ...] = (
 def replication_tables(scenario: Scenario, arms: Mapping[str, HealthSystemModel], replication: int,
                        paying_more_table: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All tables of one replication; with both arms, `paying_more_table` is who pays more, paired each December
-    (`Replication.results`), unless the arms kept every year's payments."""
+    (`Replication.results`)."""
     per_arm = [{"annual": _annual(scenario, model), "activity": _activity(scenario, model),
                 **_indicator_tables(scenario, model), "providers": _providers(scenario, model),
                 "settlements": _settlements(model), "decisions": _decisions(model),

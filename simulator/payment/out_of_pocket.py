@@ -74,6 +74,10 @@ class OutOfPocket:
         if self._target is not None:
             self._target[:] = self.layout.cell_target[state.cell]
 
+    def row(self, year_index: int) -> int:
+        """Row of `paid`, `present` and `territory` that holds year `year_index` (0 when only the year's is kept)."""
+        return year_index % self.paid.shape[0]
+
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""
         self.volume += volume
@@ -97,7 +101,7 @@ class OutOfPocket:
             refund = np.zeros(cell.size)
         self.counted, self.refunded = counted, refund
         y = self.year
-        row = y % self.paid.shape[0]
+        row = self.row(y)
         self.present[row] = present
         reached = np.flatnonzero(refund > 0)
         key = (self.territory[row][reached].astype(np.int64) * 2 + self.bim[reached]) * self.layout.n_populations
