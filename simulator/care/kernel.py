@@ -4,8 +4,10 @@ Each slot is visited once a month. Its draws are counter-based (`rng.hashed_unif
 function of seed, process, month and slot), computed once and read by every arm, so the arms
 share their random numbers wherever they run and whatever subset of slots a process needs.
 Where the arms' states agree (they do for deaths and onsets, which no policy moves), that work
-is done once. What the arms did is packed into one event buffer per slot range; `scatter_events`
-and `scatter_admissions` unpack the ranges, in slot order, into groups by arm and category, which
+is done once; where a slot's state and its cell's multipliers agree too (cells the reform leaves
+alone, months before it acts, a status quo run in both arms), arm 1 copies arm 0's outcome.
+What the arms did is packed into one event buffer per slot range; `scatter_events` and
+`scatter_admissions` unpack the ranges, in slot order, into groups by arm and category, which
 `care.month` slices into each arm's `Activity` without copying.
 
 Inputs are grouped so that the signature stays fixed:
@@ -154,17 +156,31 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
     counts = np.zeros(n_arms * N_CODES, np.int64)
     ad_counts = np.zeros(n_arms, np.int64)
     u = np.empty((_SHARED_STREAMS.size, BLOCK))
-    same = np.empty(BLOCK, np.bool_)
+    same = np.empty(BLOCK, np.int8)
+    first = np.zeros((2, BLOCK + 1), np.int64)  # arm 0's first event and admission row of each slot of the block
     n_ev = n_ad = 0
     s0, s1 = states[0], states[1]
+    m0, m1 = multipliers[0], multipliers[1]
+    cell_same = _rows_equal(m0[0], m1[0])
+    episode_same = _equal(m0[2], m1[2])
+    reason_same = _equal(m0[1].ravel(), m1[1].ravel())
     for b0 in range(start, stop, BLOCK):
         b1 = min(stop, b0 + BLOCK)
         for r in range(_SHARED_STREAMS.size):  # stream by stream: the hash loop vectorises
             key = keys[_SHARED_STREAMS[r]]
             for j in range(b1 - b0):
                 u[r, j] = uniform(key, b0 + j)
-        for j in range(b1 - b0):
-            same[j] = n_arms == 2 and s0[0][b0 + j] == s1[0][b0 + j] and s0[1][b0 + j] == s1[1][b0 + j]
+        for j in range(b1 - b0):  # how far the arms' inputs agree (inline: a call taking the state tuples costs 80 ns a slot)
+            i = b0 + j
+            same[j] = 0  # 1: alive and conditions (phases 1-2); 2: everything the kernel reads, so arm 1 repeats arm 0
+            if n_arms == 2 and s0[0][i] == s1[0][i] and s0[1][i] == s1[1][i]:
+                same[j] = 1
+                if (s0[2][i] == s1[2][i] and s0[3][i] == s1[3][i] and s0[4][i] == s1[4][i] and s0[5][i] == s1[5][i]
+                        and cell_same[s0[5][i]]):
+                    inside0 = m0[3] and s0[6][i]
+                    inside1 = m1[3] and s1[6][i]
+                    if inside0 == inside1 and (episode_same or not inside0):
+                        same[j] = 2
         for arm in range(n_arms):
             events = _room(events, n_ev, MAX_EVENTS * BLOCK)
             admitted = _room(admitted, n_ad, BLOCK)
@@ -176,13 +192,34 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
                         if s1[0][i] and not s0[0][i]:
                             n_ev = _event(events, n_ev, counts, 1, DEATH, i, 1)
                         s1[0][i], s1[1][i] = s0[0][i], s0[1][i]
-            n_ev, n_ad = _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, *cohort, *tables, *st, *mu,
+            origin = (first[0], first[1], s0[2], s0[3], s0[4], drugs[0], reason_same)
+            n_ev, n_ad = _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, origin, *cohort, *tables, *st, *mu,
                                     drugs[arm], events, n_ev, counts, admitted, n_ad, ad_counts)
     return counts, events[:n_ev], ad_counts, admitted[:n_ad]
 
 
 @numba.njit(**_JIT)
-def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same,  # noqa: PLR0913, PLR0915 - one pass needs every input
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two 1-d arrays hold the same values."""
+    if a.size != b.size:
+        return False
+    for k in range(a.size):
+        if a[k] != b[k]:
+            return False
+    return True
+
+
+@numba.njit(**_JIT)
+def _rows_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row of two [n, k] arrays: whether the arms' multipliers of that cell agree."""
+    out = np.empty(a.shape[0], np.bool_)
+    for c in range(a.shape[0]):
+        out[c] = _equal(a[c], b[c])
+    return out
+
+
+@numba.njit(**_JIT)
+def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, origin,  # noqa: PLR0913, PLR0915 - one pass needs every input
                age, stratum, propensity, death_frailty, condition_mult, admission_frailty, stay_frailty, drug_intensity,
                death_base, death_ratio, onset_total, onset, grids, drug_age, drug_mask, admission_avoidable, avoidable_scale,
                admission_other, avoidable_by_condition, los_median, stay_scale, nursing_home_entry, home_nursing_start,
@@ -190,13 +227,33 @@ def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same,  # noqa: PLR0
                alive, conditions, last_discharge, home_nursing, nursing_home, cell, in_episode,
                cell_mult, reason_mult, episode_mult, has_episode,
                drugs, events, n_ev, counts, admitted, n_ad, ad_counts):
-    """Phases 1-5 of one arm for slots b0..b1 (phases 1-2 skipped where `same`: arm 0 did them); returns the next free rows."""
+    """Phases 1-5 of one arm for slots b0..b1; returns the next free rows.
+
+    Arm 0 notes in `origin` where each slot's events and admissions start. Arm 1 skips phases 1-2 where `same` is 1 or 2
+    (arm 0 did them); where it is 2 it copies arm 0's outcome of the slot (events, admission, state, drugs), which is
+    what it would compute from the same inputs and draws, unless a stay's multipliers by reason differ.
+    """
+    first_event, first_admission, last_discharge0, home_nursing0, nursing_home0, drugs0, reason_same = origin
     n_ages = los_median.size
     n_cond = avoidable_by_condition.shape[1]
     readmission_monthly, hip_knee, stroke, sigma, rehab_p, dementia_ratio, hn_stop, nurse_share, drug_trend = (
         shared[0], shared[1], shared[2], shared[3], shared[4], shared[5], shared[6], shared[7], shared[8])
     for j in range(b1 - b0):
         i = b0 + j
+        if arm == 0:
+            first_event[j], first_admission[j] = n_ev, n_ad
+        elif same[j] == 2 and (reason_same or first_admission[j + 1] == first_admission[j]):
+            for e in range(first_event[j], first_event[j + 1]):
+                code = events[e] >> 48
+                if code != DEATH:  # arm 1's deaths where the states agreed are written before the block
+                    n_ev = _event(events, n_ev, counts, 1, code, i, (events[e] >> 32) & 0xFFFF)
+            for e in range(first_admission[j], first_admission[j + 1]):
+                admitted[n_ad] = admitted[e] | (np.int64(1) << 56)
+                n_ad += 1
+                ad_counts[1] += 1
+            last_discharge[i], home_nursing[i], nursing_home[i], drugs[i] = (last_discharge0[i], home_nursing0[i], nursing_home0[i],
+                                                                              drugs0[i])
+            continue
         a_ = age[i]
         sa = stratum[i] * n_ages + a_
         # ---- 1-2 demography and morbidity
@@ -305,6 +362,8 @@ def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same,  # noqa: PLR0
             n_ev = _event(events, n_ev, counts, arm, _C_HOME_NURSING, i, 1)
         if nursing_home[i]:
             n_ev = _event(events, n_ev, counts, arm, _C_NURSING_HOME, i, 1)
+    if arm == 0:
+        first_event[b1 - b0], first_admission[b1 - b0] = n_ev, n_ad
     return n_ev, n_ad
 
 

@@ -10,6 +10,7 @@ from simulator.care.context import Month
 from simulator.care.month import care_month, care_months
 from simulator.care.state import PatientState
 from simulator.care.tables import build_tables
+from simulator.categories import ADMISSION_REASONS
 from simulator.layout import build_layout
 from simulator.population import synthesise
 from simulator.rng import MonthlyDraws
@@ -111,6 +112,38 @@ def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
     for t, s in zip(together, alone, strict=True):
         np.testing.assert_array_equal(t.conditions, s.conditions)
         np.testing.assert_array_equal(t.last_discharge, s.last_discharge)
+
+
+@pytest.mark.parametrize("by_reason", [False, True])
+def test_where_the_arms_agree_arm_one_repeats_arm_zero_exactly(world, by_reason):
+    """Slots whose state and cell multipliers agree are copied from arm 0, the rest computed: each arm still gets what
+    it gets alone. The reform acts in half the cells and marks some slots in a bundle; with `by_reason` it also
+    lengthens stays by reason (then a slot with a stay is computed, not copied)."""
+    _, _, cohort, cells = world
+    half = np.where(np.arange(cells) < cells // 2, 1.5, 1.0).astype(np.float32)
+    in_episode = np.zeros(cohort.capacity, bool)
+    in_episode[::7] = True
+    reform = Behaviour(supply={"gp": half, "specialist": half}, in_episode=in_episode, in_episode_contacts={"specialist": 1.2},
+                       episode_length_of_stay=np.full(len(ADMISSION_REASONS), 1.4) if by_reason else None)
+    together = [PatientState.from_cohort(cohort) for _ in range(2)]
+    alone = [PatientState.from_cohort(cohort) for _ in range(2)]
+    unchanged = (half[together[1].cell] == 1) & ~in_episode
+    assert 0.2 < unchanged.mean() < 0.8  # both paths are taken
+    for step in range(4):
+        m = month(world, step)
+        pair = care_months(m, [(together[0], Behaviour()), (together[1], reform)], cells)
+        single = [care_month(m, alone[0], Behaviour(), cells), care_month(m, alone[1], reform, cells)]
+        for a, b in zip(pair, single, strict=True):
+            for category in a.slots:
+                np.testing.assert_array_equal(a.slots[category], b.slots[category])
+                np.testing.assert_array_equal(a.volume[category], b.volume[category])
+            for name in ("deaths", "admissions", "stays", "bed_days", "reason", "readmissions", "avoidable"):
+                np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+            np.testing.assert_array_equal(a.dense["drugs"], b.dense["drugs"])
+    assert pair[1].volume["gp"].sum() > pair[0].volume["gp"].sum()
+    for t, s in zip(together, alone, strict=True):
+        for name in ("alive", "conditions", "last_discharge", "home_nursing", "nursing_home"):
+            np.testing.assert_array_equal(getattr(t, name), getattr(s, name))
 
 
 def test_post_acute_states_are_exclusive(world):
