@@ -4,6 +4,12 @@
 allocates the result before anything is added; on a million slots a month that is most of
 the cost of counting. These loops add in the same order as `np.bincount` (slot order), so
 float sums are the same to the bit, and they add into the caller's array.
+
+Slots are laid out by billing cell, so an index by cell comes in runs of a few hundred equal
+values. The `*_runs` loops (and `add_dense`, `add_where`, used only by cell) keep a run's sum in
+a register and store it when the index changes: the same additions in the same order, so the
+same bits, without a store and reload of the same element for every slot (2-3x faster). An
+index without runs (the observer's group x age band) is faster with the plain loops.
 """
 
 from __future__ import annotations
@@ -29,19 +35,73 @@ def count_at(out: np.ndarray, index: np.ndarray, slots: np.ndarray) -> None:
 
 
 @numba.njit(**_JIT)
+def add_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray) -> None:
+    """`add_at` for an index that comes in runs (by cell)."""
+    if slots.size == 0:
+        return
+    c = index[slots[0]]
+    total = out[c]
+    for k in range(slots.size):
+        j = index[slots[k]]
+        if j != c:
+            out[c] = total
+            c = j
+            total = out[c]
+        total += weights[k]
+    out[c] = total
+
+
+@numba.njit(**_JIT)
+def count_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray) -> None:
+    """`count_at` for an index that comes in runs (by cell)."""
+    if slots.size == 0:
+        return
+    c = index[slots[0]]
+    total = out[c]
+    for k in range(slots.size):
+        j = index[slots[k]]
+        if j != c:
+            out[c] = total
+            c = j
+            total = out[c]
+        total += 1
+    out[c] = total
+
+
+@numba.njit(**_JIT)
 def add_where(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray, keep: np.ndarray) -> None:
-    """out[index[s]] += weights[k] for s = slots[k] where keep[s]."""
+    """out[index[s]] += weights[k] for s = slots[k] where keep[s] (an index in runs: by cell)."""
+    c = -1
+    total = 0.0
     for k in range(slots.size):
         s = slots[k]
         if keep[s]:
-            out[index[s]] += weights[k]
+            j = index[s]
+            if j != c:
+                if c >= 0:
+                    out[c] = total
+                c = j
+                total = out[c]
+            total += weights[k]
+    if c >= 0:
+        out[c] = total
 
 
 @numba.njit(**_JIT)
 def add_dense(out: np.ndarray, index: np.ndarray, weights: np.ndarray) -> None:
-    """out[index[s]] += weights[s] for every slot s."""
+    """out[index[s]] += weights[s] for every slot s (an index in runs: by cell)."""
+    if index.size == 0:
+        return
+    c = index[0]
+    total = out[c]
     for s in range(index.size):
-        out[index[s]] += weights[s]
+        j = index[s]
+        if j != c:
+            out[c] = total
+            c = j
+            total = out[c]
+        total += weights[s]
+    out[c] = total
 
 
 @numba.njit(**_JIT)

@@ -87,3 +87,33 @@ def test_count_eligible_and_pairs(data):
     expected = np.zeros_like(pairs)
     np.add.at(expected, (d["cell"][d["alive"]], column[d["alive"]]), 1)
     np.testing.assert_array_equal(pairs, expected)
+
+
+@pytest.mark.parametrize("by_cell", [True, False])
+def test_runs_add_what_the_plain_loops_add_to_the_bit(data, by_cell):
+    """The run loops keep a cell's sum in a register: the same additions in the same order, whether the index comes in
+    runs (slots laid out by cell) or not. Weights in float64 with rounding, so that a change of order would show."""
+    d = data
+    rng = np.random.default_rng(3)
+    cell = np.sort(d["cell"]) if by_cell else d["cell"]
+    weights = rng.random(d["slots"].size) * 1e3
+    start = rng.random(d["n_cells"])
+    plain, runs = start.copy(), start.copy()
+    acc.add_at(plain, cell, d["slots"], weights)
+    acc.add_runs(runs, cell, d["slots"], weights)
+    np.testing.assert_array_equal(runs, plain)
+    plain, runs = start.copy(), start.copy()
+    acc.count_at(plain, cell, d["slots"])
+    acc.count_runs(runs, cell, d["slots"])
+    np.testing.assert_array_equal(runs, plain)
+    dense = rng.random(d["n"]) * 1e3
+    plain, runs = start.copy(), start.copy()
+    np.add.at(plain, cell, dense)  # unbuffered, in index order
+    acc.add_dense(runs, cell, dense)
+    np.testing.assert_array_equal(runs, plain)
+    plain, runs = start.copy(), start.copy()
+    kept = d["alive"][d["slots"]]
+    np.add.at(plain, cell[d["slots"][kept]], weights[kept])
+    acc.add_where(runs, cell, d["slots"], weights, d["alive"])
+    np.testing.assert_array_equal(runs, plain)
+    assert not np.array_equal(plain, start + np.bincount(cell[d["slots"][kept]], weights=weights[kept], minlength=d["n_cells"]))

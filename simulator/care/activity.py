@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.accumulate import count_at
+from simulator.accumulate import count_runs
 from simulator.categories import CATEGORIES
 
 
@@ -35,5 +35,5 @@ class Activity:
     def residents(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
         """People alive this month per cell (float64 [cell])."""
         out = np.zeros(n_cells)
-        count_at(out, cell, self.alive)
+        count_runs(out, cell, self.alive)
         return out

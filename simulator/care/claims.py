@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.accumulate import add_at, add_dense, add_scaled, add_where
+from simulator.accumulate import add_dense, add_runs, add_scaled, add_where
 from simulator.care.activity import Activity
 from simulator.categories import CATEGORIES
 
@@ -23,7 +23,7 @@ def claims_by_cell(activity: Activity, cell: np.ndarray, n_cells: int, categorie
         elif covered is not None:
             add_where(volume[i], cell, slots, activity.volume[category], covered)
         else:
-            add_at(volume[i], cell, slots, activity.volume[category])
+            add_runs(volume[i], cell, slots, activity.volume[category])
     return volume
 
 

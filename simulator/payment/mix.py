@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.accumulate import add_at, count_at, count_pairs
+from simulator.accumulate import add_runs, count_pairs, count_runs
 from simulator.agents import DecisionMakers
 from simulator.behaviour import Behaviour, damped
 from simulator.care.activity import Activity
@@ -372,7 +372,7 @@ class Regime(Settling, Reinvesting, Charging):
         """Per-cell counters for yearly settlements."""
         cell = state.cell
         adm = activity.admissions
-        count_at(self.cell_counts[0], cell, activity.alive)
-        add_at(self.cell_counts[1], cell, adm, activity.stays)
-        count_at(self.cell_counts[2], cell, adm[activity.avoidable])
-        add_at(self.cell_counts[3], cell, adm, activity.readmissions)
+        count_runs(self.cell_counts[0], cell, activity.alive)
+        add_runs(self.cell_counts[1], cell, adm, activity.stays)
+        count_runs(self.cell_counts[2], cell, adm[activity.avoidable])
+        add_runs(self.cell_counts[3], cell, adm, activity.readmissions)
