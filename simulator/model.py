@@ -38,6 +38,7 @@ class HealthSystemModel(mesa.Model):
         self.ledger = Ledger(layout, self.n_years)
         self.observer = Observer(cohort, self.n_years, layout)
         self.base_mean_cost = 0.0  # mean expected cost of the base year, the unit of the reported risk scores
+        self.closed_years: list[int] = []  # calendar years closed, in order (the providers' accounts read the ledger's)
         for i, t in enumerate(scenario.territories):
             Territory(self, i, t.name, "primary_care_zone", t.region, t.inhabitants, t.bim_share)
         for info in layout.providers:
@@ -89,6 +90,5 @@ class HealthSystemModel(mesa.Model):
         self.ledger.post(year_index, self.regime.close_year(self.state, self.observer.gp_user, self.observer.present, self.observer.volume_year))
         if last:
             self.ledger.post(year_index, self.regime.close_horizon(12 * self.n_years - 1, self.state))
-        revenue = self.ledger.revenue[year_index].sum(axis=2)  # [provider, payer]
-        self.providers.do(lambda p: p.close_year(year, revenue[p.index]))
+        self.closed_years.append(year)
         self.observer.end_year(year_index)

@@ -34,11 +34,14 @@ class Provider(mesa.Agent):
     def __init__(self, model: mesa.Model, info: ProviderInfo):
         super().__init__(model)
         self.index, self.kind, self.name, self.territory = info.id, info.kind, info.name, info.territory
-        self.revenue: dict[int, dict[str, float]] = {}  # year -> payer -> euros
 
-    def close_year(self, year: int, revenue_by_payer: np.ndarray) -> None:
-        """Record the year's revenue, by payer."""
-        self.revenue[year] = {payer: float(v) for payer, v in zip(PAYERS, revenue_by_payer, strict=True)}
+    @property
+    def revenue(self) -> dict[int, dict[str, float]]:
+        """Year -> payer -> euros received, for the years closed so far: this provider's row of its arm's ledger (read
+        when asked, so that closing a year costs nothing per agent: tens of thousands of them at national scale)."""
+        years = self.model.closed_years
+        by_payer = self.model.ledger.revenue[: len(years), self.index].sum(axis=2)  # [year, payer]
+        return {year: {payer: float(v) for payer, v in zip(PAYERS, row, strict=True)} for year, row in zip(years, by_payer, strict=True)}
 
 
 DECISION_COLUMNS = ["year", "kind", "agent_id", "decision", "value", "expected_gain_eur", "peer_share", "cost_eur"]
