@@ -6,8 +6,8 @@ share their random numbers wherever they run and whatever subset of slots a proc
 Where the arms' states agree (they do for deaths and onsets, which no policy moves), that work
 is done once; where a slot's state and its cell's multipliers agree too (cells the reform leaves
 alone, months before it acts, a status quo run in both arms), arm 1 copies arm 0's outcome.
-What the arms did is packed into one event buffer per slot range; `scatter_events` and
-`scatter_admissions` unpack the ranges, in slot order, into groups by arm and category, which
+What the arms did is packed into one event buffer per slot range; `care.unpack`
+unpacks the ranges, in slot order, into groups by arm and category, which
 `care.month` slices into each arm's `Activity` without copying.
 
 Inputs are grouped so that the signature stays fixed:
@@ -170,6 +170,7 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
             key = keys[_SHARED_STREAMS[r]]
             for j in range(b1 - b0):
                 u[r, j] = uniform(key, b0 + j)
+        whole = n_arms == 2 and reason_same  # whether arm 1 repeats arm 0 in every slot of the block
         for j in range(b1 - b0):  # how far the arms' inputs agree (inline: a call taking the state tuples costs 80 ns a slot)
             i = b0 + j
             same[j] = 0  # 1: alive and conditions (phases 1-2); 2: everything the kernel reads, so arm 1 repeats arm 0
@@ -181,6 +182,7 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
                     inside1 = m1[3] and s1[6][i]
                     if inside0 == inside1 and (episode_same or not inside0):
                         same[j] = 2
+            whole = whole and same[j] == 2
         for arm in range(n_arms):
             events = _room(events, n_ev, MAX_EVENTS * BLOCK)
             admitted = _room(admitted, n_ad, BLOCK)
@@ -192,10 +194,35 @@ def care_kernel(start, stop, step, n_arms, entrants, keys, shared, cohort, table
                         if s1[0][i] and not s0[0][i]:
                             n_ev = _event(events, n_ev, counts, 1, DEATH, i, 1)
                         s1[0][i], s1[1][i] = s0[0][i], s0[1][i]
+            if arm == 1 and whole:
+                n_ev, n_ad = _repeat_block(b0, b1, first[0], first[1], events, n_ev, counts, admitted, n_ad, ad_counts, s0[2], s0[3],
+                                           s0[4], drugs[0], s1[2], s1[3], s1[4], drugs[1])
+                continue
             origin = (first[0], first[1], s0[2], s0[3], s0[4], drugs[0], reason_same)
             n_ev, n_ad = _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, origin, *cohort, *tables, *st, *mu,
                                     drugs[arm], events, n_ev, counts, admitted, n_ad, ad_counts)
     return counts, events[:n_ev], ad_counts, admitted[:n_ad]
+
+
+@numba.njit(**_JIT)
+def _repeat_block(b0, b1, first_event, first_admission, events, n_ev, counts, admitted, n_ad, ad_counts,
+                  last_discharge0, home_nursing0, nursing_home0, drugs0, last_discharge1, home_nursing1, nursing_home1, drugs1):
+    """Arm 1 where it repeats arm 0 in every slot of the block: arm 0's events (but deaths, written before) and
+    admissions as arm 1's, in the same order, and its state; what `_arm_block` copies slot by slot, in one sweep."""
+    group = np.int64(N_CODES) << 48
+    for e in range(first_event[0], first_event[b1 - b0]):
+        code = events[e] >> 48
+        if code != DEATH:
+            events[n_ev] = events[e] + group
+            counts[N_CODES + code] += 1
+            n_ev += 1
+    for e in range(first_admission[0], first_admission[b1 - b0]):
+        admitted[n_ad] = admitted[e] | (np.int64(1) << 56)
+        n_ad += 1
+    ad_counts[1] += first_admission[b1 - b0] - first_admission[0]
+    for i in range(b0, b1):
+        last_discharge1[i], home_nursing1[i], nursing_home1[i], drugs1[i] = last_discharge0[i], home_nursing0[i], nursing_home0[i], drugs0[i]
+    return n_ev, n_ad
 
 
 @numba.njit(**_JIT)
@@ -365,26 +392,3 @@ def _arm_block(b0, b1, arm, step, entrants, keys, shared, u, same, origin,  # no
     if arm == 0:
         first_event[b1 - b0], first_admission[b1 - b0] = n_ev, n_ad
     return n_ev, n_ad
-
-
-@numba.njit(**_JIT)
-def scatter_events(events, at, slot, volume):
-    """Unpack a slot range's events into their (arm, code) groups from the cursors `at` (advanced): a counting sort
-    across ranges taken in slot order, so that slots stay ascending within each group."""
-    for e in range(events.size):
-        x = events[e]
-        g = x >> 48
-        slot[at[g]] = x & 0xFFFFFFFF
-        volume[at[g]] = (x >> 32) & 0xFFFF
-        at[g] += 1
-
-
-@numba.njit(**_JIT)
-def scatter_admissions(packed, at, slot, stays, avoidable, readmissions, reason, days):
-    """Unpack a slot range's admissions into their arm's rows from the cursors `at` (advanced)."""
-    for e in range(packed.size):
-        x = packed[e]
-        j = at[x >> 56]
-        at[x >> 56] += 1
-        slot[j], days[j], stays[j] = x & 0xFFFFFFFF, (x >> 32) & 0x3FF, (x >> 42) & 0x3
-        avoidable[j], readmissions[j], reason[j] = (x >> 44) & 1, (x >> 45) & 0x7, (x >> 48) & 0xFF

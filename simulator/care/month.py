@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.behaviour import Behaviour
-from simulator.care import kernel
+from simulator.care import kernel, unpack
 from simulator.care.activity import Activity
 from simulator.care.context import Month
 from simulator.care.state import PatientState
@@ -101,25 +101,14 @@ def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: i
 
     if len(bounds) == 1:
         parts = [run(bounds[0])]
-        offsets, slots, volume = _gather(parts, 0, _event_columns, kernel.scatter_events)
-        ad_offsets, *admitted = _gather(parts, 2, _admission_columns, kernel.scatter_admissions)
+        offsets, slots, volume = unpack.events(parts)
+        ad_offsets, *admitted = unpack.admissions(parts)
     else:
         with ThreadPoolExecutor(len(bounds)) as pool:
             parts = list(pool.map(run, bounds))
-            offsets, slots, volume = _gather(parts, 0, _event_columns, kernel.scatter_events, pool)
-            ad_offsets, *admitted = _gather(parts, 2, _admission_columns, kernel.scatter_admissions, pool)
+            offsets, slots, volume = unpack.events(parts, pool)
+            ad_offsets, *admitted = unpack.admissions(parts, pool)
     return [_activity(a, state, offsets, slots, volume, ad_offsets, admitted, drugs[a]) for a, (state, _) in enumerate(arms)]
-
-
-def _event_columns(n: int) -> tuple[np.ndarray, ...]:
-    """Slot and volume of n events."""
-    return np.empty(n, np.int32), np.empty(n, np.int32)
-
-
-def _admission_columns(n: int) -> tuple[np.ndarray, ...]:
-    """Slot, stays, avoidable, readmissions, reason and bed-days of n admissions."""
-    return (np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, bool), np.empty(n, np.int32), np.empty(n, np.int8),
-            np.empty(n, np.int32))
 
 
 def _chunks(n: int, threads: int) -> list[tuple[int, int]]:
@@ -128,25 +117,6 @@ def _chunks(n: int, threads: int) -> list[tuple[int, int]]:
     parts = max(1, min(threads, blocks // MIN_BLOCKS_PER_THREAD))
     edges = [kernel.BLOCK * (blocks * k // parts) for k in range(parts)] + [n]
     return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def _gather(parts: list[tuple[np.ndarray, ...]], at: int, allocate, scatter, pool: ThreadPoolExecutor | None = None) -> tuple[np.ndarray, ...]:
-    """Offsets and unpacked columns of the kernel's packed output over the slot ranges, in slot order.
-
-    Each range starts its groups where the ranges before it end, so the ranges unpack into disjoint rows: in the
-    threads of `pool` if given (the scatter holds no lock).
-    """
-    counts = [p[at] for p in parts]
-    offsets = np.concatenate([[0], np.cumsum(sum(counts))])
-    columns = allocate(int(offsets[-1]))
-    cursors = [offsets[:-1] + sum(counts[:k]) for k in range(len(parts))]  # each range's first row of each group
-    work = [(p[at + 1], cursor) for p, cursor in zip(parts, cursors, strict=True)]
-    if pool is None:
-        for packed, cursor in work:
-            scatter(packed, cursor, *columns)
-    else:
-        list(pool.map(lambda w: scatter(w[0], w[1], *columns), work))
-    return (offsets, *columns)
 
 
 def set_threads(threads: int) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from simulator.behaviour import Behaviour
+from simulator.care import kernel
 from simulator.care.context import Month
 from simulator.care.month import care_month, care_months
 from simulator.care.state import PatientState
@@ -114,21 +115,25 @@ def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
         np.testing.assert_array_equal(t.last_discharge, s.last_discharge)
 
 
-@pytest.mark.parametrize("by_reason", [False, True])
-def test_where_the_arms_agree_arm_one_repeats_arm_zero_exactly(world, by_reason):
-    """Slots whose state and cell multipliers agree are copied from arm 0, the rest computed: each arm still gets what
-    it gets alone. The reform acts in half the cells and marks some slots in a bundle; with `by_reason` it also
-    lengthens stays by reason (then a slot with a stay is computed, not copied)."""
+@pytest.mark.parametrize("also", ["", "episodes", "reasons"])
+def test_where_the_arms_agree_arm_one_repeats_arm_zero_exactly(world, also):
+    """Slots whose state and cell multipliers agree are copied from arm 0 (whole blocks at once where every slot
+    agrees), the rest computed: each arm still gets what it gets alone. The reform acts in half the cells; with
+    "episodes" it also marks every seventh slot in a bundle, with "reasons" it lengthens stays by reason (then a slot
+    with a stay is computed, not copied)."""
     _, _, cohort, cells = world
     half = np.where(np.arange(cells) < cells // 2, 1.5, 1.0).astype(np.float32)
     in_episode = np.zeros(cohort.capacity, bool)
-    in_episode[::7] = True
-    reform = Behaviour(supply={"gp": half, "specialist": half}, in_episode=in_episode, in_episode_contacts={"specialist": 1.2},
-                       episode_length_of_stay=np.full(len(ADMISSION_REASONS), 1.4) if by_reason else None)
+    in_episode[::7] = also == "episodes"
+    reform = Behaviour(supply={"gp": half, "specialist": half}, in_episode=in_episode if also == "episodes" else None,
+                       in_episode_contacts={"specialist": 1.2},
+                       episode_length_of_stay=np.full(len(ADMISSION_REASONS), 1.4) if also == "reasons" else None)
     together = [PatientState.from_cohort(cohort) for _ in range(2)]
     alone = [PatientState.from_cohort(cohort) for _ in range(2)]
     unchanged = (half[together[1].cell] == 1) & ~in_episode
     assert 0.2 < unchanged.mean() < 0.8  # both paths are taken
+    if not also:  # and some blocks agree in every slot
+        assert unchanged[: unchanged.size // kernel.BLOCK * kernel.BLOCK].reshape(-1, kernel.BLOCK).all(axis=1).any()
     for step in range(4):
         m = month(world, step)
         pair = care_months(m, [(together[0], Behaviour()), (together[1], reform)], cells)
