@@ -8,6 +8,7 @@ the payers (insurance, federated entities, patients) pay equals what providers r
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from simulator.categories import CATEGORIES, ITEMS, MECHANISMS, PAYERS
@@ -39,20 +40,17 @@ class Ledger:
     def post(self, year: int, statement: Statement, volume: np.ndarray | None = None) -> None:
         """Post a period's statement (and claims volumes); raise ConservationError if money does not add up."""
         t = statement.transfers.columns()
-        n_prov = self.layout.n_providers
-        if not np.isfinite(t["amount"]).all() or not np.isfinite(statement.owed).all():
+        if not np.isfinite(statement.owed).all():
             raise ConservationError("a payment is not a finite number of euros (NaN or infinite)")
-        received = np.bincount(t["provider"], weights=t["amount"], minlength=n_prov)
-        outflows = np.bincount(t["payer"], weights=t["amount"], minlength=len(PAYERS))
-        gross = np.bincount(t["provider"], weights=np.abs(t["amount"]), minlength=n_prov)
+        n_prov = self.layout.n_providers
+        received, outflows, gross = np.zeros(n_prov), np.zeros(len(PAYERS)), np.zeros(n_prov)
+        money, revenue = np.zeros(self.money.shape[1:]), np.zeros(self.revenue.shape[1:])
+        if not _sums(t["payer"], t["mechanism"], t["item"], t["cell"], t["provider"], t["amount"], self._cell_group, received, outflows,
+                     gross, money, revenue):
+            raise ConservationError("a payment is not a finite number of euros (NaN or infinite)")
         self.check(statement.owed, received, outflows, statement.paid, gross)
-        group = self._cell_group[t["cell"]]
-        shape = self.money.shape[1:]
-        key = np.ravel_multi_index((t["payer"], t["mechanism"], t["item"], group), shape)
-        self.money[year] += np.bincount(key, weights=t["amount"], minlength=int(np.prod(shape))).reshape(shape)
-        shape = self.revenue.shape[1:]
-        key = np.ravel_multi_index((t["provider"], t["payer"], t["mechanism"]), shape)
-        self.revenue[year] += np.bincount(key, weights=t["amount"], minlength=int(np.prod(shape))).reshape(shape)
+        self.money[year] += money
+        self.revenue[year] += revenue
         if volume is not None:
             size = len(CATEGORIES) * self.n_groups
             self.volume[year] += np.bincount(self._volume_key, weights=volume.ravel(), minlength=size).reshape(len(CATEGORIES), -1)
@@ -81,3 +79,25 @@ class Ledger:
             if gap.max(initial=0.0) > TOLERANCE * total_scale:
                 worst = int(np.argmax(gap))
                 raise ConservationError(f"{PAYERS[worst]} paid {outflows[worst]:.6f} EUR but owes {paid[worst]:.6f} EUR")
+
+
+@numba.njit(cache=True, nogil=True)
+def _sums(payer, mechanism, item, cell, provider, amount, cell_group, received, outflows, gross, money, revenue) -> bool:
+    """The transfers' sums in one pass, in row order (so the same to the bit as `np.bincount`): per provider received
+    and gross, per payer paid out, money [payer, mechanism, item, group] and revenue [provider, payer, mechanism].
+    False, with nothing added past it, at the first amount that is not finite; an index out of range raises."""
+    n_payers, n_mechanisms, n_items, n_groups = money.shape
+    for r in range(amount.size):
+        a = amount[r]
+        if not np.isfinite(a):
+            return False
+        p, m, i, q = payer[r], mechanism[r], item[r], provider[r]
+        g = cell_group[cell[r]]
+        if not (0 <= p < n_payers and 0 <= m < n_mechanisms and 0 <= i < n_items and 0 <= q < received.size and 0 <= g < n_groups):
+            raise IndexError("a transfer's payer, mechanism, item, provider or cell is out of range")
+        received[q] += a
+        outflows[p] += a
+        gross[q] += abs(a)
+        money[p, m, i, g] += a
+        revenue[q, p, m] += a
+    return True

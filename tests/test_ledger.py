@@ -116,3 +116,15 @@ def test_offsetting_transfers_are_judged_against_the_money_that_moved(layout):
     bad.add("patients", "maximum_billing", NO_CATEGORY, cells, admin, -0.99 * amount)
     with pytest.raises(ConservationError, match="received"):
         Ledger(layout, 1).post(0, Statement(bad, np.zeros(layout.n_providers)))
+
+
+def test_a_failed_posting_adds_nothing_and_a_transfer_out_of_range_is_refused(layout):
+    ledger = Ledger(layout, 1)
+    statement, volume = fee_statement(layout, scale=0.999)
+    with pytest.raises(ConservationError):
+        ledger.post(0, statement, volume)
+    assert not ledger.money.any() and not ledger.revenue.any() and not ledger.volume.any()
+    t = Transfers()
+    t.add("federal_insurance", "fee_for_service", 0, np.array([0]), np.array([layout.n_providers]), np.array([5.0]))
+    with pytest.raises(IndexError, match="out of range"):
+        ledger.post(0, Statement(t, np.zeros(layout.n_providers)))
