@@ -28,22 +28,26 @@ class Transfers:
     def add(self, payer: str | np.ndarray, mechanism: str, item: int | np.ndarray, cell: np.ndarray,
             provider: np.ndarray, amount: np.ndarray) -> None:
         """Append transfers; scalars are broadcast to the length of `amount`. Zero amounts are dropped."""
-        amount = np.asarray(amount, dtype=np.float64).ravel()
+        amount = np.asarray(amount, dtype=np.float64)
         keep = amount != 0
-        n = int(keep.sum())
+        n = int(np.count_nonzero(keep))
         if not n:
             return
 
         def column(value: int | np.ndarray, dtype: type) -> np.ndarray:
             arr = np.asarray(value)
-            return np.full(n, arr, dtype) if arr.ndim == 0 else arr.ravel()[keep].astype(dtype)
+            if arr.ndim == 0:
+                return np.full(n, arr, dtype)
+            if arr.shape == amount.shape:  # masked in place: a broadcast view (an item per row, a cell per column) is not copied out
+                return arr[keep].astype(dtype, copy=False)
+            return arr.ravel()[keep.ravel()].astype(dtype, copy=False)
 
         self.payer.append(column(PAYER_INDEX[payer] if isinstance(payer, str) else payer, np.int8))
         self.mechanism.append(np.full(n, MECHANISM_INDEX[mechanism], np.int8))
         self.item.append(column(item, np.int16))
         self.cell.append(column(cell, np.int64))
         self.provider.append(column(provider, np.int64))
-        self.amount.append(amount[keep])
+        self.amount.append(amount[keep])  # row order: C order of `amount`, as the other columns
 
     def select(self, keep_provider: np.ndarray) -> Transfers:
         """The transfers whose provider is marked in `keep_provider` (bool per provider)."""
