@@ -35,8 +35,8 @@ def count_at(out: np.ndarray, index: np.ndarray, slots: np.ndarray) -> None:
 
 
 @numba.njit(**_JIT)
-def add_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray) -> None:
-    """`add_at` for an index that comes in runs (by cell)."""
+def add_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.ndarray | None) -> None:
+    """`add_at` for an index that comes in runs (by cell); `count_at` if `weights` is None."""
     if slots.size == 0:
         return
     c = index[slots[0]]
@@ -47,25 +47,16 @@ def add_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray, weights: np.
             out[c] = total
             c = j
             total = out[c]
-        total += weights[k]
+        if weights is None:  # pruned when compiled: a count is a loop of its own
+            total += 1
+        else:
+            total += weights[k]
     out[c] = total
 
 
-@numba.njit(**_JIT)
 def count_runs(out: np.ndarray, index: np.ndarray, slots: np.ndarray) -> None:
     """`count_at` for an index that comes in runs (by cell)."""
-    if slots.size == 0:
-        return
-    c = index[slots[0]]
-    total = out[c]
-    for k in range(slots.size):
-        j = index[slots[k]]
-        if j != c:
-            out[c] = total
-            c = j
-            total = out[c]
-        total += 1
-    out[c] = total
+    add_runs(out, index, slots, None)
 
 
 @numba.njit(**_JIT)

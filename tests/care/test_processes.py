@@ -94,13 +94,13 @@ def test_admissions_set_discharge_and_readmissions_follow_it(world):
     np.testing.assert_array_equal(second.volume["inpatient_fees"], second.stays)
 
 
-def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
-    """Both arms in one pass give each arm what it gets alone (another process, say): the draws are the slot's own."""
+def together_and_alone(world, reform: Behaviour, months: int) -> list:
+    """Step the status quo and `reform` in one pass and each alone; assert that each arm gets the same month after
+    month (events, stays, drugs, state). Returns the last month's pair of activities."""
     _, _, cohort, cells = world
-    reform = Behaviour(supply={"gp": np.full(cells, 1.3, np.float32)}, length_of_stay=np.full(cells, 0.8, np.float32))
     together = [PatientState.from_cohort(cohort) for _ in range(2)]
     alone = [PatientState.from_cohort(cohort) for _ in range(2)]
-    for step in range(3):
+    for step in range(months):
         m = month(world, step)
         pair = care_months(m, [(together[0], Behaviour()), (together[1], reform)], cells)
         single = [care_month(m, alone[0], Behaviour(), cells), care_month(m, alone[1], reform, cells)]
@@ -108,11 +108,21 @@ def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
             for category in a.slots:
                 np.testing.assert_array_equal(a.slots[category], b.slots[category])
                 np.testing.assert_array_equal(a.volume[category], b.volume[category])
-            np.testing.assert_array_equal(a.deaths, b.deaths)
-    assert pair[1].volume["gp"].sum() > pair[0].volume["gp"].sum()  # the reform arm's own multiplier did act
+            for name in ("deaths", "admissions", "stays", "bed_days", "reason", "readmissions", "avoidable"):
+                np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+            np.testing.assert_array_equal(a.dense["drugs"], b.dense["drugs"])
     for t, s in zip(together, alone, strict=True):
-        np.testing.assert_array_equal(t.conditions, s.conditions)
-        np.testing.assert_array_equal(t.last_discharge, s.last_discharge)
+        for name in ("alive", "conditions", "last_discharge", "home_nursing", "nursing_home"):
+            np.testing.assert_array_equal(getattr(t, name), getattr(s, name))
+    return pair
+
+
+def test_an_arm_stepped_alone_sees_what_it_sees_beside_the_other(world):
+    """Both arms in one pass give each arm what it gets alone (another process, say): the draws are the slot's own."""
+    cells = world[3]
+    reform = Behaviour(supply={"gp": np.full(cells, 1.3, np.float32)}, length_of_stay=np.full(cells, 0.8, np.float32))
+    pair = together_and_alone(world, reform, months=3)
+    assert pair[1].volume["gp"].sum() > pair[0].volume["gp"].sum()  # the reform arm's own multiplier did act
 
 
 @pytest.mark.parametrize("also", ["", "episodes", "reasons"])
@@ -128,27 +138,12 @@ def test_where_the_arms_agree_arm_one_repeats_arm_zero_exactly(world, also):
     reform = Behaviour(supply={"gp": half, "specialist": half}, in_episode=in_episode if also == "episodes" else None,
                        in_episode_contacts={"specialist": 1.2},
                        episode_length_of_stay=np.full(len(ADMISSION_REASONS), 1.4) if also == "reasons" else None)
-    together = [PatientState.from_cohort(cohort) for _ in range(2)]
-    alone = [PatientState.from_cohort(cohort) for _ in range(2)]
-    unchanged = (half[together[1].cell] == 1) & ~in_episode
+    unchanged = (half[cohort.cell] == 1) & ~in_episode
     assert 0.2 < unchanged.mean() < 0.8  # both paths are taken
     if not also:  # and some blocks agree in every slot
         assert unchanged[: unchanged.size // kernel.BLOCK * kernel.BLOCK].reshape(-1, kernel.BLOCK).all(axis=1).any()
-    for step in range(4):
-        m = month(world, step)
-        pair = care_months(m, [(together[0], Behaviour()), (together[1], reform)], cells)
-        single = [care_month(m, alone[0], Behaviour(), cells), care_month(m, alone[1], reform, cells)]
-        for a, b in zip(pair, single, strict=True):
-            for category in a.slots:
-                np.testing.assert_array_equal(a.slots[category], b.slots[category])
-                np.testing.assert_array_equal(a.volume[category], b.volume[category])
-            for name in ("deaths", "admissions", "stays", "bed_days", "reason", "readmissions", "avoidable"):
-                np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-            np.testing.assert_array_equal(a.dense["drugs"], b.dense["drugs"])
+    pair = together_and_alone(world, reform, months=4)
     assert pair[1].volume["gp"].sum() > pair[0].volume["gp"].sum()
-    for t, s in zip(together, alone, strict=True):
-        for name in ("alive", "conditions", "last_discharge", "home_nursing", "nursing_home"):
-            np.testing.assert_array_equal(getattr(t, name), getattr(s, name))
 
 
 def test_post_acute_states_are_exclusive(world):
