@@ -139,7 +139,7 @@ def run_scenario(
     started = time.perf_counter()
     jobs, draws = run_jobs(scenario)
     n_workers = min(workers or scenario.run.workers, 2 * len(jobs))  # at most one process per arm
-    check_memory(scenario, min(n_workers, len(jobs)) if n_workers > 1 else 1)
+    check_memory(scenario, n_workers)  # the pool's size: with more workers than replications each arm has a process
     progress = watched() if progress is None else progress
     parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, n_workers, progress)
     tables = combine(parts, scenario)
