@@ -38,7 +38,7 @@ class Provider(mesa.Agent):
     @property
     def revenue(self) -> dict[int, dict[str, float]]:
         """Year -> payer -> euros received, for the years closed so far: this provider's row of its arm's ledger (read
-        when asked, so that closing a year costs nothing per agent: tens of thousands of them at national scale)."""
+        when asked, so that closing a year costs nothing per agent: 7,391 of them per arm in the national scenario)."""
         years = self.model.closed_years
         by_payer = self.model.ledger.revenue[: len(years), self.index].sum(axis=2)  # [year, payer]
         return {year: {payer: float(v) for payer, v in zip(PAYERS, row, strict=True)} for year, row in zip(years, by_payer, strict=True)}
