@@ -4,7 +4,7 @@
     python benchmarks/bench_national.py --sample-fraction 0.1 # a 10 % sample
 
 Runs `simsim run scenarios/belgium.toml` in a child process (tables and report written to a
-temporary folder). With `--workers 2` the two arms run in two processes. Peak memory is the
+temporary folder). With `--workers 2` the run uses two cores (one process, two threads); with `--workers 1`, one. Peak memory is the
 largest sum of resident memory over the process tree, sampled every 0.2 s from /proc. Prints
 a Markdown row and saves benchmarks/results/national[_workers-N].json.
 """
@@ -43,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample-fraction", type=float, default=None, help="simulate this share of the inhabitants")
     parser.add_argument("--end-year", type=int, default=2035)
-    parser.add_argument("--workers", type=int, default=1, help="2: one process per arm")
+    parser.add_argument("--workers", type=int, default=1, help="cores the run may use")
     args = parser.parse_args()
     extra = ["--set", f"run.end_year={args.end_year}", "--workers", str(args.workers)]
     if args.sample_fraction:

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from simulator.experiment import ARMS, replication_seed, simulate
-from simulator.workers import process_pool
+from simulator.workers import process_pool, share_cores
 from simulator.reference import ReferenceCosts
 from simulator.resources import check_memory
 from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
-from simulator.results import combine, mark_totals, pair_arms
+from simulator.results import combine, mark_totals
 from simulator.scenario import Scenario, load_scenario
 
 
@@ -119,8 +119,10 @@ def run_scenario(
     `[[uncertainties]]`; the tables then hold every run, `psa_draws` says which set each ran,
     and `psa_summary` and `psa_parameters` split the uncertainty (`simulator.psa`).
 
-    Results do not depend on `workers`: each replication's seed derives from the scenario
-    seed and the replication number only. `source` names the file a Scenario object was
+    `workers` is the number of cores the run may use: replications run in that many
+    processes at most, and a process with cores to spare runs each month's care processes
+    and its arms' work in threads (`workers.share_cores`). Results do not depend on it: each
+    replication's seed derives from the scenario seed and the replication number only. `source` names the file a Scenario object was
     read from, for the manifest, and `given` the overrides already applied to it (recorded in the manifest and the
     report's title). With `out`, the folder also gets `report.html` unless `report` is False.
     `progress` shows a progress bar (None: when a person is watching, in a terminal or a notebook).
@@ -138,10 +140,11 @@ def run_scenario(
 
     started = time.perf_counter()
     jobs, draws = run_jobs(scenario)
-    n_workers = min(workers or scenario.run.workers, 2 * len(jobs))  # at most one process per arm
-    check_memory(scenario, n_workers)  # the pool's size: with more workers than replications each arm has a process
+    n_workers = workers or scenario.run.workers
+    processes, threads = share_cores(n_workers, len(jobs))
+    check_memory(scenario, processes)  # each process holds a replication's population
     progress = watched() if progress is None else progress
-    parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, n_workers, progress)
+    parts = _run_on_cluster(jobs, cluster, target) if cluster is not None else _run_replications(jobs, processes, threads, progress)
     tables = combine(parts, scenario)
     if draws is not None:
         from simulator.psa.summary import psa_indicators, psa_parameters, psa_summary
@@ -155,6 +158,8 @@ def run_scenario(
     seeds = [replication_seed(scenario, first + r) for r in range(scenario.run.replications)]
     manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
     manifest["workers"] = n_workers
+    if cluster is None:
+        manifest["processes"], manifest["threads_per_process"] = processes, threads
     manifest["overrides"] = list(given)
     manifest["tables"] = list(tables)
     if cluster is not None:
@@ -201,25 +206,22 @@ def watched() -> bool:
         return False
 
 
-def _run_replications(jobs: list[Job], workers: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
-    """Replications in order, in this process or in a pool of processes (progress bars as widgets in notebooks)."""
+def _run_replications(jobs: list[Job], processes: int, threads: int, progress: bool) -> list[dict[str, pd.DataFrame]]:
+    """Replications in order, in this process or in a pool of processes, each using `threads` threads (progress bars
+    as widgets in notebooks)."""
     from tqdm.auto import tqdm
 
-    if workers <= 1:
+    from simulator.care.month import threads_set
+
+    if processes <= 1:
         months = sum(12 * len(s.years) for s, _, _ in jobs)
-        with tqdm(total=months, unit="month", desc="simulating", disable=not progress, leave=False) as bar:
+        with tqdm(total=months, unit="month", desc="simulating", disable=not progress, leave=False) as bar, threads_set(threads):
             return [simulate(s, r, on_month=bar.update, label=label) for s, r, label in jobs]
-    # with more processes than replications, each replication's arms run apart (same draws, same tables)
-    split = workers > len(jobs)
-    tasks = [(s, r, None, (arm,), label) for s, r, label in jobs for arm in ARMS] if split else [(s, r, None, ARMS, label) for s, r, label in jobs]
-    with process_pool(min(workers, len(tasks))) as pool, tqdm(
-        total=len(tasks), unit="job", desc="simulating", disable=not progress, leave=False
-    ) as bar:
+    tasks = [(s, r, None, ARMS, label) for s, r, label in jobs]
+    with process_pool(processes, threads) as pool, tqdm(total=len(tasks), unit="job", desc="simulating", disable=not progress,
+                                                        leave=False) as bar:
         done: list[dict[str, pd.DataFrame]] = []
-        for k, part in enumerate(pool.map(_simulate_one, tasks)):
-            if split and k % 2:  # the reform arm after its status quo: pair them now, keep one part
-                done[-1] = pair_arms(done[-1], part, jobs[k // 2][0])
-            else:
-                done.append(part)
+        for part in pool.map(_simulate_one, tasks):
+            done.append(part)
             bar.update()
     return done

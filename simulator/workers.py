@@ -30,8 +30,8 @@ def _on_terminate(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as `parent` is no longer this process's parent."""
+def _watch_parent(parent: int, threads: int) -> None:
+    """In a worker: exit as soon as `parent` is no longer this process's parent; run the kernel in `threads` threads."""
 
     def watch() -> None:
         while True:
@@ -42,13 +42,31 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
     from simulator.care.month import set_threads
 
-    set_threads(1)  # the pool's processes share the cores: one kernel thread each
+    set_threads(threads)  # the pool's processes share the cores (`share_cores`)
     signal.signal(signal.SIGTERM, _on_terminate)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers exit when this process dies."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),))
+def process_pool(workers: int, threads: int = 1) -> ProcessPoolExecutor:
+    """A process pool whose workers exit when this process dies, each running its kernel in `threads` threads."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(), threads))
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def share_cores(workers: int, runs: int, cores: int | None = None) -> tuple[int, int]:
+    """(processes, threads in each) for `runs` replications on `workers` cores.
+
+    A process per replication up to `workers`; cores left over go to threads inside each
+    process (its kernel and its arms' work), never more threads in all than the cores this
+    machine has (`cores`, by default `available_cores`). One replication on two workers is
+    thus one process with two threads: both cores busy, the population held once.
+    """
+    processes = max(1, min(workers, runs))
+    usable = min(workers, cores if cores is not None else available_cores())
+    return processes, max(1, usable // processes)
 
 
 def alive(pid: int) -> bool:

@@ -75,14 +75,36 @@ def test_manifest_records_what_reruns_need(tmp_path, scenario):
 
 @pytest.mark.parametrize("reform", ["reform.shared_savings={sharing_rate=0.5}",
                                     "reform.capitation=[{name='gp', scope=['gp']}]"])
-def test_arms_in_two_processes_give_the_same_tables(reform):
+def test_arms_run_apart_and_paired_give_the_tables_of_arms_together(reform):
+    """`simulate` with one arm (as in two processes) reads the same draws; `pair_arms` rebuilds the joint tables."""
+    from simulator.experiment import simulate
+    from simulator.results import combine, mark_totals, pair_arms
+
     s = small_scenario(reform, "run.end_year=2027", "reform.reference.size=10000")
-    together = simulator.run_scenario(s, workers=1)
-    apart = simulator.run_scenario(s, workers=2)  # one replication, two processes: one arm each
-    assert apart.manifest["workers"] == 2
-    for name in together.tables:
-        pd.testing.assert_frame_equal(together.tables[name], apart.tables[name], obj=name)
-    assert (together.budget_impact["impact_eur"] != 0).any()
+    together = simulator.run_scenario(s, workers=1, report=False).tables
+    apart = mark_totals(combine([pair_arms(simulate(s, 0, arms=("status_quo",)), simulate(s, 0, arms=("reform",)), s)], s))
+    assert list(apart) == list(together)
+    for name, frame in together.items():
+        pd.testing.assert_frame_equal(frame, apart[name], obj=name)
+    assert (together["budget_impact"]["impact_eur"] != 0).any()
+
+
+def test_spare_workers_become_threads_in_the_replication_s_process(monkeypatch):
+    """One replication on two workers: one process (this one) running in two threads, then the setting is restored."""
+    from simulator import api
+    from simulator.care.month import kernel_threads
+
+    seen = []
+    real = api.simulate
+    monkeypatch.setattr(api, "simulate", lambda *a, **k: seen.append(kernel_threads()) or real(*a, **k))
+    monkeypatch.setattr("simulator.workers.available_cores", lambda: 2)
+    before = kernel_threads()
+    s = small_scenario("reform.fee_for_service.tariff_change.gp=0.1", "run.end_year=2026")
+    one, two = (simulator.run_scenario(s, workers=w, report=False) for w in (1, 2))
+    assert seen == [1, 2] and kernel_threads() == before
+    assert (two.manifest["workers"], two.manifest["processes"], two.manifest["threads_per_process"]) == (2, 1, 2)
+    for name, frame in one.tables.items():
+        pd.testing.assert_frame_equal(frame, two.tables[name], obj=name)
 
 
 def test_replications_on_a_dask_cluster_give_the_same_tables(tmp_path, scenario):

@@ -38,15 +38,17 @@ def test_a_run_beyond_the_memory_available_is_refused_in_one_line(monkeypatch):
     assert info.value.problems[0].path == "population.size"
 
 
-def test_two_workers_on_one_replication_count_a_process_per_arm(monkeypatch):
-    """Each arm then runs in a process of its own that holds the population: the check counts both."""
-    scenario = load_scenario(ROOT / "scenarios" / "pilot_zone.toml", ["run.end_year=2026"])
+def test_the_check_counts_a_process_per_replication_running_at_once(monkeypatch):
+    """Each process of the pool holds a population; spare workers on one replication are threads, not processes."""
+    scenario = load_scenario(ROOT / "scenarios" / "pilot_zone.toml", ["run.end_year=2026", "population.size=10000"])
     one, two = estimated_bytes(scenario, 1), estimated_bytes(scenario, 2)
     assert two > 1.5 * one
     monkeypatch.setattr("simulator.resources.available_bytes", lambda: (one + two) / 2)
+    monkeypatch.setattr("simulator.workers.available_cores", lambda: 2)
+    twice = scenario.model_copy(update={"run": scenario.run.model_copy(update={"replications": 2})})
     with pytest.raises(ScenarioError, match=r"with 2 process\(es\)"):
-        run_scenario(scenario, workers=2, report=False)
-    assert run_scenario(scenario, workers=1, report=False).tables["annual"].shape[0] > 0
+        run_scenario(twice, workers=2, report=False)
+    assert run_scenario(scenario, workers=2, report=False).manifest["processes"] == 1
 
 
 def test_zones_too_large_to_simulate_whole_are_refused():

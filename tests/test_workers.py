@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 
-from simulator.workers import alive
+import pytest
+
+from simulator.workers import alive, share_cores
 from tests.conftest import ROOT
 
 
@@ -25,6 +27,18 @@ def children(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
                 found.append(int(entry))
     return found
+
+
+@pytest.mark.parametrize(("workers", "runs", "cores", "expected"), [
+    (1, 1, 2, (1, 1)),  # one core asked: one process, one thread, however many cores there are
+    (2, 1, 2, (1, 2)),  # one replication on two cores: its process runs two threads
+    (2, 10, 2, (2, 1)),  # more replications than cores: a process per core
+    (4, 2, 8, (2, 2)),  # two replications on four cores: two processes of two threads
+    (8, 1, 2, (1, 2)),  # never more threads than the machine has cores
+    (3, 2, 4, (2, 1)),  # a core that cannot be shared evenly stays idle
+])
+def test_workers_are_shared_between_processes_and_threads(workers, runs, cores, expected):
+    assert share_cores(workers, runs, cores) == expected
 
 
 def test_pool_workers_exit_when_the_run_is_killed(tmp_path):

@@ -8,8 +8,9 @@ the same draws and gives the same activity as when stepped beside the other.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,11 +22,12 @@ from simulator.care.context import Month
 from simulator.care.state import PatientState
 from simulator.care.tables import MAX_AGE, N_CONDITIONS
 from simulator.categories import ADMISSION_REASONS, CATEGORIES
+from simulator.workers import available_cores
 
 _NO_EPISODE = np.zeros(1, bool)
 MIN_BLOCKS_PER_THREAD = 8  # below 16 blocks a month, one thread: starting threads would cost more than they save
 _LAST: dict[tuple[int, int, int], tuple[int, int]] = {}  # (start, stop, arms) -> last month's events and stays
-THREADS = [len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)]  # set_threads changes it
+THREADS = [available_cores()]  # set_threads changes it
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,17 @@ def _chunks(n: int, threads: int) -> list[tuple[int, int]]:
 def set_threads(threads: int) -> None:
     """Threads the kernel (and each arm's monthly work) may use in this process (the results do not depend on it)."""
     THREADS[0] = max(1, int(threads))
+
+
+@contextmanager
+def threads_set(threads: int) -> Iterator[None]:
+    """Within the block this process uses `threads` threads; the setting before is restored after it."""
+    before = THREADS[0]
+    set_threads(threads)
+    try:
+        yield
+    finally:
+        THREADS[0] = before
 
 
 def kernel_threads() -> int:
