@@ -106,7 +106,11 @@ def _each_arm(n_arms: int, capacity: int) -> Callable[[Callable[[Any], None], li
         return in_turn
 
     def threaded(work: Callable[[Any], None], items: list[Any]) -> None:
-        with ThreadPoolExecutor(len(items)) as pool:
+        from threadpoolctl import threadpool_limits
+
+        # BLAS (the year's per-patient products) in one thread while the arms run in theirs: its own pool of threads
+        # beside them made December's products three times slower
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(len(items)) as pool:
             for done in [pool.submit(work, item) for item in items]:
                 done.result()  # an arm's error (a conservation failure) is raised here
 
