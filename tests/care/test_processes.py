@@ -158,6 +158,19 @@ def test_post_acute_states_are_exclusive(world):
         assert np.isin(rehab, activity.admissions).all() and (m.age[rehab] >= 65).all()
 
 
+def test_threads_share_the_slots_entered_so_far_evenly():
+    """Ranges of whole blocks covering every slot; the slots not yet entered (nearly free) go to the last range."""
+    from simulator.care.kernel import BLOCK
+    from simulator.care.month import MIN_BLOCKS_PER_THREAD, _chunks
+
+    n, entered = 100 * BLOCK + 17, 80 * BLOCK + 5
+    ranges = _chunks(n, 2, entered)
+    assert ranges == [(0, 40 * BLOCK), (40 * BLOCK, n)]
+    assert _chunks(n, 2) == [(0, 50 * BLOCK), (50 * BLOCK, n)]
+    assert _chunks(n, 2, (2 * MIN_BLOCKS_PER_THREAD - 1) * BLOCK) == [(0, n)]  # too few entered slots for two threads
+    assert _chunks(n, 3, n + 10) == _chunks(n, 3)
+
+
 def test_threads_change_nothing(world, monkeypatch):
     """The kernel's slot ranges run in threads give the very arrays of one thread."""
     from simulator.care import month as care_month_module
