@@ -186,7 +186,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         size = (rng.gamma(scenario.providers.gp_practice_size_shape, 1.0, practices.size) if own is None
                 else np.array([p.list_size for p in own]))
         gp[members] = practices[rng.choice(practices.size, size=members.size, p=size / size.sum())]
-    cell = layout.cell_of(territory.astype(np.int64), gp, hospital_rank, bim.astype(np.int64))
+    cell = layout.cell_of(territory, gp, hospital_rank, bim)
 
     order = stable_order(entry.astype(np.int64) * layout.n_cells + cell, int(entry.max(initial=0) + 1) * layout.n_cells)  # by entry month, then cell
     entry, birth_month, sex, bim, territory, region, cell, frailty, propensity, drug_intensity, conditions, home_nursing, \

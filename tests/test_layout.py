@@ -19,7 +19,10 @@ def test_cells_cover_every_zone_practice_hospital_and_group(scenario):
     # cell_of inverts the enumeration
     cells = layout.cell_of(layout.cell_territory.astype(np.int64), layout.cell_gp.astype(np.int64),
                            layout.cell_hospital_rank.astype(np.int64), layout.cell_bim.astype(np.int64))
-    assert np.array_equal(cells, np.arange(layout.n_cells))
+    assert np.array_equal(cells, np.arange(layout.n_cells)) and cells.dtype == np.int32
+    narrow = layout.cell_of(layout.cell_territory.astype(np.int16), layout.cell_gp.astype(np.int32),
+                            layout.cell_hospital_rank.astype(np.int8), layout.cell_bim.astype(np.uint8))
+    assert np.array_equal(narrow, cells)  # the population's own dtypes, without widening copies
 
 
 def test_home_hospital_by_name(scenario):
