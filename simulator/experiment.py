@@ -108,8 +108,8 @@ def _each_arm(n_arms: int, capacity: int) -> Callable[[Callable[[Any], None], li
     def threaded(work: Callable[[Any], None], items: list[Any]) -> None:
         from threadpoolctl import threadpool_limits
 
-        # BLAS (the year's per-patient products) in one thread while the arms run in theirs: its own pool of threads
-        # beside them made December's products three times slower
+        # BLAS (the year's per-patient products) in one thread while the arms run in theirs: a pool of its own beside
+        # them would put more threads than cores on the machine
         with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(len(items)) as pool:
             for done in [pool.submit(work, item) for item in items]:
                 done.result()  # an arm's error (a conservation failure) is raised here
