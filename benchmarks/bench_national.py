@@ -68,7 +68,7 @@ def main() -> None:
     name = "national" + (f"_{args.sample_fraction:g}" if args.sample_fraction else "") + (f"_workers-{args.workers}" if args.workers > 1 else "")
     name += ".json"
     (out / name).write_text(json.dumps(row, indent=2) + "\n", encoding="utf-8")
-    print("| patients | years | processes | wall (s) | peak memory (MiB) | ns per person-month-arm, all included |")
+    print("| patients | years | workers | wall (s) | peak memory (MiB) | ns per person-month-arm, all included |")
     print("|---:|---:|---:|---:|---:|---:|")
     print(f"| {patients:,} | {row['years']} | {args.workers} | {row['wall_s']} | {row['peak_mib']:,} | {row['ns_per_person_month_arm']} |")
 
