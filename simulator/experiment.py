@@ -133,6 +133,8 @@ def simulate(scenario: Scenario, replication: int, on_month: Callable[[], None] 
         run.step(step)
         if on_month is not None:
             on_month()
+    for model in run.arms.values():
+        model.release_patients()
     tables = run.results(replication if label is None else label)
     for model in run.arms.values():
         model.release()

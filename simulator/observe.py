@@ -140,6 +140,11 @@ class Observer:
         self._add(year, "gp_users", np.flatnonzero(self.gp_user & self.present))
         self.concentration[year] = concentration(self.spending(present), self.cohort.weight)
 
+    def release_patients(self) -> None:
+        """Free each patient's volumes and flags of the year (after the last year: the tables read the counts)."""
+        self.volume_year = np.zeros((len(CATEGORIES), 0), np.float32)
+        self.gp_user = self.present = np.zeros(0, bool)
+
     def spending(self, slots: np.ndarray) -> np.ndarray:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
         by_group = self.unit_value.T.astype(np.float32) @ self.volume_year  # [bim, patient]: both values for everyone

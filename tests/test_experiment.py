@@ -124,3 +124,18 @@ def test_both_arms_keep_one_year_of_patients_payments_and_pair_it_each_december(
     assert sorted(table["year"].unique()) == list(s.years) and (table["paying_more"] > 0).any()
     with pytest.raises(ValueError, match="Replication.results"):
         replication_tables(s, together.arms, 0)
+
+
+def test_the_tables_do_not_read_the_patients_arrays_freed_at_the_end():
+    """`simulate` frees each patient's yearly volumes and maximum-billing sums before the tables: they come out the same."""
+    s = small_scenario("reform.fee_for_service.copayment_change.specialist=0.5", "run.end_year=2027")
+    runs = [Replication.build(s, replication_seed(s, 0)) for _ in range(2)]
+    for run in runs:
+        for step in range(run.months):
+            run.step(step)
+    for model in runs[1].arms.values():
+        model.release_patients()
+        assert model.observer.volume_year.size == 0 and model.regime.out_of_pocket.counted.size == 0
+    kept, freed = (run.results(0) for run in runs)
+    for name, frame in kept.items():
+        pd.testing.assert_frame_equal(frame, freed[name], obj=name)

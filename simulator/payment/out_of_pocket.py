@@ -78,6 +78,10 @@ class OutOfPocket:
         """Row of `paid`, `present` and `territory` that holds year `year_index` (0 when only the year's is kept)."""
         return year_index % self.paid.shape[0]
 
+    def release_patients(self) -> None:
+        """Free the year's per-patient sums and ceilings (after the last year; what pairing reads, `paid`, stays)."""
+        self.counted = self.refunded = self.ceiling = np.zeros(0)
+
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""
         self.volume += volume
