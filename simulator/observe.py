@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simulator.accumulate import add_at, add_scaled, count_at
+from simulator.accumulate import add_at, add_scaled, count_at, group_products
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
@@ -147,8 +147,7 @@ class Observer:
 
     def spending(self, slots: np.ndarray) -> np.ndarray:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
-        by_group = self.unit_value.T.astype(np.float32) @ self.volume_year  # [bim, patient]: both values for everyone
-        return by_group[self.cohort.bim[slots], slots].astype(np.float64)
+        return group_products(self.unit_value.T.astype(np.float32), self.volume_year, self.cohort.bim, slots).astype(np.float64)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

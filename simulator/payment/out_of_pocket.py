@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.accumulate import add_products
+from simulator.accumulate import add_products, group_products
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
@@ -133,9 +133,8 @@ class OutOfPocket:
                 by_group[:, i] += reference
             else:
                 add_products(out, volume_year[i], unit, cell)
-        if by_group.any():
-            both = by_group.astype(np.float32) @ volume_year  # [bim, patient], in float32 like the volumes
-            out += np.where(self.layout.cell_bim[cell] == 1, both[1], both[0])
+        if by_group.any():  # in float32 like the volumes
+            out += group_products(by_group.astype(np.float32), volume_year, self.layout.cell_bim[cell])
         return out
 
     def _refunds(self, by_cell: np.ndarray) -> Statement:
