@@ -155,26 +155,3 @@ def count_pairs(out: np.ndarray, keep: np.ndarray, row: np.ndarray, column: np.n
         if keep[s]:
             out[row[s], column[s]] += 1
 
-
-PRODUCT_BLOCK = 1 << 20  # patients per block of `group_products`: a [2, block] float32 product is 8 MB
-
-
-def group_products(matrix: np.ndarray, volume: np.ndarray, group: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray:
-    """For each patient s (every one, or `slots`, ascending): `(matrix @ volume)[group[s], s]`, float32.
-
-    `matrix` is [group, category] (float32), `volume` [category, patient]. The product is
-    made a block of patients at a time, each block's values the same to the bit as the whole
-    product's, so the [group, patient] product is never held whole (at national scale 97 MB
-    an arm, and the arms close their year at once).
-    """
-    n = volume.shape[1]
-    chosen = np.arange(n) if slots is None else slots
-    out = np.empty(chosen.size, np.float32)
-    edges = np.searchsorted(chosen, np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK))
-    for b, lo in enumerate(range(0, n, PRODUCT_BLOCK)):
-        k0, k1 = edges[b], edges[b + 1]
-        if k1 > k0:
-            block = matrix @ volume[:, lo : lo + PRODUCT_BLOCK]
-            s = chosen[k0:k1]
-            out[k0:k1] = block[group[s], s - lo]
-    return out

@@ -10,13 +10,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simulator.accumulate import add_at, add_scaled, count_at, group_products
+from simulator.accumulate import add_at, count_at
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
 from simulator.categories import CATEGORIES
 from simulator.layout import Layout
 from simulator.population import Cohort
+from simulator.year_volumes import YearVolumes
 
 COUNTS: tuple[str, ...] = (
     "person_months",
@@ -68,7 +69,7 @@ class Observer:
         self.counts = np.zeros((n_years, len(COUNTS), self.n_groups, N_AGE_BANDS))  # [year, count, group, age band]
         self.key = np.zeros(cohort.capacity, np.int32)  # this month's patient group x age band per slot
         self.population_offset: np.ndarray | None = None  # with programmes: what the target flag adds to Month.group_band
-        self.volume_year = np.zeros((len(CATEGORIES), cohort.capacity), np.float32)  # each patient's volume this year
+        self.volume_year = YearVolumes(cohort.capacity)  # each patient's volume this year
         self.unit_value = np.zeros((len(CATEGORIES), 2))  # the year's insurance euros per unit [category, bim]
         self.gp_user = np.zeros(cohort.capacity, bool)
         self.present = np.zeros(cohort.capacity, bool)
@@ -100,7 +101,7 @@ class Observer:
         `cost_index` is this year's mean expected cost over the base year's, so that the
         risk-score counts show drift in case mix; `capitated` marks the cells paid by capitation.
         """
-        self.volume_year[:] = 0
+        self.volume_year.reset()
         self.gp_user[:] = False
         self.present[:] = state.alive
         _january(self.counts[year].reshape(len(COUNTS), -1), self.key, state.alive, age, N_CONDITIONS[state.conditions],
@@ -126,11 +127,11 @@ class Observer:
         for i, category in enumerate(CATEGORIES):  # slots are unique within a category
             dense = activity.dense.get(category)
             if dense is not None:
-                self.volume_year[i] += dense
+                self.volume_year.add_dense(i, dense)
                 continue
             slots = activity.slots.get(category)
             if slots is not None and slots.size:
-                add_scaled(self.volume_year[i], slots, activity.volume[category], 1.0)
+                self.volume_year.add(i, slots, activity.volume[category])
         self.unit_value = unit_value
 
     def end_year(self, year: int) -> None:
@@ -142,12 +143,12 @@ class Observer:
 
     def release_patients(self) -> None:
         """Free each patient's volumes and flags of the year (after the last year: the tables read the counts)."""
-        self.volume_year = np.zeros((len(CATEGORIES), 0), np.float32)
+        self.volume_year.release()
         self.gp_user = self.present = np.zeros(0, bool)
 
     def spending(self, slots: np.ndarray) -> np.ndarray:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
-        return group_products(self.unit_value.T.astype(np.float32), self.volume_year, self.cohort.bim, slots).astype(np.float64)
+        return self.volume_year.products(self.unit_value.T.astype(np.float32), self.cohort.bim, slots).astype(np.float64)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

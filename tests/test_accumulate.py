@@ -118,18 +118,3 @@ def test_runs_add_what_the_plain_loops_add_to_the_bit(data, by_cell):
     np.testing.assert_array_equal(runs, plain)
     assert not np.array_equal(plain, start + np.bincount(cell[d["slots"][kept]], weights=weights[kept], minlength=d["n_cells"]))
 
-
-@pytest.mark.parametrize("block", [7, 1 << 20])
-def test_group_products_in_blocks_are_the_whole_product_s_to_the_bit(monkeypatch, block):
-    from simulator import accumulate
-
-    monkeypatch.setattr(accumulate, "PRODUCT_BLOCK", block)
-    rng = np.random.default_rng(3)
-    matrix = rng.random((2, 13)).astype(np.float32)
-    volume = (rng.poisson(1.5, (13, 1000)) * rng.random((13, 1))).astype(np.float32)
-    group = rng.integers(0, 2, 1000)
-    whole = matrix @ volume
-    np.testing.assert_array_equal(accumulate.group_products(matrix, volume, group), whole[group, np.arange(1000)])
-    slots = np.flatnonzero(rng.random(1000) < 0.3)
-    np.testing.assert_array_equal(accumulate.group_products(matrix, volume, group, slots), whole[group[slots], slots])
-    assert accumulate.group_products(matrix, volume, group, slots[:0]).size == 0

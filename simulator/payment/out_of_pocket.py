@@ -14,9 +14,10 @@ for the ceiling. Nursing-home day prices are the federated entities' and outside
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from simulator.accumulate import add_products, group_products
+from simulator.accumulate import add_products
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
@@ -24,6 +25,7 @@ from simulator.payment.statement import Statement, Transfers
 from simulator.population import Cohort
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
+from simulator.year_volumes import YearVolumes
 
 OUTSIDE_MAF = (CATEGORY_INDEX["nursing_home"],)
 
@@ -59,15 +61,19 @@ class OutOfPocket:
         self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
         self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
         self.refunded = np.zeros(capacity)
-        self.ceiling = np.zeros(capacity)
+        self.ceiling_code = np.zeros(capacity, np.uint8)  # the year's ceiling of each patient, an index into ceiling_values
+        self.ceiling_values = np.zeros(1)  # the year's ceilings by income band x chronic x child, euros
         self.year = 0
 
     def start_year(self, year_index: int, state: PatientState, age: np.ndarray, index: float) -> None:
         """The year's ceilings (indexed like tariffs), and the year's sums back to zero."""
         r = self.rule
-        ceiling = self.ceilings[self.ceiling_band] - r.chronic_reduction * (state.conditions > 0)
-        ceiling = np.where(age < 19, np.minimum(ceiling, r.child_ceiling), ceiling)
-        self.ceiling = np.maximum(ceiling, 0.0) * index
+        code = np.arange(self.ceilings.size * 4)  # income band x 4 + chronic x 2 + child
+        band, chronic, child = code // 4, code // 2 % 2, code % 2
+        ceiling = self.ceilings[band] - r.chronic_reduction * (chronic == 1)  # the same operations as patient by patient
+        ceiling = np.where(child == 1, np.minimum(ceiling, r.child_ceiling), ceiling)
+        self.ceiling_values = np.maximum(ceiling, 0.0) * index
+        self.ceiling_code = ((self.ceiling_band.astype(np.uint8) * 2 + (state.conditions > 0)) * 2 + (age < 19)).astype(np.uint8)
         self.charges[:] = 0
         self.volume[:] = 0
         self.year = year_index
@@ -78,16 +84,22 @@ class OutOfPocket:
         """Row of `paid`, `present` and `territory` that holds year `year_index` (0 when only the year's is kept)."""
         return year_index % self.paid.shape[0]
 
+    @property
+    def ceiling(self) -> np.ndarray:
+        """Each patient's ceiling of the year, euros."""
+        return self.ceiling_values[self.ceiling_code]
+
     def release_patients(self) -> None:
         """Free the year's per-patient sums and ceilings (after the last year; what pairing reads, `paid`, stays)."""
-        self.counted = self.refunded = self.ceiling = np.zeros(0)
+        self.counted = self.refunded = np.zeros(0)
+        self.ceiling_code = np.zeros(0, np.uint8)
 
     def month(self, volume: np.ndarray, charges: np.ndarray) -> None:
         """Add the month's claims volume and what patients pay, per category and cell."""
         self.volume += volume
         self.charges += charges
 
-    def close_year(self, state: PatientState, volume_year: np.ndarray, present: np.ndarray) -> Statement:
+    def close_year(self, state: PatientState, volume_year: YearVolumes, present: np.ndarray) -> Statement:
         """December: each patient's out-of-pocket of the year from their volume (`[category, patient]`); the MAF refunds."""
         per_unit = np.where(self.volume > 0, self.charges / np.maximum(self.volume, 1e-300), 0.0)  # [kind, category, cell]
         cell = state.cell
@@ -99,8 +111,7 @@ class OutOfPocket:
         total = self._per_patient(per_unit, ~in_maf, volume_year, cell)
         total += counted  # in place: at national scale each float64 temporary is 100 MB per arm
         if self.rule.enabled:
-            refund = np.subtract(counted, self.ceiling)
-            np.maximum(refund, 0.0, out=refund)
+            refund = _refunds(counted, self.ceiling_values, self.ceiling_code)
         else:
             refund = np.zeros(cell.size)
         self.counted, self.refunded = counted, refund
@@ -116,7 +127,7 @@ class OutOfPocket:
         self.paid[row] = total  # rounded to float32 here
         return self._refunds(np.bincount(cell, weights=refund, minlength=self.layout.n_cells))
 
-    def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: YearVolumes, cell: np.ndarray) -> np.ndarray:
         """Each patient's sum over the `chosen` [kind, category] of volume x the cell's euros per unit.
 
         Where a category's euros per unit depend only on BIM status (cells with no volume do not
@@ -132,9 +143,9 @@ class OutOfPocket:
             if np.allclose(unit[used[i]], reference[bim[used[i]]], rtol=1e-12, atol=0.0):
                 by_group[:, i] += reference
             else:
-                add_products(out, volume_year[i], unit, cell)
+                add_products(out, volume_year.row(i), unit, cell)
         if by_group.any():  # in float32 like the volumes
-            out += group_products(by_group.astype(np.float32), volume_year, self.layout.cell_bim[cell])
+            out += volume_year.products(by_group.astype(np.float32), self.layout.cell_bim[cell])
         return out
 
     def _refunds(self, by_cell: np.ndarray) -> Statement:
@@ -144,3 +155,13 @@ class OutOfPocket:
         transfers.add("federal_insurance", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), by_cell)
         transfers.add("patients", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), -by_cell)
         return Statement(transfers, np.zeros(self.layout.n_providers))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _refunds(counted: np.ndarray, ceilings: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """max(counted - the patient's ceiling, 0) for each patient, as `np.maximum` gives it (NaN and -0.0 kept)."""
+    out = np.empty(counted.size)
+    for s in range(counted.size):
+        d = counted[s] - ceilings[code[s]]
+        out[s] = d if d >= 0.0 or np.isnan(d) else 0.0
+    return out

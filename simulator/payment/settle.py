@@ -18,6 +18,7 @@ from simulator.payment.shared_savings import counted_difference, shared_savings_
 from simulator.payment.statement import Statement, Transfers
 from simulator.payment.transition import PAID_PHASES
 from simulator.programmes.convention import due_step
+from simulator.year_volumes import YearVolumes
 
 
 class Settling:
@@ -27,7 +28,7 @@ class Settling:
     their agreement years (`agents.zones.hold_agreements`), then each rule settles.
     """
 
-    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray, volume_year: np.ndarray) -> Statement:
+    def close_year(self, state: PatientState, gp_user: np.ndarray, present: np.ndarray, volume_year: YearVolumes) -> Statement:
         """P4P per practice, then, on the year's measured spending, shared savings, the reinvestment pot and the guarantee;
         last, the maximum-billing refunds on each patient's year (`volume_year[category, patient]`)."""
         self.agents.zones.hold_agreements(self._in_force(), self.year_index)

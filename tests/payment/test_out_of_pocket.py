@@ -93,3 +93,21 @@ def test_people_reaching_the_maf_are_counted_by_zone_and_group():
     by_hand = np.bincount(cohort.territory[reached].astype(np.int64) * 2 + cohort.bim[reached], minlength=o.reached.shape[1])
     np.testing.assert_array_equal(o.reached[0], by_hand)
     assert 0 < o.reached[0].sum() < (o.present[0]).sum()
+
+
+def test_the_year_s_ceilings_by_code_are_the_patient_by_patient_ones():
+    """Ceilings kept as a code (band x chronic x child) give each patient the value the rules give them, to the bit."""
+    from simulator.payment.out_of_pocket import _refunds
+
+    s = scenario({"chronic_reduction": 150.0, "child_ceiling": 300.0})
+    model = Replication.build(s, 5).arms["status_quo"]
+    o, state, r = model.regime.out_of_pocket, model.state, s.maximum_billing
+    age = model.cohort.age(0)
+    o.start_year(0, state, age, 1.37)
+    by_hand = o.ceilings[o.ceiling_band] - r.chronic_reduction * (state.conditions > 0)
+    by_hand = np.maximum(np.where(age < 19, np.minimum(by_hand, r.child_ceiling), by_hand), 0.0) * 1.37
+    np.testing.assert_array_equal(o.ceiling, by_hand)
+    assert o.ceiling_code.dtype == np.uint8 and len(np.unique(o.ceiling)) > 4
+    counted = np.array([np.nan, 0.0, 1.0, 5.0, -3.0])
+    values, code = np.array([1.0, 5.0, 2.0]), np.array([0, 0, 0, 1, 2], np.uint8)
+    np.testing.assert_array_equal(_refunds(counted, values, code), np.maximum(counted - values[code], 0.0))

@@ -1,0 +1,61 @@
+"""Each patient's yearly volumes: counts in uint16 and drug euros in float32 read back as the float32 values they were."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator import year_volumes
+from simulator.categories import CATEGORIES
+from simulator.year_volumes import DRUGS, YearVolumes
+
+
+def filled(n: int = 1000, seed: int = 3) -> tuple[YearVolumes, np.ndarray]:
+    """Volumes added month by month as the observer adds them, and the float32 [category, patient] array they make."""
+    rng = np.random.default_rng(seed)
+    volumes, plain = YearVolumes(n), np.zeros((len(CATEGORIES), n), np.float32)
+    for _ in range(12):
+        for i in range(len(CATEGORIES)):
+            if i == DRUGS:
+                euros = (rng.gamma(0.5, 40.0, n)).astype(np.float32)
+                volumes.add_dense(i, euros)
+                plain[i] += euros
+                continue
+            slots = np.flatnonzero(rng.random(n) < 0.3)
+            counts = rng.poisson(1.2, slots.size).astype(np.float32)
+            volumes.add(i, slots, counts)
+            plain[i, slots] += counts
+    return volumes, plain
+
+
+def test_rows_and_blocks_hold_what_a_float32_array_holds():
+    volumes, plain = filled()
+    for i in range(len(CATEGORIES)):
+        np.testing.assert_array_equal(volumes.row(i).astype(np.float32), plain[i])
+    np.testing.assert_array_equal(volumes.block(100, 350), plain[:, 100:350])
+    assert volumes.counts.dtype == np.uint16 and volumes.row(DRUGS).dtype == np.float32
+    volumes.reset()
+    assert not volumes.counts.any() and not volumes.drugs.any()
+    volumes.release()
+    assert volumes.size == 0
+
+
+@pytest.mark.parametrize("block", [7, 1 << 20])
+def test_products_in_blocks_are_the_whole_product_s_to_the_bit(monkeypatch, block):
+    monkeypatch.setattr(year_volumes, "PRODUCT_BLOCK", block)
+    volumes, plain = filled()
+    rng = np.random.default_rng(4)
+    matrix = rng.random((2, len(CATEGORIES))).astype(np.float32)
+    group = rng.integers(0, 2, volumes.size)
+    whole = matrix @ plain
+    np.testing.assert_array_equal(volumes.products(matrix, group), whole[group, np.arange(volumes.size)])
+    slots = np.flatnonzero(rng.random(volumes.size) < 0.3)
+    np.testing.assert_array_equal(volumes.products(matrix, group, slots), whole[group[slots], slots])
+    assert volumes.products(matrix, group, slots[:0]).size == 0
+
+
+@pytest.mark.parametrize("volume", [0.5, 70_000.0])
+def test_a_count_uint16_would_not_hold_exactly_is_refused(volume):
+    volumes = YearVolumes(10)
+    with pytest.raises(ValueError, match="whole number under 65,536"):
+        volumes.add(0, np.array([3]), np.array([volume], np.float32))
