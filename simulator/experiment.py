@@ -79,9 +79,12 @@ class Replication:
         each = _each_arm(len(models), self.cohort.capacity)
         each(lambda model: model.begin_month(month), models)
         activities = care_months(month, [(model.state, model.regime.behaviour) for model in models], models[0].layout.n_cells)
-        each(lambda pair: pair[0].end_month(month, pair[1]), list(zip(models, activities, strict=True)))
-        if step % 12 == 11 and len(models) == 2:
-            self.paying_more.append(self._paying_more(step // 12))
+        each(lambda pair: pair[0].account_month(month, pair[1]), list(zip(models, activities, strict=True)))
+        del activities  # the month's events (both arms' share one array) freed before December's per-patient work reuses it
+        if step % 12 == 11:
+            each(lambda model: model.close_month(month), models)
+            if len(models) == 2:
+                self.paying_more.append(self._paying_more(step // 12))
 
     def _paying_more(self, year_index: int) -> pd.DataFrame:
         """Who pays more in the year just closed: each patient's out-of-pocket in the two arms, on the same people."""

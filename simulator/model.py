@@ -61,13 +61,22 @@ class HealthSystemModel(mesa.Model):
 
     def end_month(self, month: Month, activity: Activity) -> None:
         """Claims, payment and observation of the month's care; in December, the year's close."""
-        year_index, calendar = divmod(month.step, 12)
-        year = self.scenario.run.start_year + year_index
+        self.account_month(month, activity)
+        self.close_month(month)
+
+    def account_month(self, month: Month, activity: Activity) -> None:
+        """Claims, payment and observation of the month's care."""
+        year_index = month.step // 12
         volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
         self.ledger.post(year_index, self.regime.monthly(month, self.state, activity, volume), volume)
-        self.observer.month(year_index, self.state, activity, self.regime.ffs.insurer_unit_value(year), self.regime.behaviour.continuity)
+        unit_value = self.regime.ffs.insurer_unit_value(self.scenario.run.start_year + year_index)
+        self.observer.month(year_index, self.state, activity, unit_value, self.regime.behaviour.continuity)
+
+    def close_month(self, month: Month) -> None:
+        """After the month's accounts: in December, the year's close (it does not read the month's care)."""
+        year_index, calendar = divmod(month.step, 12)
         if calendar == 11:
-            self.close_year(year_index, year, last=year_index == self.n_years - 1)
+            self.close_year(year_index, self.scenario.run.start_year + year_index, last=year_index == self.n_years - 1)
 
     def start_year(self, year_index: int, year: int, month: Month) -> None:
         """January: risk scores, the regime's year (target groups, rules, decisions), then the observer's snapshot."""
