@@ -6,11 +6,11 @@ import os
 
 from simulator.scenario import Problem, Scenario, ScenarioError
 
-# both arms, all per-slot arrays, and per year of the horizon (an arm run alone keeps each year's out-of-pocket and
-# presence, 5 B a patient-year): measured on the national scenario (11.8 M patients, one process) at 5,304 MiB over 3
-# years (bench_national.py --end-year 2028) and 5,900 MiB over 10, benchmarks/results/national.json
-BYTES_PER_PATIENT = 410
-BYTES_PER_PATIENT_YEAR = 12
+# both arms, all per-slot arrays, and a little per year of the horizon (the heap grows with the years' temporaries):
+# measured on the national scenario (11.8 M patients, one process, two threads) at 5,058-5,084 MiB over 10 years
+# (benchmarks/results/national_workers-2.json) and 4,928 MiB at the third year's December (sampled every 50 ms)
+BYTES_PER_PATIENT = 370
+BYTES_PER_PATIENT_YEAR = 2
 BYTES_PER_REFERENCE_PATIENT = 200  # one arm and the yearly cost tables
 BYTES_PER_CELL = 2_000  # per-cell money, volumes and counters of both arms
 BASE_BYTES = 400 * 2**20  # the interpreter and libraries
