@@ -154,4 +154,3 @@ def count_pairs(out: np.ndarray, keep: np.ndarray, row: np.ndarray, column: np.n
     for s in range(keep.size):
         if keep[s]:
             out[row[s], column[s]] += 1
-

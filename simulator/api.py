@@ -122,8 +122,9 @@ def run_scenario(
     `workers` is the number of cores the run may use: replications run in that many
     processes at most, and a process with cores to spare runs each month's care processes
     and its arms' work in threads (`workers.share_cores`). Results do not depend on it: each
-    replication's seed derives from the scenario seed and the replication number only. `source` names the file a Scenario object was
-    read from, for the manifest, and `given` the overrides already applied to it (recorded in the manifest and the
+    replication's seed derives from the scenario seed and the replication number only.
+
+    `source` names the file a Scenario object was read from, for the manifest, and `given` the overrides already applied to it (recorded in the manifest and the
     report's title). With `out`, the folder also gets `report.html` unless `report` is False.
     `progress` shows a progress bar (None: when a person is watching, in a terminal or a notebook).
     """

@@ -40,7 +40,8 @@ def main() -> None:
 @click.option("--psa", type=click.IntRange(min=1, max=10_000), metavar="N",
               help="Probabilistic sensitivity analysis: draw N parameter sets from the scenario's [[uncertainties]] "
                    "(and [psa] behaviour_ranges) and run each with every replication (--set psa.draws=N).")
-@click.option("--workers", type=click.IntRange(min=1, max=256), help="Cores to use: replications in parallel processes, and with fewer replications than cores, threads "
+@click.option("--workers", type=click.IntRange(min=1, max=256),
+              help="Cores to use: replications in parallel processes, and with fewer replications than cores, threads "
                    "inside each (--workers 2 on one replication: one process, two threads). Results do not depend on it.")
 @click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Send replications to a cluster: a TOML file with an [executor] table as in sweep files "

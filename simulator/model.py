@@ -96,7 +96,7 @@ class HealthSystemModel(mesa.Model):
 
     def release_patients(self) -> None:
         """Once the horizon is closed: free the year's per-patient arrays (volumes, maximum-billing sums), which the
-        tables do not read, so that the tables are built in their memory (at national scale 0.8 GB an arm)."""
+        tables do not read, so that the tables are built in their memory (at national scale about 0.55 GB an arm)."""
         self.observer.release_patients()
         self.regime.out_of_pocket.release_patients()
 

@@ -223,8 +223,8 @@ def _rate_rows(rows: list, arm: str, years, labels: tuple[str, str, str], name: 
 
 
 def _providers(scenario: Scenario, model: HealthSystemModel) -> pd.DataFrame:
-    """Revenue per provider per year, by payer, euros: a row per provider and year, built column by column (a row
-    object each would hold about 2 KB: 300 MB for the national scenario's 148,000 rows)."""
+    """Revenue per provider per year, by payer, euros: a row per provider and year, built column by column (not a dict
+    per row: the national scenario has 148,000 rows)."""
     revenue = model.ledger.revenue * model.cohort.weight  # [year, provider, payer, mechanism]
     lay = model.layout
     contacts = np.stack([[np.bincount(lay.cell_gp, weights=v, minlength=lay.n_providers) for v in year]

@@ -54,7 +54,10 @@ class YearVolumes:
 
     def add_dense(self, category: int, volume: np.ndarray) -> None:
         """Add a volume for every patient."""
-        self.add(category, np.arange(self.size), volume) if category != DRUGS else np.add(self.drugs, volume, out=self.drugs)
+        if category == DRUGS:
+            np.add(self.drugs, volume, out=self.drugs)
+        else:
+            self.add(category, np.arange(self.size), volume)
 
     def block(self, lo: int, hi: int) -> np.ndarray:
         """Patients lo..hi of every category as float32 [category, patient]."""

@@ -99,7 +99,8 @@ def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: i
         r, key = bounds[k], (k, len(bounds), n_arms)
         size = r[1] - r[0]
         events, stays = _LAST.get(key, (n_arms / 2, 1 / 20))
-        out = kernel.care_kernel(*r, *args, int(1.1 * events * size) + kernel.MAX_EVENTS * kernel.BLOCK, int(1.1 * stays * size) + kernel.BLOCK)
+        room = (int(1.1 * events * size) + kernel.MAX_EVENTS * kernel.BLOCK, int(1.1 * stays * size) + kernel.BLOCK)
+        out = kernel.care_kernel(*r, *args, *room)
         _LAST[key] = (out[1].size / max(size, 1), out[3].size / max(size, 1))  # next month's buffers: this month's and a margin
         return out
 

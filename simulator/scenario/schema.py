@@ -38,7 +38,9 @@ class RunSection(Section):
     replications: int = param(1, "count", "Independent replications (new population and events each)", ge=1, le=10_000)
     first_replication: int = param(0, "number", "Number of the first replication: replications first .. first + n - 1 run (a sweep "
                                    "runs replication r of a point alone with first_replication = r)", ge=0, le=1_000_000)
-    workers: int = param(1, "cores", "Cores the run may use: replications run in parallel processes, up to one per replication, and cores left over run each replication's care processes and arms in threads; results do not depend on it", ge=1, le=256)
+    workers: int = param(1, "cores", "Cores the run may use: replications run in parallel processes, up to one per replication, "
+                         "and cores left over run each replication's care processes and arms in threads; results do not "
+                         "depend on it", ge=1, le=256)
 
     @field_validator("end_year")
     @classmethod
