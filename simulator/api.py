@@ -79,6 +79,21 @@ def _simulate_one(args: tuple[Scenario, int, ReferenceCosts | None, tuple[str, .
     return simulate(scenario, replication, reference=reference, arms=arms, label=label)
 
 
+def _simulate_on_worker(args: tuple[Scenario, int, ReferenceCosts | None, tuple[str, ...], int]) -> dict[str, pd.DataFrame]:
+    """A replication as a Dask task: its kernel and arms use the worker's threads (its share of the node's cores, as
+    `threads_per_worker` or a Slurm job's cores per process set it), not every core of the node."""
+    from distributed import get_worker
+
+    from simulator.care.month import threads_set
+
+    try:
+        threads = get_worker().state.nthreads
+    except ValueError:  # not in a Dask worker (an executor of local processes)
+        return _simulate_one(args)
+    with threads_set(threads):
+        return _simulate_one(args)
+
+
 def run_jobs(scenario: Scenario) -> tuple[list[Job], pd.DataFrame | None]:
     """What to simulate: each replication, or with `psa.draws` each replication of each parameter draw (and the draws table).
 
@@ -185,7 +200,7 @@ def _run_on_cluster(jobs: list[Job], settings: Any, target: Path | None) -> list
     shared = target.absolute().parent / f".{target.name}.cluster" if target is not None else Path.cwd() / ".simsim-cluster"
     executor = make_executor(settings, shared=shared)
     try:
-        futures = {executor.submit(_simulate_one, (s, r, None, ARMS, label)): i for i, (s, r, label) in enumerate(jobs)}
+        futures = {executor.submit(_simulate_on_worker, (s, r, None, ARMS, label)): i for i, (s, r, label) in enumerate(jobs)}
         done = {futures[f]: f.result() for f in executor.as_completed(futures)}
     finally:
         executor.close()

@@ -107,6 +107,24 @@ def test_spare_workers_become_threads_in_the_replication_s_process(monkeypatch):
         pd.testing.assert_frame_equal(frame, two.tables[name], obj=name)
 
 
+def test_a_replication_on_a_dask_worker_uses_the_worker_s_threads(monkeypatch):
+    """Not every core of the node: a LocalCluster of two one-thread workers on two cores runs two kernel threads, not four."""
+    import distributed
+
+    from simulator import api
+    from simulator.care.month import kernel_threads
+
+    seen, before = [], kernel_threads()
+    monkeypatch.setattr(api, "_simulate_one", lambda args: seen.append(kernel_threads()) or {})
+    monkeypatch.setattr(distributed, "get_worker", lambda: type("W", (), {"state": type("S", (), {"nthreads": 3})()})())
+    assert api._simulate_on_worker(None) == {} and seen == [3] and kernel_threads() == before
+    def no_worker():
+        raise ValueError("No worker found")
+
+    monkeypatch.setattr(distributed, "get_worker", no_worker)
+    assert api._simulate_on_worker(None) == {} and seen == [3, before]  # outside a worker: the process's setting
+
+
 def test_replications_on_a_dask_cluster_give_the_same_tables(tmp_path, scenario):
     from simulator.sweep.spec import Executor
 
