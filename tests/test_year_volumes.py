@@ -33,6 +33,8 @@ def test_rows_and_blocks_hold_what_a_float32_array_holds():
     for i in range(len(CATEGORIES)):
         np.testing.assert_array_equal(volumes.row(i).astype(np.float32), plain[i])
     np.testing.assert_array_equal(volumes.block(100, 350), plain[:, 100:350])
+    volumes.add_dense(0, np.full(volumes.size, 2.0, np.float32))  # a count for every patient goes through the same check
+    np.testing.assert_array_equal(volumes.row(0).astype(np.float32), plain[0] + 2)
     assert volumes.counts.dtype == np.uint16 and volumes.row(DRUGS).dtype == np.float32
     volumes.reset()
     assert not volumes.counts.any() and not volumes.drugs.any()
