@@ -154,3 +154,28 @@ def count_pairs(out: np.ndarray, keep: np.ndarray, row: np.ndarray, column: np.n
     for s in range(keep.size):
         if keep[s]:
             out[row[s], column[s]] += 1
+
+
+@numba.njit(**_JIT)
+def slots_where(mask: np.ndarray) -> np.ndarray:
+    """`np.flatnonzero(mask)` as int32, without an int64 index (at national scale 100 MB an arm)."""
+    n = 0
+    for i in range(mask.size):
+        n += mask[i] != 0
+    out = np.empty(n, np.int32)
+    k = 0
+    for i in range(mask.size):
+        if mask[i]:
+            out[k] = i
+            k += 1
+    return out
+
+
+@numba.njit(**_JIT)
+def gather(values: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """`values[slots]`, without numpy's int64 copy of an int32 `slots`."""
+    out = np.empty(slots.size, values.dtype)
+    for k in range(slots.size):
+        out[k] = values[slots[k]]
+    return out
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simulator.accumulate import add_at, count_at
+from simulator.accumulate import add_at, count_at, slots_where
 from simulator.care.activity import Activity
 from simulator.care.state import PatientState
 from simulator.care.tables import N_CONDITIONS
@@ -136,9 +136,9 @@ class Observer:
 
     def end_year(self, year: int) -> None:
         """Close the year: persons, GP users, and how concentrated spending is."""
-        present = np.flatnonzero(self.present)
+        present = slots_where(self.present)
         self._add(year, "persons", present)
-        self._add(year, "gp_users", np.flatnonzero(self.gp_user & self.present))
+        self._add(year, "gp_users", slots_where(self.gp_user & self.present))
         self.concentration[year] = concentration(self.spending(present), self.cohort.weight)
 
     def release_patients(self) -> None:
@@ -148,7 +148,7 @@ class Observer:
 
     def spending(self, slots: np.ndarray) -> np.ndarray:
         """Each patient's insurance spending of the year: their volume of each category at the year's insurance value."""
-        return self.volume_year.products(self.unit_value.T.astype(np.float32), self.cohort.bim, slots).astype(np.float64)
+        return self.volume_year.products(self.unit_value.T.astype(np.float32), self.cohort.bim, slots, out=np.zeros(slots.size))
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -66,24 +66,32 @@ class YearVolumes:
         out[DRUGS] = self.drugs[lo:hi]
         return out
 
-    def products(self, matrix: np.ndarray, group: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray:
-        """For each patient s (every one, or `slots`, ascending): `(matrix @ volumes)[group[s], s]`, float32.
+    def products(self, matrix: np.ndarray, group: np.ndarray, slots: np.ndarray | None = None, out: np.ndarray | None = None,
+                 index: np.ndarray | None = None) -> np.ndarray:
+        """For each patient s (every one, or `slots`, ascending): `(matrix @ volumes)[group[s], s]`, float32; added to
+        `out` (float64, one value per patient chosen) if given. With `index`, a patient's group is `group[index[s]]`.
 
         `matrix` is [group, category] (float32). The product is made a block of patients at a
-        time, each block's values the same to the bit as the whole product's, so the
-        [group, patient] product is never held whole (the arms close their year at once).
+        time, each block's values the same to the bit as the whole product's, so neither the
+        [group, patient] product nor a per-patient index is ever held whole (the arms close
+        their year at once).
         """
         n = self.size
-        chosen = np.arange(n) if slots is None else slots
-        out = np.empty(chosen.size, np.float32)
-        edges = np.searchsorted(chosen, np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK))
+        size = n if slots is None else slots.size
+        result = np.empty(size, np.float32) if out is None else out
+        edges = np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK) if slots is None else \
+            np.searchsorted(slots, np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK))
         for b, lo in enumerate(range(0, n, PRODUCT_BLOCK)):
-            k0, k1 = edges[b], edges[b + 1]
+            k0, k1 = min(edges[b], size), min(edges[b + 1], size)
             if k1 > k0:
                 product = matrix @ self.block(lo, min(n, lo + PRODUCT_BLOCK))
-                s = chosen[k0:k1]
-                out[k0:k1] = product[group[s], s - lo]
-        return out
+                s = np.arange(k0, k1) if slots is None else slots[k0:k1]
+                g = group[s] if index is None else group[index[s]]
+                if out is None:
+                    result[k0:k1] = product[g, s - lo]
+                else:
+                    result[k0:k1] += product[g, s - lo]
+        return result
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -118,3 +118,15 @@ def test_runs_add_what_the_plain_loops_add_to_the_bit(data, by_cell):
     np.testing.assert_array_equal(runs, plain)
     assert not np.array_equal(plain, start + np.bincount(cell[d["slots"][kept]], weights=weights[kept], minlength=d["n_cells"]))
 
+
+
+def test_slots_where_and_gather_are_flatnonzero_and_indexing_in_int32(data):
+    d = data
+    slots = acc.slots_where(d["alive"])
+    assert slots.dtype == np.int32
+    np.testing.assert_array_equal(slots, np.flatnonzero(d["alive"]))
+    np.testing.assert_array_equal(acc.slots_where(d["conditions"] > 200), np.flatnonzero(d["conditions"] > 200))
+    assert acc.slots_where(np.zeros(5, bool)).size == 0
+    taken = acc.gather(d["dense"], slots)
+    assert taken.dtype == np.float32
+    np.testing.assert_array_equal(taken, d["dense"][slots])

@@ -54,6 +54,11 @@ def test_products_in_blocks_are_the_whole_product_s_to_the_bit(monkeypatch, bloc
     slots = np.flatnonzero(rng.random(volumes.size) < 0.3)
     np.testing.assert_array_equal(volumes.products(matrix, group, slots), whole[group[slots], slots])
     assert volumes.products(matrix, group, slots[:0]).size == 0
+    out = np.full(slots.size, 0.25)  # added to a float64 array: as adding the float32 product
+    volumes.products(matrix, group, slots, out=out)
+    np.testing.assert_array_equal(out, 0.25 + whole[group[slots], slots].astype(np.float64))
+    table, index = np.array([1, 0], np.int8), 1 - group  # a patient's group read through an index: table[index] is group
+    np.testing.assert_array_equal(volumes.products(matrix, table, index=index), whole[group, np.arange(volumes.size)])
 
 
 @pytest.mark.parametrize("volume", [0.5, 70_000.0])

@@ -17,7 +17,7 @@ class Activity:
     slots: dict[str, np.ndarray] = field(default_factory=dict)
     volume: dict[str, np.ndarray] = field(default_factory=dict)
     dense: dict[str, np.ndarray] = field(default_factory=dict)  # a category's volume for every slot (0 where none), if kept
-    alive: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # slots alive after demography
+    alive: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # slots alive after demography
     deaths: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
     admissions: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # slots with a stay
     stays: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # per admitted slot

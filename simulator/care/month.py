@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.accumulate import gather, slots_where
 from simulator.behaviour import Behaviour
 from simulator.care import kernel, unpack
 from simulator.care.activity import Activity
@@ -159,13 +160,13 @@ def _activity(arm: int, state: PatientState, offsets: np.ndarray, slots: np.ndar
     for code, category in enumerate(CATEGORIES):
         activity.add(category, slots[group(code)], volume[group(code)])
     activity.deaths = slots[group(kernel.DEATH)]
-    activity.alive = np.flatnonzero(state.alive)
+    activity.alive = slots_where(state.alive)
     rows = slice(ad_offsets[arm], ad_offsets[arm + 1])
     activity.admissions, activity.stays, activity.avoidable, activity.readmissions, activity.reason, activity.bed_days = (
         column[rows] for column in admitted)
     activity.add("inpatient_stay", activity.admissions, activity.bed_days)
     activity.add("inpatient_fees", activity.admissions, activity.stays)
-    activity.add("drugs", activity.alive, drugs[activity.alive])
+    activity.add("drugs", activity.alive, gather(drugs, activity.alive))
     activity.dense["drugs"] = drugs
     return activity
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simulator.accumulate import add_products
+from simulator.accumulate import add_dense, add_products
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
@@ -45,7 +45,8 @@ class OutOfPocket:
 
     def __init__(self, scenario: Scenario, layout: Layout, cohort: Cohort, seed: int, administration: int, all_years: bool = True):
         """`all_years`: keep each year's payments (an arm run alone, paired at the end); else only the year's, paired
-        each December beside the other arm (`Replication`)."""
+        each December beside the other arm (`Replication`). Set `keep_sums` to keep each December's per-patient MAF
+        sums (`counted`, `refunded`) for inspection; runs do not (at national scale they are 0.2 GB an arm)."""
         self.rule, self.layout, self.administration = scenario.maximum_billing, layout, administration
         self.ceiling_band, self.ceilings = maf_ceiling_bands(scenario, cohort, seed)  # [patient] index, price-year euros
         n_years, capacity = len(scenario.years), cohort.capacity
@@ -59,8 +60,8 @@ class OutOfPocket:
         self._target = np.zeros(capacity, np.int8) if layout.n_populations == 2 else None  # the year's, from 1 January
         self.charges = np.zeros((2, len(CATEGORIES), layout.n_cells))  # the year's co-payments, supplements [category, cell]
         self.volume = np.zeros((len(CATEGORIES), layout.n_cells))  # the year's volume [category, cell]
-        self.counted = np.zeros(capacity)  # the year's co-payments counted for the MAF (set in December)
-        self.refunded = np.zeros(capacity)
+        self.keep_sums = False
+        self.counted = self.refunded = np.zeros(0)  # with keep_sums: the year's co-payments counted for the MAF, refunds
         self.ceiling_code = np.zeros(capacity, np.uint8)  # the year's ceiling of each patient, an index into ceiling_values
         self.ceiling_values = np.zeros(1)  # the year's ceilings by income band x chronic x child, euros
         self.year = 0
@@ -106,15 +107,18 @@ class OutOfPocket:
         in_maf = np.ones((2, len(CATEGORIES)), bool)
         in_maf[1] = False  # supplements
         in_maf[0, list(OUTSIDE_MAF)] = False
-        self.counted = self.refunded = None  # last year's, freed before this year's are computed
+        self.counted = self.refunded = np.zeros(0)  # last year's, freed before this year's are computed
         counted = self._per_patient(per_unit, in_maf, volume_year, cell)  # co-payments in the MAF
         total = self._per_patient(per_unit, ~in_maf, volume_year, cell)
         total += counted  # in place: at national scale each float64 temporary is 100 MB per arm
+        refund = np.empty_like(counted) if self.keep_sums else counted  # in place unless the sums are kept
         if self.rule.enabled:
-            refund = _refunds(counted, self.ceiling_values, self.ceiling_code)
+            _refunds(counted, self.ceiling_values, self.ceiling_code, refund)
         else:
-            refund = np.zeros(cell.size)
-        self.counted, self.refunded = counted, refund
+            refund[:] = 0.0
+        if self.keep_sums:
+            self.counted, self.refunded = counted, refund
+        del counted
         y = self.year
         row = self.row(y)
         self.present[row] = present
@@ -125,7 +129,9 @@ class OutOfPocket:
         self.reached[y] = np.bincount(key, minlength=self.reached.shape[1])
         total -= refund
         self.paid[row] = total  # rounded to float32 here
-        return self._refunds(np.bincount(cell, weights=refund, minlength=self.layout.n_cells))
+        by_cell = np.zeros(self.layout.n_cells)
+        add_dense(by_cell, cell, refund)  # np.bincount(cell, weights=refund) without its int64 copy of `cell`
+        return self._refunds(by_cell)
 
     def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: YearVolumes, cell: np.ndarray) -> np.ndarray:
         """Each patient's sum over the `chosen` [kind, category] of volume x the cell's euros per unit.
@@ -145,7 +151,7 @@ class OutOfPocket:
             else:
                 add_products(out, volume_year.row(i), unit, cell)
         if by_group.any():  # in float32 like the volumes
-            out += volume_year.products(by_group.astype(np.float32), self.layout.cell_bim[cell])
+            volume_year.products(by_group.astype(np.float32), self.layout.cell_bim, out=out, index=cell)
         return out
 
     def _refunds(self, by_cell: np.ndarray) -> Statement:
@@ -158,10 +164,9 @@ class OutOfPocket:
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _refunds(counted: np.ndarray, ceilings: np.ndarray, code: np.ndarray) -> np.ndarray:
-    """max(counted - the patient's ceiling, 0) for each patient, as `np.maximum` gives it (NaN and -0.0 kept)."""
-    out = np.empty(counted.size)
+def _refunds(counted: np.ndarray, ceilings: np.ndarray, code: np.ndarray, out: np.ndarray) -> None:
+    """out = max(counted - the patient's ceiling, 0) for each patient, as `np.maximum` gives it (NaN and -0.0 kept);
+    `out` may be `counted`."""
     for s in range(counted.size):
         d = counted[s] - ceilings[code[s]]
         out[s] = d if d >= 0.0 or np.isnan(d) else 0.0
-    return out

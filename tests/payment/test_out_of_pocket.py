@@ -34,6 +34,8 @@ def test_no_patient_year_pays_co_payments_above_its_ceiling(ceilings, bim_ceilin
     s = scenario({"income_ceilings": ceilings, "bim_ceiling": bim_ceiling, "chronic_reduction": chronic},
                  {"fee_for_service": {"copayment_change": {"drugs": copay_rise, "specialist": copay_rise}}})
     run_ = Replication.build(s, 7)
+    for model in run_.arms.values():
+        model.regime.out_of_pocket.keep_sums = True
     for step in range(run_.months):
         run_.step(step)
         if step % 12 != 11:
@@ -45,6 +47,22 @@ def test_no_patient_year_pays_co_payments_above_its_ceiling(ceilings, bim_ceilin
             reached = o.refunded > 0
             np.testing.assert_allclose(kept[reached], o.ceiling[reached], rtol=1e-9, atol=1e-6)  # refunds start at the ceiling
             assert o.counted.sum() > 0
+
+
+def test_runs_keep_no_per_patient_maf_sums():
+    """The year's per-patient sums are freed in December unless asked for (0.2 GB an arm at national scale); the money
+    is the same either way."""
+    s = scenario({"income_ceilings": [100.0] * 6, "bim_ceiling": 50.0})
+    kept, plain = Replication.build(s, 5), Replication.build(s, 5)
+    kept.arms["status_quo"].regime.out_of_pocket.keep_sums = True
+    for step in range(12):
+        kept.step(step)
+        plain.step(step)
+    o, p = kept.arms["status_quo"].regime.out_of_pocket, plain.arms["status_quo"].regime.out_of_pocket
+    assert o.refunded.sum() > 0 and p.counted.size == p.refunded.size == 0
+    np.testing.assert_array_equal(o.paid, p.paid)
+    np.testing.assert_array_equal(o.reached, p.reached)
+    np.testing.assert_array_equal(kept.arms["status_quo"].ledger.money, plain.arms["status_quo"].ledger.money)
 
 
 def test_ceilings_follow_the_income_bands_and_the_social_maf():
@@ -85,6 +103,7 @@ def test_supplements_are_a_share_of_the_tariff_that_a_reform_can_forbid():
 
 def test_people_reaching_the_maf_are_counted_by_zone_and_group():
     run_ = Replication.build(scenario({"income_ceilings": [100.0] * 6, "bim_ceiling": 50.0}), 5)
+    run_.arms["status_quo"].regime.out_of_pocket.keep_sums = True
     for step in range(12):
         run_.step(step)
     model = run_.arms["status_quo"]
@@ -110,4 +129,9 @@ def test_the_year_s_ceilings_by_code_are_the_patient_by_patient_ones():
     assert o.ceiling_code.dtype == np.uint8 and len(np.unique(o.ceiling)) > 4
     counted = np.array([np.nan, 0.0, 1.0, 5.0, -3.0])
     values, code = np.array([1.0, 5.0, 2.0]), np.array([0, 0, 0, 1, 2], np.uint8)
-    np.testing.assert_array_equal(_refunds(counted, values, code), np.maximum(counted - values[code], 0.0))
+    expected = np.maximum(counted - values[code], 0.0)
+    out = np.full(counted.size, 7.0)
+    _refunds(counted, values, code, out)
+    np.testing.assert_array_equal(out, expected)
+    _refunds(counted, values, code, counted)  # in place, as runs do when the sums are not kept
+    np.testing.assert_array_equal(counted, expected)
