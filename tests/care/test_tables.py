@@ -55,8 +55,23 @@ def test_risk_score_is_one_on_average_and_rises_with_age_and_conditions(scenario
     assert cost[1] > cost[0] and cost[2] > cost[0] and cost[3] > cost[2]
     alive = np.array([True, True, True, False])
     scores, mean = risk_scores(tables, scenario, age, mask, alive)
-    assert mean == pytest.approx(cost[alive].mean())
+    assert mean == float(cost[alive].mean())  # the same numpy sum over the living
+    np.testing.assert_array_equal(scores, np.where(alive, cost / mean, 0.0).astype(np.float32))
     assert scores[alive].mean() == pytest.approx(1.0) and scores[3] == 0
+    assert risk_scores(tables, scenario, age, mask, np.zeros(4, bool))[1] == 1.0  # nobody alive: the unit stays 1
+
+
+def test_risk_cells_are_age_band_sex_bim_and_capped_condition_count():
+    from simulator.care.risk import AGE_BAND_EDGES, risk_cell
+
+    rng = np.random.default_rng(3)
+    age, sex, bim = rng.integers(0, 111, 5000).astype(np.uint8), rng.integers(0, 2, 5000).astype(np.uint8), rng.integers(0, 2, 5000).astype(np.uint8)
+    count = rng.integers(0, 7, 5000).astype(np.uint8)
+    band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
+    cell = risk_cell(age, sex, bim, count)
+    assert cell.dtype == np.int16
+    np.testing.assert_array_equal(cell, ((band * 2 + sex) * 2 + bim) * 4 + np.minimum(count, 3))
+    assert risk_cell(np.array([4, 5, 85]), np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0, 9, 2])).tolist() == [0, 23, 4 * 28 - 2]
 
 
 def test_cost_table_rows_are_ages_and_columns_condition_masks(scenario):
