@@ -61,6 +61,7 @@ class Replication:
         alone = len(arms) == 1  # an arm run alone keeps every year's patients' payments, to be paired with the other arm's
         arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform", seed, alone), cohort,
                                        layout, seed) for arm in arms}
+        cohort.release_entry_states()
         return cls(scenario, cohort, tables, MonthlyDraws(seed, cohort.capacity), arms)
 
     @property

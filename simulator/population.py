@@ -59,6 +59,11 @@ class Cohort:
     def capacity(self) -> int:
         return int(self.entry_month.size)
 
+    def release_entry_states(self) -> None:
+        """Free the states at entry and the frailty they were drawn from, once every arm holds its own copy
+        (`PatientState.from_cohort`): about 0.15 GB at national scale. Reading them afterwards fails."""
+        self.conditions = self.home_nursing = self.nursing_home = self.cell = self.frailty = None  # type: ignore[assignment]
+
     def entrants(self, month: int) -> slice:
         """Slots entering in `month` (months after the start; none beyond the schedule)."""
         if month >= self.entries_per_month.size:

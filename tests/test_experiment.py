@@ -139,3 +139,13 @@ def test_the_tables_do_not_read_the_patients_arrays_freed_at_the_end():
     kept, freed = (run.results(0) for run in runs)
     for name, frame in kept.items():
         pd.testing.assert_frame_equal(frame, freed[name], obj=name)
+
+
+def test_the_cohort_frees_its_entry_states_once_the_arms_hold_their_own():
+    run = Replication.build(small_scenario("population.size=10000", "run.end_year=2026"), 2)
+    assert run.cohort.cell is None and run.cohort.conditions is None and run.cohort.frailty is None
+    sq, rf = (run.arms[arm].state for arm in ("status_quo", "reform"))
+    assert sq.cell is not rf.cell and sq.conditions is not rf.conditions
+    np.testing.assert_array_equal(sq.cell, rf.cell)
+    for step in range(3):
+        run.step(step)  # nothing reads them afterwards

@@ -42,7 +42,7 @@ def test_patients_move_to_practices_offering_more_access_until_their_lists_are_f
     gained = decisions.query("decision == 'patients_gained'").groupby("year")["value"].sum()
     assert gained.iloc[0] > 0
     state, lay = run.arms["reform"].state, run.arms["reform"].layout
-    moved = state.cell != run.cohort.cell
+    moved = state.cell != run.arms["status_quo"].state.cell  # nobody moves in the status quo: its cells are those at entry
     assert moved.any() and (lay.cell_territory[state.cell] == run.cohort.territory).all()  # movers stay in their zone
 
 
