@@ -87,6 +87,7 @@ class HealthSystemModel(mesa.Model):
         self.observer.set_populations(self.state.cell)
         self.observer.set_age(month.group_band())
         self.observer.start_year(year_index, self.state, month.age, cost_index, self.regime.capitated_cells())
+        self.state.risk_score = None  # read only by January's decisions and snapshot (0.1 GB an arm at national scale)
 
     def release(self) -> None:
         """Let the arm be freed once its tables are out: Mesa 3.3 keeps every model in `Agent._ids` (mesa/mesa#3179,

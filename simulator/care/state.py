@@ -20,7 +20,7 @@ class PatientState:
     last_discharge: np.ndarray  # int32 month of the last discharge
     home_nursing: np.ndarray  # bool: in a home-nursing spell
     nursing_home: np.ndarray  # bool: resident of a nursing home
-    risk_score: np.ndarray  # float32: expected cost from age and conditions, 1 = average (set each January)
+    risk_score: np.ndarray | None  # float32: expected cost from age and conditions, 1 = average (held through January's decisions)
     cell: np.ndarray  # int32 billing cell; starts as the cohort's, may change by risk selection
 
     @classmethod
@@ -31,6 +31,6 @@ class PatientState:
             last_discharge=np.full(cohort.capacity, NO_DISCHARGE, np.int32),
             home_nursing=cohort.home_nursing.copy(),
             nursing_home=cohort.nursing_home.copy(),
-            risk_score=np.zeros(cohort.capacity, np.float32),
+            risk_score=None,
             cell=cohort.cell.copy(),
         )
