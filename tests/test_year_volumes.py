@@ -1,4 +1,5 @@
-"""Each patient's yearly volumes: counts in uint16 and drug euros in float32 read back as the float32 values they were."""
+"""Each patient's yearly volumes: counts in uint16 (uint8 for the few-a-month categories) and drug euros in float32
+read back as the float32 values they were."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 
 from simulator import year_volumes
 from simulator.categories import CATEGORIES
-from simulator.year_volumes import DRUGS, YearVolumes
+from simulator.categories import CATEGORY_INDEX
+from simulator.year_volumes import DRUGS, SMALL, YearVolumes
 
 
 def filled(n: int = 1000, seed: int = 3) -> tuple[YearVolumes, np.ndarray]:
@@ -36,8 +38,9 @@ def test_rows_and_blocks_hold_what_a_float32_array_holds():
     volumes.add_dense(0, np.full(volumes.size, 2.0, np.float32))  # a count for every patient goes through the same check
     np.testing.assert_array_equal(volumes.row(0).astype(np.float32), plain[0] + 2)
     assert volumes.counts.dtype == np.uint16 and volumes.row(DRUGS).dtype == np.float32
+    assert {volumes.row(i).dtype for i in SMALL} == {np.dtype(np.uint8)}
     volumes.reset()
-    assert not volumes.counts.any() and not volumes.drugs.any()
+    assert not volumes.counts.any() and not volumes.small.any() and not volumes.drugs.any()
     volumes.release()
     assert volumes.size == 0
 
@@ -61,8 +64,11 @@ def test_products_in_blocks_are_the_whole_product_s_to_the_bit(monkeypatch, bloc
     np.testing.assert_array_equal(volumes.products(matrix, table, index=index), whole[group, np.arange(volumes.size)])
 
 
-@pytest.mark.parametrize("volume", [0.5, 70_000.0])
-def test_a_count_uint16_would_not_hold_exactly_is_refused(volume):
+@pytest.mark.parametrize(("category", "volume"), [("gp", 0.5), ("gp", 70_000.0), ("home_nursing", 256.0), ("inpatient_fees", 1.5)])
+def test_a_count_its_row_would_not_hold_exactly_is_refused(category, volume):
     volumes = YearVolumes(10)
-    with pytest.raises(ValueError, match="whole number under 65,536"):
-        volumes.add(0, np.array([3]), np.array([volume], np.float32))
+    with pytest.raises(ValueError, match="whole number its row holds"):
+        volumes.add(CATEGORY_INDEX[category], np.array([3]), np.array([volume], np.float32))
+    assert volumes.row(CATEGORY_INDEX[category])[3] == 0  # nothing was added
+    volumes.add(CATEGORY_INDEX[category], np.array([3]), np.array([255.0], np.float32))  # the most a small row holds
+    assert volumes.row(CATEGORY_INDEX[category])[3] == 255
