@@ -33,8 +33,8 @@ class Cohort:
 
     n_initial: int
     weight: float  # inhabitants represented by one simulated patient
-    entry_month: np.ndarray  # int32: 0 for the initial population, month of entry for entrants
-    birth_month: np.ndarray  # int32: month of birth relative to January of the start year
+    entry_month: np.ndarray  # int16: 0 for the initial population, month of entry for entrants
+    birth_month: np.ndarray  # int16: month of birth relative to January of the start year
     sex: np.ndarray  # uint8: 0 male, 1 female
     bim: np.ndarray  # uint8: 1 with increased reimbursement
     territory: np.ndarray  # int16
@@ -116,7 +116,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     territory = np.empty(capacity, np.int16)
     sex = np.empty(capacity, np.uint8)
     age_months = np.empty(capacity, np.int32)
-    entry = np.zeros(capacity, np.int32)
+    entry = np.zeros(capacity, np.int16)  # months: the schema's horizon (at most 151 years) and ages fit int16
     start = 0
     for t, n in enumerate(per_zone):
         own = scenario.territories[t].structure  # [band][male non-BIM, male BIM, female non-BIM, female BIM]
@@ -139,7 +139,7 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
         start += n
     order = np.argsort(entry, kind="stable")  # slots in order of entry month
     territory, sex, age_months, entry = territory[order], sex[order], age_months[order], entry[order]
-    birth_month = (entry - age_months).astype(np.int32)
+    birth_month = (entry - age_months).astype(np.int16)
     age = np.clip(age_months // 12, 0, MAX_AGE)
 
     region = layout.territory_region[territory].astype(np.uint8)
