@@ -25,7 +25,7 @@ from simulator.payment.statement import Statement, Transfers
 from simulator.population import Cohort
 from simulator.rng import derived_seed, hashed_uniform
 from simulator.scenario import Scenario
-from simulator.year_volumes import YearVolumes
+from simulator.year_volumes import PRODUCT_BLOCK, YearVolumes
 
 OUTSIDE_MAF = (CATEGORY_INDEX["nursing_home"],)
 
@@ -101,40 +101,49 @@ class OutOfPocket:
         self.charges += charges
 
     def close_year(self, state: PatientState, volume_year: YearVolumes, present: np.ndarray) -> Statement:
-        """December: each patient's out-of-pocket of the year from their volume (`[category, patient]`); the MAF refunds."""
+        """December: each patient's out-of-pocket of the year from their volume (`[category, patient]`); the MAF refunds.
+
+        Patients are taken a block at a time (the blocks of `YearVolumes.products`): each patient's sums are their own,
+        so no per-patient float64 array is ever held whole (at national scale each would be 100 MB an arm).
+        """
         per_unit = np.where(self.volume > 0, self.charges / np.maximum(self.volume, 1e-300), 0.0)  # [kind, category, cell]
-        cell = state.cell
+        cell, n = state.cell, state.cell.size
         in_maf = np.ones((2, len(CATEGORIES)), bool)
         in_maf[1] = False  # supplements
         in_maf[0, list(OUTSIDE_MAF)] = False
-        self.counted = self.refunded = np.zeros(0)  # last year's, freed before this year's are computed
-        counted = self._per_patient(per_unit, in_maf, volume_year, cell)  # co-payments in the MAF
-        total = self._per_patient(per_unit, ~in_maf, volume_year, cell)
-        total += counted  # in place: at national scale each float64 temporary is 100 MB per arm
-        refund = np.empty_like(counted) if self.keep_sums else counted  # in place unless the sums are kept
-        if self.rule.enabled:
-            _refunds(counted, self.ceiling_values, self.ceiling_code, refund)
-        else:
-            refund[:] = 0.0
-        if self.keep_sums:
-            self.counted, self.refunded = counted, refund
-        del counted
+        plans = self._plan(per_unit, in_maf), self._plan(per_unit, ~in_maf)  # co-payments in the MAF, the rest
+        self.counted, self.refunded = (np.empty(n), np.empty(n)) if self.keep_sums else (np.zeros(0), np.zeros(0))
         y = self.year
         row = self.row(y)
         self.present[row] = present
-        reached = np.flatnonzero(refund > 0)
-        key = (self.territory[row][reached].astype(np.int64) * 2 + self.bim[reached]) * self.layout.n_populations
-        if self._target is not None:
-            key += self._target[reached]
-        self.reached[y] = np.bincount(key, minlength=self.reached.shape[1])
-        total -= refund
-        self.paid[row] = total  # rounded to float32 here
+        reached = np.zeros(self.reached.shape[1], np.int64)
         by_cell = np.zeros(self.layout.n_cells)
-        add_dense(by_cell, cell, refund)  # np.bincount(cell, weights=refund) without its int64 copy of `cell`
+        for lo in range(0, n, PRODUCT_BLOCK):
+            hi = min(n, lo + PRODUCT_BLOCK)
+            counted = self._per_patient(plans[0], volume_year, cell, lo, hi)
+            total = self._per_patient(plans[1], volume_year, cell, lo, hi)
+            total += counted
+            refund = np.empty_like(counted) if self.keep_sums else counted  # in place unless the sums are kept
+            if self.rule.enabled:
+                _refunds(counted, self.ceiling_values, self.ceiling_code[lo:hi], refund)
+            else:
+                refund[:] = 0.0
+            if self.keep_sums:
+                self.counted[lo:hi], self.refunded[lo:hi] = counted, refund
+            hit = lo + np.flatnonzero(refund > 0)
+            key = (self.territory[row][hit].astype(np.int64) * 2 + self.bim[hit]) * self.layout.n_populations
+            if self._target is not None:
+                key += self._target[hit]
+            reached += np.bincount(key, minlength=reached.size)
+            total -= refund
+            self.paid[row, lo:hi] = total  # rounded to float32 here
+            add_dense(by_cell, cell[lo:hi], refund)  # np.bincount(cell, weights=refund), in slot order
+        self.reached[y] = reached
         return self._refunds(by_cell)
 
-    def _per_patient(self, per_unit: np.ndarray, chosen: np.ndarray, volume_year: YearVolumes, cell: np.ndarray) -> np.ndarray:
-        """Each patient's sum over the `chosen` [kind, category] of volume x the cell's euros per unit.
+    def _plan(self, per_unit: np.ndarray, chosen: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], np.ndarray | None]:
+        """How to sum the `chosen` [kind, category] of volume x the cell's euros per unit: ([(category, euros per unit by
+        cell)], [bim, category] euros per unit as float32, or None).
 
         Where a category's euros per unit depend only on BIM status (cells with no volume do not
         count), one product for both groups serves everyone; other categories are looked up by cell.
@@ -142,16 +151,25 @@ class OutOfPocket:
         bim, used = self.layout.cell_bim, self.volume > 0
         first = np.array([np.flatnonzero(bim == g)[0] for g in (0, 1)])
         by_group = np.zeros((2, len(CATEGORIES)))  # [bim, category] euros per unit, summed over the chosen kinds
-        out = np.zeros(cell.size)
+        by_cell = []
         for kind, i in zip(*np.nonzero(chosen & per_unit.any(axis=2))):
             unit = per_unit[kind, i]
             reference = unit[first]
             if np.allclose(unit[used[i]], reference[bim[used[i]]], rtol=1e-12, atol=0.0):
                 by_group[:, i] += reference
             else:
-                add_products(out, volume_year.row(i), unit, cell)
-        if by_group.any():  # in float32 like the volumes
-            volume_year.products(by_group.astype(np.float32), self.layout.cell_bim, out=out, index=cell)
+                by_cell.append((int(i), unit))
+        return by_cell, by_group.astype(np.float32) if by_group.any() else None  # in float32 like the volumes
+
+    def _per_patient(self, plan: tuple[list[tuple[int, np.ndarray]], np.ndarray | None], volume_year: YearVolumes,
+                     cell: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """Patients lo..hi's sums under `plan` (`_plan`), float64."""
+        by_cell, by_group = plan
+        out = np.zeros(hi - lo)
+        for i, unit in by_cell:
+            add_products(out, volume_year.row(i)[lo:hi], unit, cell[lo:hi])
+        if by_group is not None:
+            volume_year.products(by_group, self.layout.cell_bim, np.arange(lo, hi), out=out, index=cell)
         return out
 
     def _refunds(self, by_cell: np.ndarray) -> Statement:

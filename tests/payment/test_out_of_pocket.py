@@ -135,3 +135,30 @@ def test_the_year_s_ceilings_by_code_are_the_patient_by_patient_ones():
     np.testing.assert_array_equal(out, expected)
     _refunds(counted, values, code, counted)  # in place, as runs do when the sums are not kept
     np.testing.assert_array_equal(counted, expected)
+
+
+def test_patients_taken_a_block_at_a_time_pay_and_are_refunded_as_all_at_once(monkeypatch):
+    """December's sums, refunds and payments by blocks of patients (777 here, a million in runs) are the same to the
+    bit as in one block; the blocks split cells, so the refunds by cell are summed across blocks."""
+    from simulator import year_volumes
+    from simulator.payment import out_of_pocket
+
+    s = scenario({"income_ceilings": [100.0] * 6, "bim_ceiling": 50.0})
+
+    def december():
+        run_ = Replication.build(s, 5)
+        run_.arms["status_quo"].regime.out_of_pocket.keep_sums = True
+        for step in range(12):
+            run_.step(step)
+        return run_.arms["status_quo"]
+
+    whole = december()
+    for module in (year_volumes, out_of_pocket):
+        monkeypatch.setattr(module, "PRODUCT_BLOCK", 777)
+    blocks = december()
+    o, b = whole.regime.out_of_pocket, blocks.regime.out_of_pocket
+    assert o.paid.size > 3 * 777 and o.reached[0].sum() > 0
+    for name in ("paid", "counted", "refunded", "reached"):
+        np.testing.assert_array_equal(getattr(o, name), getattr(b, name))
+    np.testing.assert_array_equal(whole.ledger.money, blocks.ledger.money)
+
