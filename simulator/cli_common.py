@@ -47,8 +47,7 @@ class OneLineErrors(click.Group):
         try:
             code = super().main(*args, **kwargs)
         except click.UsageError as exc:
-            command = exc.ctx.command_path.partition(" ")[2] if exc.ctx else ""
-            hint = f" (see 'simsim {command} --help')" if command else " (see 'simsim --help')"
+            hint = f" (see '{_path(exc.ctx)} --help')"
             click.echo(f"error: {exc.format_message()}{hint}".replace("\n", " "), err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click.ClickException as exc:
@@ -58,3 +57,15 @@ class OneLineErrors(click.Group):
             click.echo("aborted", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _path(ctx: click.Context | None) -> str:
+    """The command as the user typed it: `simsim run`, or `python -m simulator run` (click names the root so)."""
+    if ctx is None:
+        return "simsim"
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join([ctx.info_name or "simsim", *reversed(names)])
+

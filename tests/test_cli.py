@@ -124,6 +124,11 @@ def test_usage_errors_are_one_line_with_exit_two(args):
     assert_one_line_error(done)
 
 
+def test_a_usage_error_points_to_the_help_of_the_command_as_typed():
+    assert_one_line_error(simsim("schema", "--folder", "x"), "No such option '--folder'", "(see 'python -m simulator schema --help')")
+    assert_one_line_error(simsim("frobnicate"), "(see 'python -m simulator --help')")
+
+
 def test_damaged_run_and_sweep_folders_are_plain_errors(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
