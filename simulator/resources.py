@@ -7,9 +7,9 @@ import os
 from simulator.scenario import Problem, Scenario, ScenarioError
 
 # both arms, all per-slot arrays, and a little per year of the horizon (the heap grows with the years' temporaries):
-# measured on the national scenario (11.8 M patients, one process, two threads) at 5,058-5,084 MiB over 10 years
-# (benchmarks/results/national_workers-2.json) and 4,928 MiB at the third year's December (sampled every 50 ms)
-BYTES_PER_PATIENT = 370
+# measured on the national scenario (11.8 M patients, one process, 10 years) at 3,737 MiB with two threads
+# (benchmarks/results/national_workers-2.json) and 3,590 MiB with one (national.json); the estimate is 4,559 MiB
+BYTES_PER_PATIENT = 280
 BYTES_PER_PATIENT_YEAR = 2
 BYTES_PER_REFERENCE_PATIENT = 200  # one arm and the yearly cost tables
 BYTES_PER_CELL = 2_000  # per-cell money, volumes and counters of both arms
