@@ -178,4 +178,3 @@ def gather(values: np.ndarray, slots: np.ndarray) -> np.ndarray:
     for k in range(slots.size):
         out[k] = values[slots[k]]
     return out
-

@@ -68,4 +68,3 @@ def _path(ctx: click.Context | None) -> str:
         names.append(ctx.info_name or "")
         ctx = ctx.parent
     return " ".join([ctx.info_name or "simsim", *reversed(names)])
-

@@ -78,4 +78,3 @@ def scatter_admissions(packed, at, slot, stays, avoidable, readmissions, reason,
         at[x >> 56] += 1
         slot[j], days[j], stays[j] = x & 0xFFFFFFFF, (x >> 32) & 0x3FF, (x >> 42) & 0x3
         avoidable[j], readmissions[j], reason[j] = (x >> 44) & 1, (x >> 45) & 0x7, (x >> 48) & 0xFF
-

@@ -161,4 +161,3 @@ def test_patients_taken_a_block_at_a_time_pay_and_are_refunded_as_all_at_once(mo
     for name in ("paid", "counted", "refunded", "reached"):
         np.testing.assert_array_equal(getattr(o, name), getattr(b, name))
     np.testing.assert_array_equal(whole.ledger.money, blocks.ledger.money)
-
