@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic
 
 from simulator.categories import CATEGORIES, CATEGORY_INDEX
 
@@ -19,7 +22,7 @@ DRUGS = CATEGORY_INDEX["drugs"]
 # at most one rehabilitation episode, home-nursing month or nursing-home month a month, and three stays: a year fits uint8
 SMALL = tuple(CATEGORY_INDEX[c] for c in ("inpatient_fees", "rehabilitation", "home_nursing", "nursing_home"))  # rows of `small`
 COUNTED = tuple(i for i in range(len(CATEGORIES)) if i != DRUGS and i not in SMALL)  # rows of `counts`, in category order
-PRODUCT_BLOCK = 1 << 20  # patients per block of `products`: a [2, block] float32 product is 8 MB
+PRODUCT_BLOCK = 1 << 20  # patients per block of the out-of-pocket sums of the year (float64: 8 MB a block)
 
 
 class YearVolumes:
@@ -68,40 +71,76 @@ class YearVolumes:
         else:
             self.add(category, np.arange(self.size), volume)
 
-    def block(self, lo: int, hi: int) -> np.ndarray:
-        """Patients lo..hi of every category as float32 [category, patient]."""
-        out = np.empty((len(CATEGORIES), hi - lo), np.float32)
-        out[list(COUNTED)] = self.counts[:, lo:hi]
-        out[list(SMALL)] = self.small[:, lo:hi]
-        out[DRUGS] = self.drugs[lo:hi]
-        return out
-
     def products(self, matrix: np.ndarray, group: np.ndarray, slots: np.ndarray | None = None, out: np.ndarray | None = None,
                  index: np.ndarray | None = None) -> np.ndarray:
-        """For each patient s (every one, or `slots`, ascending): `(matrix @ volumes)[group[s], s]`, float32; added to
-        `out` (float64, one value per patient chosen) if given. With `index`, a patient's group is `group[index[s]]`.
+        """For each patient s (every one, or `slots`): `(matrix @ volumes)[group[s], s]`, float32; added to `out`
+        (float64, one value per patient chosen) if given. With `index`, a patient's group is `group[index[s]]`.
 
-        `matrix` is [group, category] (float32). The product is made a block of patients at a
-        time, each block's values the same to the bit as the whole product's, so neither the
-        [group, patient] product nor a per-patient index is ever held whole (the arms close
-        their year at once).
+        `matrix` is [group, category] (float32). One pass over the patients (numba), reading each
+        patient's volumes where they are kept: neither the [group, patient] product nor the
+        float32 volumes are ever held. A patient's value is summed over the categories in their
+        order, each step a float32 fused multiply-add, as the BLAS product (`matrix @ block`) sums it.
         """
-        n = self.size
-        size = n if slots is None else slots.size
+        size = self.size if slots is None else slots.size
         result = np.empty(size, np.float32) if out is None else out
-        edges = np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK) if slots is None else \
-            np.searchsorted(slots, np.arange(0, n + PRODUCT_BLOCK, PRODUCT_BLOCK))
-        for b, lo in enumerate(range(0, n, PRODUCT_BLOCK)):
-            k0, k1 = min(edges[b], size), min(edges[b + 1], size)
-            if k1 > k0:
-                product = matrix @ self.block(lo, min(n, lo + PRODUCT_BLOCK))
-                s = np.arange(k0, k1) if slots is None else slots[k0:k1]
-                g = group[s] if index is None else group[index[s]]
-                if out is None:
-                    result[k0:k1] = product[g, s - lo]
-                else:
-                    result[k0:k1] += product[g, s - lo]
+        _products(self.counts, self.small, self.drugs, _SOURCE, np.ascontiguousarray(matrix, np.float32), group,
+                  _NONE if index is None else index, _NONE if slots is None else slots, slots is None, index is not None,
+                  result, out is not None)
         return result
+
+
+_NONE = np.zeros(0, np.int64)
+_LANES = 512  # patients summed side by side in `_products`
+_SOURCE = np.array([(2, 0) if i == DRUGS else (1, SMALL.index(i)) if i in SMALL else (0, COUNTED.index(i))
+                    for i in range(len(CATEGORIES))], np.int64)  # per category: (counts 0, small 1, drugs 2; its row)
+
+
+@intrinsic
+def _fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
+    """a * b + c in float32, rounded once (`llvm.fma`)."""
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        f32 = ir.FloatType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [f32], ir.FunctionType(f32, [f32, f32, f32]))
+        return builder.call(fma, args)
+
+    return types.float32(types.float32, types.float32, types.float32), codegen
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _products(counts: np.ndarray, small: np.ndarray, drugs: np.ndarray, source: np.ndarray, matrix: np.ndarray,
+              group: np.ndarray, index: np.ndarray, slots: np.ndarray, every: bool, indexed: bool, out: np.ndarray,
+              add: bool) -> None:
+    """out[k] (+)= sum over categories c of matrix[g, c] * volume[c, s], for s = k (`every`) or slots[k] and g its group.
+
+    Patients go _LANES at a time, category by category, so that their sums advance side by side
+    (one patient's chain of multiply-adds alone would wait on each step's latency).
+    """
+    s_of = np.empty(_LANES, np.int64)
+    g_of = np.empty(_LANES, np.int64)
+    total = np.empty(_LANES, np.float32)
+    for k0 in range(0, out.size, _LANES):
+        m = min(_LANES, out.size - k0)
+        for j in range(m):
+            s = k0 + j if every else slots[k0 + j]
+            s_of[j] = s
+            g_of[j] = group[index[s]] if indexed else group[s]
+            total[j] = 0.0
+        for c in range(source.shape[0]):
+            kind, row = source[c, 0], source[c, 1]
+            if kind == 0:
+                for j in range(m):
+                    total[j] = _fma(matrix[g_of[j], c], np.float32(counts[row, s_of[j]]), total[j])
+            elif kind == 1:
+                for j in range(m):
+                    total[j] = _fma(matrix[g_of[j], c], np.float32(small[row, s_of[j]]), total[j])
+            else:
+                for j in range(m):
+                    total[j] = _fma(matrix[g_of[j], c], drugs[s_of[j]], total[j])
+        for j in range(m):
+            if add:
+                out[k0 + j] += total[j]
+            else:
+                out[k0 + j] = total[j]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

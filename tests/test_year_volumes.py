@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator import year_volumes
 from simulator.categories import CATEGORIES
 from simulator.categories import CATEGORY_INDEX
 from simulator.year_volumes import DRUGS, SMALL, YearVolumes
@@ -30,11 +29,10 @@ def filled(n: int = 1000, seed: int = 3) -> tuple[YearVolumes, np.ndarray]:
     return volumes, plain
 
 
-def test_rows_and_blocks_hold_what_a_float32_array_holds():
+def test_rows_hold_what_a_float32_array_holds():
     volumes, plain = filled()
     for i in range(len(CATEGORIES)):
         np.testing.assert_array_equal(volumes.row(i).astype(np.float32), plain[i])
-    np.testing.assert_array_equal(volumes.block(100, 350), plain[:, 100:350])
     volumes.add_dense(0, np.full(volumes.size, 2.0, np.float32))  # a count for every patient goes through the same check
     np.testing.assert_array_equal(volumes.row(0).astype(np.float32), plain[0] + 2)
     assert volumes.counts.dtype == np.uint16 and volumes.row(DRUGS).dtype == np.float32
@@ -45,10 +43,9 @@ def test_rows_and_blocks_hold_what_a_float32_array_holds():
     assert volumes.size == 0
 
 
-@pytest.mark.parametrize("block", [7, 1 << 20])
-def test_products_in_blocks_are_the_whole_product_s_to_the_bit(monkeypatch, block):
-    monkeypatch.setattr(year_volumes, "PRODUCT_BLOCK", block)
-    volumes, plain = filled()
+@pytest.mark.parametrize("n", [1000, 1537])
+def test_products_are_the_blas_product_s_to_the_bit(n):
+    volumes, plain = filled(n)  # 1537 patients: the last lanes of `_products` are partly filled
     rng = np.random.default_rng(4)
     matrix = rng.random((2, len(CATEGORIES))).astype(np.float32)
     group = rng.integers(0, 2, volumes.size)
