@@ -57,7 +57,7 @@ class Replication:
             reference = build_reference(scenario, seed)
         layout = build_layout(scenario)
         tables = build_tables(scenario)
-        cohort = synthesise(scenario, layout, tables, seed)
+        cohort = synthesise(scenario, layout, tables, seed, kernel_threads())
         alone = len(arms) == 1  # an arm run alone keeps every year's patients' payments, to be paired with the other arm's
         arms = {arm: HealthSystemModel(scenario, arm, Regime(scenario, layout, cohort, reference, arm == "reform", seed, alone), cohort,
                                        layout, seed) for arm in arms}

@@ -103,8 +103,9 @@ def entries_schedule(scenario: Scenario, n_initial: int) -> tuple[np.ndarray, np
     return births, migrants
 
 
-def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int) -> Cohort:
-    """Draw the population of one replication from the Statbel structure of each zone."""
+def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int, threads: int = 1) -> Cohort:
+    """Draw the population of one replication from the Statbel structure of each zone (`threads` for the states at
+    entry; the population does not depend on them)."""
     rng = generator(seed, "population")
     n0 = scenario.simulated_size
     births, migrants = entries_schedule(scenario, n0)
@@ -159,7 +160,8 @@ def synthesise(scenario: Scenario, layout: Layout, tables: CareTables, seed: int
     morb = scenario.morbidity
     strata = stratum(region, sex, bim)
     # frailty and conditions as the stationary cohort has them at the age of entry (newborns: none yet)
-    frailty, conditions = draw_states(tables.equilibrium, strata, age, rng.random(capacity), rng.random(capacity), morb.frailty_sigma)
+    frailty, conditions = draw_states(tables.equilibrium, strata, age, rng.random(capacity), rng.random(capacity), morb.frailty_sigma,
+                                     threads)
     propensity = rng.gamma(scenario.primary_care.propensity_shape, 1 / scenario.primary_care.propensity_shape, capacity).astype(np.float32)
     drug_intensity = _lognormal_mean_one(rng, scenario.drugs.intensity_sigma, capacity)
     multiplier = condition_multiplier(scenario, frailty, bim, territory)

@@ -23,6 +23,7 @@ quo holds still unless a trend is declared.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -32,6 +33,7 @@ from scipy.special import ndtri
 from simulator.categories import REGIONS
 
 N_BINS = 16  # equal-probability bins of the lognormal frailty
+DRAW_BLOCK = 1 << 18  # people per block of `draw_states`
 _SUB = 64  # points per bin for the bin means
 MAX_ONSET_PROBABILITY = 0.95
 MAX_PREVALENCE = 0.95
@@ -200,17 +202,34 @@ def _months(mass: np.ndarray, lived: np.ndarray, survive: np.ndarray, onset: np.
 
 
 def draw_states(eq: Equilibrium, strata: np.ndarray, ages: np.ndarray, u: np.ndarray, v: np.ndarray,
-                sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """(frailty float32, condition mask uint8) for people of these strata and ages, from uniforms u and v."""
+                sigma: float, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(frailty float32, condition mask uint8) for people of these strata and ages, from uniforms u and v.
+
+    People are drawn a block at a time (`DRAW_BLOCK`), in `threads` threads: each person's state
+    depends only on their own stratum, age and uniforms, so the blocks give the same values as
+    one pass, without its float64 temporaries of everyone (about 1 GB at national scale).
+    """
     n_age, width = eq.states.shape[1], eq.states.shape[2]
     cdf = np.cumsum(eq.states.reshape(-1, width), axis=1, dtype=np.float64)
     cdf /= np.maximum(cdf[:, -1:], 1e-300)
     flat = (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
-    row = strata.astype(np.int64) * n_age + ages.astype(np.int64)
-    index = np.clip(_search_rows(flat, width, row, row + np.minimum(u, 1 - 1e-12)), 0, width - 1)
-    frailty_bin, mask = np.divmod(index, width // N_BINS)
-    frailty = frailty_quantile((frailty_bin + v) / N_BINS, sigma).astype(np.float32)
-    return frailty, mask.astype(np.uint8)
+    frailty, mask = np.empty(strata.size, np.float32), np.empty(strata.size, np.uint8)
+
+    def block(lo: int) -> None:
+        hi = min(strata.size, lo + DRAW_BLOCK)
+        row = strata[lo:hi].astype(np.int64) * n_age + ages[lo:hi].astype(np.int64)
+        index = np.clip(_search_rows(flat, width, row, row + np.minimum(u[lo:hi], 1 - 1e-12)), 0, width - 1)
+        frailty_bin, mask[lo:hi] = np.divmod(index, width // N_BINS)
+        frailty[lo:hi] = frailty_quantile((frailty_bin + v[lo:hi]) / N_BINS, sigma)
+
+    starts = range(0, strata.size, DRAW_BLOCK)
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(block, starts))
+    else:
+        for lo in starts:
+            block(lo)
+    return frailty, mask
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -9,7 +9,8 @@ import pytest
 
 from simulator.api import run_scenario
 from simulator.care.life_table import crude_rate, death_probabilities
-from simulator.care.equilibrium import social_factor
+from simulator.care import equilibrium
+from simulator.care.equilibrium import draw_states, social_factor
 from simulator.care.tables import build_tables, regional_bim_share
 from simulator.categories import REGIONS
 from simulator.statbel import single_years, statbel_age_sex
@@ -116,6 +117,22 @@ def test_prevalence_of_the_stationary_cohort_follows_the_curves():
         for age in (40, 60, 80):
             expected = tables.prevalence[i, age] * social  # halfway through the year of age: a little below the next birthday's
             assert has[:, age] == pytest.approx(expected, rel=0.1, abs=0.003), (i, age)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_states_drawn_in_blocks_are_those_of_one_pass(monkeypatch, threads):
+    tables = build_tables(small_scenario())
+    rng = np.random.default_rng(8)
+    n = 10_001
+    strata, ages = rng.integers(0, 12, n).astype(np.uint8), rng.integers(0, 111, n)
+    u, v = rng.random(n), rng.random(n)
+    whole = draw_states(tables.equilibrium, strata, ages, u, v, 0.6)
+    monkeypatch.setattr(equilibrium, "DRAW_BLOCK", 1000)  # eleven blocks, the last of one person
+    blocks = draw_states(tables.equilibrium, strata, ages, u, v, 0.6, threads)
+    for a, b in zip(whole, blocks, strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype
+    assert whole[1].max() > 0 and np.unique(whole[0]).size > 100  # conditions drawn, frailty varies
 
 
 def test_a_declared_trend_moves_use_and_no_trend_holds_still():
