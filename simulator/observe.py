@@ -117,13 +117,12 @@ class Observer:
         self._add(year, "avoidable_admissions", adm[activity.avoidable])
         self._add(year, "readmissions", adm, activity.readmissions)
         self._add(year, "bed_days", adm, activity.bed_days)
-        for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("gp_contacts", "gp"),
-                               ("specialist_contacts", "specialist"), ("physiotherapy_sessions", "physiotherapy"),
-                               ("practice_nurse_contacts", "practice_nurse")):
+        for name, category in (("day_cases", "day_case"), ("emergency_visits", "emergency"), ("specialist_contacts", "specialist"),
+                               ("physiotherapy_sessions", "physiotherapy"), ("practice_nurse_contacts", "practice_nurse")):
             self._add(year, name, activity.slots[category], activity.volume[category])
-        gp = activity.slots["gp"]
-        self._add(year, "gp_contacts_usual", gp, activity.volume["gp"] * continuity[state.cell[gp]])
-        self.gp_user[activity.slots["gp"]] = True
+        counts = self.counts[year].reshape(len(COUNTS), -1)
+        _gp_contacts(counts[C["gp_contacts"]], counts[C["gp_contacts_usual"]], self.key, activity.slots["gp"], activity.volume["gp"],
+                     continuity, state.cell, self.gp_user)
         for i, category in enumerate(CATEGORIES):  # slots are unique within a category
             dense = activity.dense.get(category)
             if dense is not None:
@@ -178,6 +177,19 @@ def _january(counts: np.ndarray, key: np.ndarray, alive: np.ndarray, age: np.nda
         if enrolled[s]:
             counts[C_PERSONS_CAPITATED_1_JANUARY, k] += 1
             counts[C_RISK_SCORE_CAPITATED_1_JANUARY, k] += score
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _gp_contacts(contacts: np.ndarray, usual: np.ndarray, key: np.ndarray, slots: np.ndarray, volume: np.ndarray,
+                 continuity: np.ndarray, cell: np.ndarray, gp_user: np.ndarray) -> None:
+    """The month's GP contacts in one pass: by key, those with the usual practice (weighed by the cell's continuity),
+    and who saw a GP. Each count adds in slot order, as `add_at` would."""
+    for k in range(slots.size):
+        s = slots[k]
+        j = key[s]
+        contacts[j] += volume[k]
+        usual[j] += volume[k] * continuity[cell[s]]
+        gp_user[s] = True
 
 
 def concentration(spend: np.ndarray, weight: float) -> tuple[float, float, float]:
