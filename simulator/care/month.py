@@ -27,6 +27,7 @@ from simulator.workers import available_cores
 
 _NO_EPISODE = np.zeros(1, bool)
 MIN_BLOCKS_PER_THREAD = 8  # below 16 blocks a month, one thread: starting threads would cost more than they save
+RANGES_PER_THREAD = 4  # slot ranges per thread, taken by whichever thread is free: the slots' costs differ by region
 _LAST: dict[tuple[int, int, int], tuple[float, float]] = {}  # (range, ranges, arms) -> last month's events and stays per slot
 THREADS = [available_cores()]  # set_threads changes it
 
@@ -110,7 +111,7 @@ def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: i
         offsets, slots, volume = unpack.events(parts)
         ad_offsets, *admitted = unpack.admissions(parts)
     else:
-        with ThreadPoolExecutor(len(bounds)) as pool:
+        with ThreadPoolExecutor(min(THREADS[0], len(bounds))) as pool:
             parts = list(pool.map(run, range(len(bounds))))
             offsets, slots, volume = unpack.events(parts, pool)
             ad_offsets, *admitted = unpack.admissions(parts, pool)
@@ -118,14 +119,17 @@ def care_months(m: Month, arms: list[tuple[PatientState, Behaviour]], n_cells: i
 
 
 def _chunks(n: int, threads: int, entered: int | None = None) -> list[tuple[int, int]]:
-    """Slot ranges, whole kernel blocks each, one per thread (a single range for small populations).
+    """Slot ranges, whole kernel blocks each: `RANGES_PER_THREAD` for each thread, one for a single thread or a small
+    population (fewer than `MIN_BLOCKS_PER_THREAD` blocks a range).
 
     Each range holds as many of the first `entered` slots (those entered by this month); the
     slots of later months' entrants cost almost nothing and go to the last range. At national
-    scale they are 12 % of the slots in the first year.
+    scale they are 12 % of the slots in the first year. Threads take the ranges in turn as they
+    finish one, so a range that costs more (older people, more care) does not hold the others up.
     """
     blocks = -(-max(1, min(n, n if entered is None else entered)) // kernel.BLOCK)
-    parts = max(1, min(threads, blocks // MIN_BLOCKS_PER_THREAD))
+    parts = 1 if threads < 2 else min(threads * RANGES_PER_THREAD, blocks // MIN_BLOCKS_PER_THREAD)
+    parts = parts if parts >= 2 else 1
     edges = [kernel.BLOCK * (blocks * k // parts) for k in range(parts)] + [n]
     return list(zip(edges[:-1], edges[1:], strict=True))
 

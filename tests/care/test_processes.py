@@ -159,15 +159,19 @@ def test_post_acute_states_are_exclusive(world):
 
 
 def test_threads_share_the_slots_entered_so_far_evenly():
-    """Ranges of whole blocks covering every slot; the slots not yet entered (nearly free) go to the last range."""
+    """Ranges of whole blocks covering every slot, RANGES_PER_THREAD a thread; the slots not yet entered (nearly free)
+    go to the last range."""
     from simulator.care.kernel import BLOCK
-    from simulator.care.month import MIN_BLOCKS_PER_THREAD, _chunks
+    from simulator.care.month import MIN_BLOCKS_PER_THREAD, RANGES_PER_THREAD, _chunks
 
-    n, entered = 100 * BLOCK + 17, 80 * BLOCK + 5
+    assert RANGES_PER_THREAD == 4
+    n, entered = 800 * BLOCK + 17, 640 * BLOCK + 5
     ranges = _chunks(n, 2, entered)
-    assert ranges == [(0, 40 * BLOCK), (40 * BLOCK, n)]
-    assert _chunks(n, 2) == [(0, 50 * BLOCK), (50 * BLOCK, n)]
-    assert _chunks(n, 2, (2 * MIN_BLOCKS_PER_THREAD - 1) * BLOCK) == [(0, n)]  # too few entered slots for two threads
+    assert ranges == [(k * 80 * BLOCK, (k + 1) * 80 * BLOCK) for k in range(7)] + [(560 * BLOCK, n)]
+    assert _chunks(n, 2)[:2] == [(0, 100 * BLOCK), (100 * BLOCK, 200 * BLOCK)] and _chunks(n, 2)[-1] == (700 * BLOCK, n)
+    assert _chunks(n, 1, entered) == [(0, n)]
+    assert _chunks(n, 2, (2 * MIN_BLOCKS_PER_THREAD - 1) * BLOCK) == [(0, n)]  # too few entered slots for two ranges
+    assert len(_chunks(n, 2, 3 * MIN_BLOCKS_PER_THREAD * BLOCK)) == 3  # as many ranges as the entered slots allow
     assert _chunks(n, 3, n + 10) == _chunks(n, 3)
 
 
@@ -180,7 +184,8 @@ def test_threads_change_nothing(world, monkeypatch):
     results, default = [], care_month_module.THREADS[0]
     for threads in (1, 2):
         care_month_module.set_threads(threads)
-        assert len(care_month_module._chunks(cohort.capacity, threads)) == threads
+        ranges = 1 if threads == 1 else 2 * care_month_module.RANGES_PER_THREAD
+        assert len(care_month_module._chunks(cohort.capacity, threads)) == ranges
         states = [PatientState.from_cohort(cohort) for _ in range(2)]
         for step in range(3):
             pair = care_months(month(world, step), [(states[0], Behaviour()), (states[1], Behaviour())], cells)
