@@ -96,13 +96,6 @@ def add_dense(out: np.ndarray, index: np.ndarray, weights: np.ndarray) -> None:
 
 
 @numba.njit(**_JIT)
-def add_products(out: np.ndarray, weights: np.ndarray, value: np.ndarray, index: np.ndarray) -> None:
-    """out[s] += weights[s] * value[index[s]] for every slot s (`out += weights * value[index]`, no temporaries)."""
-    for s in range(out.size):
-        out[s] += weights[s] * value[index[s]]
-
-
-@numba.njit(**_JIT)
 def add_scaled(out: np.ndarray, slots: np.ndarray, weights: np.ndarray, factor: float) -> None:
     """out[slots[k]] += weights[k] * factor (slots unique)."""
     for k in range(slots.size):

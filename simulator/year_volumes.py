@@ -76,17 +76,28 @@ class YearVolumes:
         """For each patient s (every one, or `slots`): `(matrix @ volumes)[group[s], s]`, float32; added to `out`
         (float64, one value per patient chosen) if given. With `index`, a patient's group is `group[index[s]]`.
 
-        `matrix` is [group, category] (float32). One pass over the patients (numba), reading each
+        `matrix` is [group, category] (float32), or [matrix, group, category] for several products
+        in one pass (`out` then [matrix, patient]). One pass over the patients (numba), reading each
         patient's volumes where they are kept: neither the [group, patient] product nor the
         float32 volumes are ever held. A patient's value is summed over the categories in their
         order, each step a float32 fused multiply-add, as the BLAS product (`matrix @ block`) sums it.
         """
         size = self.size if slots is None else slots.size
-        result = np.empty(size, np.float32) if out is None else out
-        _products(self.counts, self.small, self.drugs, _SOURCE, np.ascontiguousarray(matrix, np.float32), group,
-                  _NONE if index is None else index, _NONE if slots is None else slots, slots is None, index is not None,
-                  result, out is not None)
+        shape = (size,) if matrix.ndim == 2 else (matrix.shape[0], size)
+        result = np.empty(shape, np.float32) if out is None else out
+        matrices = np.ascontiguousarray(matrix[None] if matrix.ndim == 2 else matrix, np.float32)
+        _products(self.counts, self.small, self.drugs, _SOURCE, matrices, group, _NONE if index is None else index,
+                  _NONE if slots is None else slots, slots is None, index is not None, result[None] if result.ndim == 1 else result,
+                  out is not None)
         return result
+
+
+    def add_by_cell(self, out: np.ndarray, terms: np.ndarray, units: np.ndarray, cell: np.ndarray, lo: int) -> None:
+        """out[terms[t, 1], k] += volume[terms[t, 0], s] x units[t, cell[s]] for patients s = lo + k, term by term in
+        order (float64, as `out[row] += volume * units[t][cell]` one term at a time), in one pass over the patients."""
+        if terms.size and out.shape[1]:
+            _add_by_cell(self.counts, self.small, self.drugs, _SOURCE, np.asarray(terms, np.int64).reshape(-1, 2),
+                         np.ascontiguousarray(units, np.float64), cell, lo, out)
 
 
 _NONE = np.zeros(0, np.int64)
@@ -110,37 +121,62 @@ def _fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
 def _products(counts: np.ndarray, small: np.ndarray, drugs: np.ndarray, source: np.ndarray, matrix: np.ndarray,
               group: np.ndarray, index: np.ndarray, slots: np.ndarray, every: bool, indexed: bool, out: np.ndarray,
               add: bool) -> None:
-    """out[k] (+)= sum over categories c of matrix[g, c] * volume[c, s], for s = k (`every`) or slots[k] and g its group.
+    """out[q, k] (+)= sum over categories c of matrix[q, g, c] * volume[c, s], for s = k (`every`) or slots[k] and g
+    its group.
 
     Patients go _LANES at a time, category by category, so that their sums advance side by side
     (one patient's chain of multiply-adds alone would wait on each step's latency).
     """
     s_of = np.empty(_LANES, np.int64)
     g_of = np.empty(_LANES, np.int64)
-    total = np.empty(_LANES, np.float32)
-    for k0 in range(0, out.size, _LANES):
-        m = min(_LANES, out.size - k0)
+    value = np.empty(_LANES, np.float32)
+    total = np.empty((matrix.shape[0], _LANES), np.float32)
+    for k0 in range(0, out.shape[1], _LANES):
+        m = min(_LANES, out.shape[1] - k0)
         for j in range(m):
             s = k0 + j if every else slots[k0 + j]
             s_of[j] = s
             g_of[j] = group[index[s]] if indexed else group[s]
-            total[j] = 0.0
+        total[:, :m] = 0.0
         for c in range(source.shape[0]):
             kind, row = source[c, 0], source[c, 1]
             if kind == 0:
                 for j in range(m):
-                    total[j] = _fma(matrix[g_of[j], c], np.float32(counts[row, s_of[j]]), total[j])
+                    value[j] = counts[row, s_of[j]]
             elif kind == 1:
                 for j in range(m):
-                    total[j] = _fma(matrix[g_of[j], c], np.float32(small[row, s_of[j]]), total[j])
+                    value[j] = small[row, s_of[j]]
             else:
                 for j in range(m):
-                    total[j] = _fma(matrix[g_of[j], c], drugs[s_of[j]], total[j])
-        for j in range(m):
-            if add:
-                out[k0 + j] += total[j]
+                    value[j] = drugs[s_of[j]]
+            for q in range(matrix.shape[0]):
+                for j in range(m):
+                    total[q, j] = _fma(matrix[q, g_of[j], c], value[j], total[q, j])
+        for q in range(matrix.shape[0]):
+            for j in range(m):
+                if add:
+                    out[q, k0 + j] += total[q, j]
+                else:
+                    out[q, k0 + j] = total[q, j]
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _add_by_cell(counts: np.ndarray, small: np.ndarray, drugs: np.ndarray, source: np.ndarray, terms: np.ndarray, units: np.ndarray,
+                 cell: np.ndarray, lo: int, out: np.ndarray) -> None:
+    """`YearVolumes.add_by_cell` (out is [row, patient], float64), _LANES patients at a time, term by term."""
+    for k0 in range(0, out.shape[1], _LANES):
+        k1 = min(out.shape[1], k0 + _LANES)
+        for t in range(terms.shape[0]):
+            kind, row, r = source[terms[t, 0], 0], source[terms[t, 0], 1], terms[t, 1]
+            if kind == 0:
+                for k in range(k0, k1):
+                    out[r, k] += np.float64(counts[row, lo + k]) * units[t, cell[lo + k]]
+            elif kind == 1:
+                for k in range(k0, k1):
+                    out[r, k] += np.float64(small[row, lo + k]) * units[t, cell[lo + k]]
             else:
-                out[k0 + j] = total[j]
+                for k in range(k0, k1):
+                    out[r, k] += np.float64(drugs[lo + k]) * units[t, cell[lo + k]]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -32,7 +32,7 @@ def test_add_at_and_count_at_equal_bincount(data):
     np.testing.assert_array_equal(counts, np.bincount(d["cell"][d["slots"]], minlength=d["n_cells"]))
 
 
-def test_add_where_dense_scaled_and_products(data):
+def test_add_where_dense_and_scaled(data):
     d = data
     keep = d["alive"]
     out = np.zeros(d["n_cells"])
@@ -47,9 +47,6 @@ def test_add_where_dense_scaled_and_products(data):
     expected = np.ones(d["n"], np.float32)
     expected[d["slots"]] += d["weights"] * 2.0
     np.testing.assert_array_equal(per_slot, expected)
-    out = np.full(d["n"], 0.25)
-    acc.add_products(out, d["dense"], d["value"], d["cell"])
-    np.testing.assert_array_equal(out, 0.25 + d["dense"] * np.take(d["value"], d["cell"]))
 
 
 def test_valued_inside_and_covered(data):

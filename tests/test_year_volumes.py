@@ -59,6 +59,26 @@ def test_products_are_the_blas_product_s_to_the_bit(n):
     np.testing.assert_array_equal(out, 0.25 + whole[group[slots], slots].astype(np.float64))
     table, index = np.array([1, 0], np.int8), 1 - group  # a patient's group read through an index: table[index] is group
     np.testing.assert_array_equal(volumes.products(matrix, table, index=index), whole[group, np.arange(volumes.size)])
+    other = rng.random((2, len(CATEGORIES))).astype(np.float32)  # two products in one pass: each is its own to the bit
+    both = volumes.products(np.stack([matrix, other]), group, slots, out=np.full((2, slots.size), 0.25))
+    np.testing.assert_array_equal(both[0], out)
+    np.testing.assert_array_equal(both[1], 0.25 + (other @ plain)[group[slots], slots].astype(np.float64))
+    np.testing.assert_array_equal(volumes.products(np.stack([other, matrix]), group)[1], whole[group, np.arange(volumes.size)])
+
+
+def test_sums_by_cell_in_one_pass_are_those_of_one_term_at_a_time():
+    volumes, plain = filled(1200)
+    rng = np.random.default_rng(6)
+    n_cells, lo = 17, 100
+    cell = np.sort(rng.integers(0, n_cells, volumes.size)).astype(np.int32)
+    terms = np.array([(0, 0), (DRUGS, 0), (SMALL[1], 1), (3, 0), (0, 1)])  # (category, row of out)
+    units = rng.random((len(terms), n_cells)) * 30
+    out = np.full((2, volumes.size - lo), 0.5)
+    volumes.add_by_cell(out, terms, units, cell, lo)
+    expected = np.full((2, volumes.size - lo), 0.5)
+    for (category, row), unit in zip(terms, units, strict=True):
+        expected[row] += plain[category, lo:].astype(np.float64) * unit[cell[lo:]]
+    np.testing.assert_array_equal(out, expected)
 
 
 @pytest.mark.parametrize(("category", "volume"), [("gp", 0.5), ("gp", 70_000.0), ("home_nursing", 256.0), ("inpatient_fees", 1.5)])

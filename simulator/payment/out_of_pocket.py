@@ -17,7 +17,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simulator.accumulate import add_dense, add_products
+from simulator.accumulate import add_dense
 from simulator.care.state import PatientState
 from simulator.categories import CATEGORIES, CATEGORY_INDEX, NO_CATEGORY
 from simulator.layout import Layout
@@ -111,7 +111,7 @@ class OutOfPocket:
         in_maf = np.ones((2, len(CATEGORIES)), bool)
         in_maf[1] = False  # supplements
         in_maf[0, list(OUTSIDE_MAF)] = False
-        plans = self._plan(per_unit, in_maf), self._plan(per_unit, ~in_maf)  # co-payments in the MAF, the rest
+        sums = _sums((self._plan(per_unit, in_maf), self._plan(per_unit, ~in_maf)))  # co-payments in the MAF, the rest
         self.counted, self.refunded = (np.empty(n), np.empty(n)) if self.keep_sums else (np.zeros(0), np.zeros(0))
         y = self.year
         row = self.row(y)
@@ -120,8 +120,7 @@ class OutOfPocket:
         by_cell = np.zeros(self.layout.n_cells)
         for lo in range(0, n, PRODUCT_BLOCK):
             hi = min(n, lo + PRODUCT_BLOCK)
-            counted = self._per_patient(plans[0], volume_year, cell, lo, hi)
-            total = self._per_patient(plans[1], volume_year, cell, lo, hi)
+            counted, total = self._per_patient(sums, volume_year, cell, lo, hi)
             total += counted
             refund = np.empty_like(counted) if self.keep_sums else counted  # in place unless the sums are kept
             if self.rule.enabled:
@@ -161,15 +160,19 @@ class OutOfPocket:
                 by_cell.append((int(i), unit))
         return by_cell, by_group.astype(np.float32) if by_group.any() else None  # in float32 like the volumes
 
-    def _per_patient(self, plan: tuple[list[tuple[int, np.ndarray]], np.ndarray | None], volume_year: YearVolumes,
+    def _per_patient(self, sums: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]], volume_year: YearVolumes,
                      cell: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """Patients lo..hi's sums under `plan` (`_plan`), float64."""
-        by_cell, by_group = plan
-        out = np.zeros(hi - lo)
-        for i, unit in by_cell:
-            add_products(out, volume_year.row(i)[lo:hi], unit, cell[lo:hi])
-        if by_group is not None:
-            volume_year.products(by_group, self.layout.cell_bim, np.arange(lo, hi), out=out, index=cell)
+        """Patients lo..hi's sums under each plan (`_sums`), float64 [plan, patient]: the categories looked up by cell
+        first, then those by BIM status, every plan's in one pass over the volumes."""
+        terms, units, by_group = sums
+        out = np.zeros((len(by_group), hi - lo))
+        volume_year.add_by_cell(out, terms, units, cell, lo)
+        if all(m is not None for m in by_group):
+            volume_year.products(np.stack(by_group), self.layout.cell_bim, np.arange(lo, hi), out=out, index=cell)
+        else:
+            for row, matrix in enumerate(by_group):
+                if matrix is not None:
+                    volume_year.products(matrix, self.layout.cell_bim, np.arange(lo, hi), out=out[row], index=cell)
         return out
 
     def _refunds(self, by_cell: np.ndarray) -> Statement:
@@ -179,6 +182,15 @@ class OutOfPocket:
         transfers.add("federal_insurance", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), by_cell)
         transfers.add("patients", "maximum_billing", NO_CATEGORY, cells, np.full(by_cell.size, self.administration), -by_cell)
         return Statement(transfers, np.zeros(self.layout.n_providers))
+
+
+def _sums(plans: tuple[tuple[list[tuple[int, np.ndarray]], np.ndarray | None], ...]
+          ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
+    """The plans (`OutOfPocket._plan`) as `YearVolumes.add_by_cell` takes them: (category, plan) of each term by cell,
+    the terms' euros per unit [term, cell], and each plan's [bim, category] euros per unit or None."""
+    terms = [((i, row), unit) for row, (by_cell, _) in enumerate(plans) for i, unit in by_cell]
+    units = np.stack([unit for _, unit in terms]) if terms else np.zeros((0, 1))
+    return np.array([term for term, _ in terms], np.int64).reshape(-1, 2), units, [matrix for _, matrix in plans]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
