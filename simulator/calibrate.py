@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError, model_validator
 
+from simulator.csv_tables import write_csv
 from simulator.scenario.fields import Section, listing, param
 from simulator.scenario.loading import read_toml
 from simulator.scenario.inputs import read_text
@@ -239,8 +240,8 @@ def _write(folder: Path, source: Path, spec: CalibrationSpec, outcome: Calibrati
                   "Use it in a scenario with `extends = \"<this file>\"`, or copy the values.\n"
                   "The search started from each parameter's declared start or schema default (manifest.json: start).")
         (tmp / "calibrated.toml").write_text(to_toml(outcome.values, header), encoding="utf-8")
-        outcome.fit.to_csv(tmp / "fit.csv", index=False, float_format="%.6g")
-        outcome.trace.to_csv(tmp / "trace.csv", index=False, float_format="%.8g")
+        write_csv(outcome.fit, tmp / "fit.csv", 6)
+        write_csv(outcome.trace, tmp / "trace.csv", 8)
         _fit_chart(outcome.fit, tmp / "fit.png")
         manifest = {"calibration": spec.model_dump(mode="json"), "file": str(source), "values": outcome.values, "loss": float(result.fun),
                     "evaluations": len(outcome.trace), "start": outcome.start,

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.csv_tables import write_csv
 from simulator.workers import alive
 from simulator.scenario.problems import Problem, ScenarioError
 
@@ -133,10 +134,10 @@ def read_folder_file(path: Path, read: Callable[[Path], Any]) -> Any:
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Each table as `name.parquet` and `name.csv`."""
+    """Each table as `name.parquet` and `name.csv` (floats to ten significant digits)."""
     for name, table in tables.items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
-        table.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+        write_csv(table, folder / f"{name}.csv")
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -154,10 +155,10 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def write_table_atomically(folder: Path, name: str, table: pd.DataFrame, float_format: str = "%.10g") -> None:
-    """`name.parquet` and `name.csv`, each renamed into place once whole."""
+def write_table_atomically(folder: Path, name: str, table: pd.DataFrame, digits: int = 10) -> None:
+    """`name.parquet` and `name.csv` (floats to `digits` significant digits), each renamed into place once whole."""
     write_atomically(folder / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
-    write_atomically(folder / f"{name}.csv", lambda p: table.to_csv(p, index=False, float_format=float_format))
+    write_atomically(folder / f"{name}.csv", lambda p: write_csv(table, p, digits))
 
 
 def sha256(path: Path) -> str:

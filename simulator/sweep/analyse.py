@@ -147,13 +147,14 @@ def tornado_png(table: pd.DataFrame, outcome: str, path: Path) -> None:
 
 def analyse_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Write sensitivity.csv/.parquet, tornado.csv and tornado_<outcome>.png into the sweep folder; return both tables."""
+    from simulator.csv_tables import write_csv
     from simulator.output import write_atomically, write_table_atomically
 
     folder = Path(folder)
     spec, design, results = load(folder)
     table, swings = indices(spec, design, results), tornado(spec, design, results)
-    write_table_atomically(folder, "sensitivity", table, float_format="%.6g")
-    write_atomically(folder / "tornado.csv", lambda p: swings.to_csv(p, index=False, float_format="%.6g"))
+    write_table_atomically(folder, "sensitivity", table, digits=6)
+    write_atomically(folder / "tornado.csv", lambda p: write_csv(swings, p, 6))
     for outcome in swings["outcome"].unique():
         write_atomically(folder / f"tornado_{outcome}.png", lambda p, o=outcome: tornado_png(swings, o, p))
     return table, swings
