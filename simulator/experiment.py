@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -72,9 +71,8 @@ class Replication:
     def step(self, step: int) -> None:
         """Advance both arms by month `step`, on the same draws.
 
-        Before and after the care processes (one kernel pass for both arms) each arm's own work runs in the threads the
-        process may use: the arms share only what they read (cohort, tables, the month). After them, each arm's
-        payment and its observation are tasks of their own, so that two threads share the four evenly.
+        Before and after the care processes (one kernel pass for both arms) each arm's own work runs in a thread of its
+        own where the process may use several cores: the arms share only what they read (cohort, tables, the month).
         """
         self.draws.start(step)
         month = Month(step, self.cohort.age(step), self.cohort, self.tables, self.draws, self.scenario)
@@ -82,8 +80,7 @@ class Replication:
         each = _each_arm(len(models), self.cohort.capacity)
         each(lambda model: model.begin_month(month), models)
         activities = care_months(month, [(model.state, model.regime.behaviour) for model in models], models[0].layout.n_cells)
-        pairs = list(zip(models, activities, strict=True))[::-1]  # the reform arm's payment first: it takes longest
-        each(lambda task: task(), [partial(m.pay_month, month, a) for m, a in pairs] + [partial(m.observe_month, month, a) for m, a in pairs])
+        each(lambda pair: pair[0].account_month(month, pair[1]), list(zip(models, activities, strict=True)))
         del activities  # the month's events (both arms' share one array) freed before December's per-patient work reuses it
         if step % 12 == 11:
             each(lambda model: model.close_month(month), models)
@@ -117,7 +114,7 @@ def _each_arm(n_arms: int, capacity: int) -> Callable[[Callable[[Any], None], li
 
         # BLAS (the year's per-patient products) in one thread while the arms run in theirs: a pool of its own beside
         # them would put more threads than cores on the machine
-        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(min(len(items), kernel_threads())) as pool:
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(len(items)) as pool:
             for done in [pool.submit(work, item) for item in items]:
                 done.result()  # an arm's error (a conservation failure) is raised here
 

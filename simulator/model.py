@@ -66,18 +66,9 @@ class HealthSystemModel(mesa.Model):
 
     def account_month(self, month: Month, activity: Activity) -> None:
         """Claims, payment and observation of the month's care."""
-        self.pay_month(month, activity)
-        self.observe_month(month, activity)
-
-    def pay_month(self, month: Month, activity: Activity) -> None:
-        """Claims and payment of the month's care, posted to the ledger (reads the care and the state, as
-        `observe_month` does: the two may run at once)."""
-        volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
-        self.ledger.post(month.step // 12, self.regime.monthly(month, self.state, activity, volume), volume)
-
-    def observe_month(self, month: Month, activity: Activity) -> None:
-        """Observation of the month's care (the observer's counts and each patient's volumes of the year)."""
         year_index = month.step // 12
+        volume = claims_by_cell(activity, self.state.cell, self.layout.n_cells)
+        self.ledger.post(year_index, self.regime.monthly(month, self.state, activity, volume), volume)
         unit_value = self.regime.ffs.insurer_unit_value(self.scenario.run.start_year + year_index)
         self.observer.month(year_index, self.state, activity, unit_value, self.regime.behaviour.continuity)
 

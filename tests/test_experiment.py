@@ -109,31 +109,6 @@ def test_arms_in_threads_give_the_tables_of_arms_in_turn(monkeypatch):
     assert (tables[0]["annual"].groupby("arm")["amount_eur"].sum().diff().abs() > 0).any()
 
 
-def test_the_arms_tasks_share_the_threads_the_process_may_use(monkeypatch):
-    """Four tasks (each arm's payment and observation) on two threads: never more than two at once, all done."""
-    import threading
-    import time
-
-    from simulator import experiment
-    from simulator.care import month as care_month_module
-
-    monkeypatch.setattr(experiment, "MIN_SLOTS_FOR_THREADS", 0)
-    running, most, done, lock = [0], [0], [], threading.Lock()
-
-    def task(k: int) -> None:
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.05)
-        with lock:
-            running[0] -= 1
-            done.append(k)
-
-    with care_month_module.threads_set(2):
-        experiment._each_arm(2, 10)(task, [0, 1, 2, 3])
-    assert most[0] == 2 and sorted(done) == [0, 1, 2, 3]
-
-
 def test_both_arms_keep_one_year_of_patients_payments_and_pair_it_each_december():
     from simulator.results import replication_tables
 
