@@ -13,7 +13,7 @@ from simulator.experiment import ARMS, replication_seed, simulate
 from simulator.workers import process_pool, share_cores
 from simulator.reference import ReferenceCosts
 from simulator.resources import check_memory
-from simulator.output import atomic_folder, base_manifest, check_writable, write_manifest, write_tables
+from simulator.output import Commit, atomic_folder, base_manifest, check_writable, git_commit, write_manifest, write_tables
 from simulator.results import combine, mark_totals
 from simulator.scenario import Scenario, load_scenario
 
@@ -155,6 +155,7 @@ def run_scenario(
         check_writable(target, overwrite)
 
     started = time.perf_counter()
+    commit = Commit(git_commit())  # before the populations exist: forking git from a process of several GB copies its page tables
     jobs, draws = run_jobs(scenario)
     n_workers = workers or scenario.run.workers
     processes, threads = share_cores(n_workers, len(jobs))
@@ -172,7 +173,7 @@ def run_scenario(
     tables = mark_totals(tables)
     first = scenario.run.first_replication
     seeds = [replication_seed(scenario, first + r) for r in range(scenario.run.replications)]
-    manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started)
+    manifest = base_manifest(scenario.model_dump(mode="json"), source, seeds, time.perf_counter() - started, commit)
     manifest["workers"] = n_workers
     if cluster is None:
         manifest["processes"], manifest["threads_per_process"] = processes, threads

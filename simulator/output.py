@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Commit:
+    """`git_commit()` as taken at some moment (its value may be None: not a git checkout)."""
+
+    value: str | None
+
+
 def git_commit() -> str | None:
     """Commit of the simsim source tree, if it is a git checkout."""
     root = Path(__file__).resolve().parent.parent
@@ -198,15 +206,17 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     write_atomically(folder / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def base_manifest(scenario_json: dict[str, Any], source: Path | None, seeds: list[int], wall_seconds: float) -> dict[str, Any]:
-    """What is needed to rerun and to trace: scenario, seeds, software, command, timing."""
+def base_manifest(scenario_json: dict[str, Any], source: Path | None, seeds: list[int], wall_seconds: float,
+                  commit: Commit | None = None) -> dict[str, Any]:
+    """What is needed to rerun and to trace: scenario, seeds, software, command, timing (`commit`: a `Commit` taken
+    before the run, or None to take it now)."""
     return {
         "scenario": scenario_json,
         "scenario_file": str(source) if source else None,
         "scenario_file_sha256": sha256(source) if source and source.exists() else None,
         "replication_seeds": seeds,
         "versions": versions(),
-        "git_commit": git_commit(),
+        "git_commit": git_commit() if commit is None else commit.value,
         "command": sys.argv,
         "wall_time_seconds": round(wall_seconds, 3),
         "platform": platform.platform(),

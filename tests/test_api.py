@@ -177,3 +177,15 @@ def test_progress_shows_when_watched(monkeypatch):
     monkeypatch.delitem(sys.modules, "ipykernel")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert not watched()
+
+
+def test_the_commit_is_taken_before_the_run(monkeypatch):
+    """git is asked once, before the populations exist (forking it from a process of several GB is slow), and the
+    manifest records that answer."""
+    from simulator import api
+
+    asked = []
+    monkeypatch.setattr(api, "git_commit", lambda: asked.append("start") or "abc123")
+    monkeypatch.setattr(output, "git_commit", lambda: pytest.fail("git asked again at the end of the run"))
+    result = simulator.run_scenario(small_scenario("run.end_year=2026"), report=False)
+    assert asked == ["start"] and result.manifest["git_commit"] == "abc123"
