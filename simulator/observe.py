@@ -138,7 +138,9 @@ class Observer:
         present = slots_where(self.present)
         self._add(year, "persons", present)
         self._add(year, "gp_users", slots_where(self.gp_user & self.present))
-        self.concentration[year] = concentration(self.spending(present), self.cohort.weight)
+        spend = self.spending(present)
+        del present  # freed before `concentration` copies the spending (at national scale 47 MB an arm)
+        self.concentration[year] = concentration(spend, self.cohort.weight)
 
     def release_patients(self) -> None:
         """Free each patient's volumes and flags of the year (after the last year: the tables read the counts)."""
